@@ -1,0 +1,40 @@
+# One entry point for people and for .ci/run. Every target sets up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_TESTS := tests/node
+NODE_STAMP := $(NODE_TESTS)/node_modules/.installed
+
+.PHONY: setup demo test lint bench node-deps clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): $(NODE_TESTS)/package.json
+	cd $(NODE_TESTS) && npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/smart-debug demo
+
+lint: $(STAMP)
+	$(PY) -m ruff check dap_proxy lsp tests bench examples
+	$(PY) -m ruff format --check dap_proxy lsp tests bench examples
+
+test: $(STAMP) node-deps lint
+	# pytest exits 5 when it collects no test: not a failure of the code under test.
+	$(PY) -m pytest -q || [ $$? -eq 5 ]
+
+bench: $(STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(NODE_TESTS)/node_modules .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""tree-sitter code analysis: critical path facts, data flow, traceback parsing, candidate probes."""

@@ -1,0 +1,107 @@
+"""The shared vocabulary of the analysis engine: facts about code, stack frames, failures and
+candidate probes. The proxy, the hypotheses, the experiments and the language server all speak it."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class FactKind(str, Enum):
+    """What a place in the code is, for the brief's critical-path and data-flow analysis."""
+
+    ENTRY = "entry"  # function, method, handler, `if __name__ == "__main__"`, test function
+    DECISION = "decision"  # if/elif/else, match/case, ternary, loop condition, and/or, early return
+    MUTATION = "mutation"  # attribute/subscript/global assignment, augmented assignment, append/...
+    BOUNDARY = "boundary"  # I/O, network, database, subprocess, time, randomness, threading
+    ERROR_HANDLING = "error_handling"  # try/except/finally, raise, catch/throw, error returns
+    LOOP = "loop"
+    RECURSION = "recursion"  # a function calling itself
+    RETURN = "return"
+    ASSIGNMENT = "assignment"  # a plain local definition (data flow)
+
+
+class Fact(BaseModel):
+    """One thing the analysis found at a place in a file. Lines are 1-based and inclusive."""
+
+    file: str
+    start_line: int
+    end_line: int
+    kind: FactKind
+    reason: str
+    function: str | None = None  # qualified name of the enclosing function, None at module level
+    names: list[str] = Field(default_factory=list)  # names read or written that matter here
+    text: str = ""  # the source of the line(s), trimmed, for reports
+
+
+class ProbeKind(str, Enum):
+    """The same spellings as the `localize` JSON contract (DESIGN.md)."""
+
+    BREAKPOINT = "breakpoint"
+    LOGPOINT = "logpoint"
+    CONDITIONAL = "conditional"
+    HIT_COUNT = "hit_count"
+
+
+class Probe(BaseModel):
+    """A candidate breakpoint or logpoint, ready to become a DAP `SourceBreakpoint`."""
+
+    kind: ProbeKind
+    file: str
+    line: int  # 1-based
+    condition: str | None = None
+    hit_condition: str | None = None
+    log_message: str | None = None  # debugpy's `{expr}` interpolation for Python
+    reason: str
+    facts: list[Fact] = Field(default_factory=list)  # what justifies it
+    score: float = 0.0  # 0..1, higher is more useful
+
+    def to_source_breakpoint(self) -> dict[str, object]:
+        """The DAP `SourceBreakpoint` body for this probe."""
+        bp: dict[str, object] = {"line": self.line}
+        if self.condition:
+            bp["condition"] = self.condition
+        if self.hit_condition:
+            bp["hitCondition"] = self.hit_condition
+        if self.log_message:
+            bp["logMessage"] = self.log_message
+        return bp
+
+
+class Frame(BaseModel):
+    """One stack frame parsed from a traceback or failure output, innermost last."""
+
+    file: str  # as written in the traceback
+    line: int | None = None
+    function: str | None = None
+    code: str | None = None  # the source line the traceback showed
+    column: int | None = None
+    workspace_path: str | None = None  # resolved path inside the workspace, if it is there
+    is_library: bool = False  # site-packages, stdlib, node_modules, node internals
+
+
+class ExceptionInfo(BaseModel):
+    """One exception of a (possibly chained) traceback."""
+
+    type: str
+    message: str = ""
+    frames: list[Frame] = Field(default_factory=list)  # outermost first, as printed
+
+
+class ParsedFailure(BaseModel):
+    """Everything a traceback / pytest output / Node stack trace told us."""
+
+    language: str = "python"  # python | javascript
+    exceptions: list[ExceptionInfo] = Field(default_factory=list)  # oldest first; last = final
+    failing_tests: list[str] = Field(default_factory=list)  # pytest node ids, when present
+    assertion: str | None = None  # the failing assertion / `E` lines, when present
+
+    @property
+    def final(self) -> ExceptionInfo | None:
+        return self.exceptions[-1] if self.exceptions else None
+
+    @property
+    def frames(self) -> list[Frame]:
+        """Frames of the final exception (outermost first)."""
+        return self.final.frames if self.final else []

@@ -1,0 +1,1 @@
+"""Merging injected probes into setBreakpoints and stripping them from responses."""

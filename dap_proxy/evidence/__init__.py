@@ -1,0 +1,1 @@
+"""Evidence: snapshots, timeline, the SQLite workspace store, reports."""

@@ -1,0 +1,1 @@
+"""Automated hypothesis testing and fault localization (spectra, perturbation, repetition)."""

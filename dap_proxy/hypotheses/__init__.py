@@ -1,0 +1,1 @@
+"""Hypotheses: models, the offline engine, the optional Anthropic engine, redaction, strategy."""

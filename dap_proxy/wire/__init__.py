@@ -1,0 +1,1 @@
+"""Content-Length framing and the message channel (no DAP command semantics here)."""

@@ -1,0 +1,1 @@
+"""The smart-debug language server (pygls 2.x); built in its own issue."""
