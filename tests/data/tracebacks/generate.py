@@ -1,0 +1,400 @@
+"""Regenerates the real failure outputs in this folder by running small programs, pytest and node.
+
+Run from the repository root: `.venv/bin/python tests/data/tracebacks/generate.py`. The programs are
+written into a fixed scratch project (/tmp/sdtb-proj) so the saved paths are stable between runs;
+every saved file is exactly what the tool printed (stderr, or stdout for pytest).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJ = Path("/tmp/sdtb-proj")
+
+PY_PROGRAMS: dict[str, str] = {
+    "src/cart.py": """
+        class Cart:
+            def __init__(self):
+                self.items = []
+
+            def add(self, name, price, qty=1):
+                self.items.append((name, price, qty))
+
+            def average_price(self):
+                total = sum(price * qty for _, price, qty in self.items)
+                return total / len(self.items)
+
+
+        def checkout(cart, coupons):
+            discount = coupons[cart.items[0][0]]
+            return cart.average_price() - discount
+        """,
+    "py_simple.py": """
+        from src.cart import Cart
+
+
+        def main():
+            cart = Cart()
+            print(cart.average_price())
+
+
+        if __name__ == "__main__":
+            main()
+        """,
+    "py_keyerror.py": """
+        from src.cart import Cart, checkout
+
+
+        def run(user_id):
+            cart = Cart()
+            cart.add("widget-42", 19.99)
+            return checkout(cart, {"gadget-7": 5})
+
+
+        run(1234)
+        """,
+    "py_chained_context.py": """
+        import json
+
+
+        def load_config(text):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError(f"bad config at 0x{id(text):x}: {text!r}")
+
+
+        load_config("{'port': 8080}")
+        """,
+    "py_chained_cause.py": """
+        class PaymentError(Exception):
+            pass
+
+
+        def charge(amount, balances, user):
+            try:
+                balances[user] -= amount
+            except KeyError as exc:
+                raise PaymentError(f"no account for user {user!r} (amount={amount})") from exc
+
+
+        charge(12.5, {"bob": 3}, "alice")
+        """,
+    "py_syntax_error.py": """
+        def total(items):
+            return sum(item.price for item in items
+
+
+        print(total([]))
+        """,
+    "py_recursion.py": """
+        def depth(node):
+            return 1 + depth(node)
+
+
+        depth({})
+        """,
+    "py_exception_group.py": """
+        def validate(records):
+            errors = []
+            for i, r in enumerate(records):
+                try:
+                    if r < 0:
+                        raise ValueError(f"record {i} is negative: {r}")
+                    if r == 0:
+                        raise ZeroDivisionError("division by zero")
+                except Exception as exc:
+                    errors.append(exc)
+            if errors:
+                raise ExceptionGroup("validation failed", errors)
+
+
+        validate([3, -1, 0])
+        """,
+    "py_library.py": """
+        from pydantic import BaseModel
+
+
+        class Order(BaseModel):
+            id: int
+            total: float
+
+
+        def parse(payload):
+            return Order.model_validate(payload)
+
+
+        parse({"id": "abc", "total": 3})
+        """,
+    "py_stdlib.py": """
+        import json
+
+
+        def read_settings(raw):
+            return json.loads(raw)["timeout"]
+
+
+        read_settings("{not json")
+        """,
+    "py_logging.py": """
+        import logging
+
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        log = logging.getLogger("worker")
+
+
+        def handle(job):
+            return job["payload"]["size"] // job["chunks"]
+
+
+        for job in ({"payload": {"size": 10}, "chunks": 2}, {"payload": {"size": 10}, "chunks": 0}):
+            try:
+                handle(job)
+            except Exception:
+                log.exception("job failed: %r", job)
+        log.warning("worker finished with errors")
+        """,
+    "py_assert.py": """
+        def test_like(a, b):
+            assert a == b, f"expected {a} to equal {b}"
+
+
+        test_like([1, 2, 3], [1, 2, 4])
+        """,
+}
+
+PYTEST_FILES: dict[str, str] = {
+    "tests/__init__.py": "",
+    "tests/test_cart.py": """
+        import pytest
+
+        from src.cart import Cart, checkout
+
+
+        def make_cart(*prices):
+            cart = Cart()
+            for i, p in enumerate(prices):
+                cart.add(f"item{i}", p)
+            return cart
+
+
+        def test_average_simple():
+            assert make_cart(2, 4).average_price() == 3
+
+
+        def test_average_empty():
+            assert make_cart().average_price() == 0
+
+
+        @pytest.mark.parametrize("prices,expected", [((1, 2), 1.5), ((10, 20, 30), 25)])
+        def test_average_param(prices, expected):
+            cart = make_cart(*prices)
+            assert cart.average_price() == expected
+
+
+        def test_checkout_discount():
+            cart = make_cart(10)
+            result = checkout(cart, {"item0": 2})
+            assert result == 7, "discount applied twice?"
+
+
+        def test_items_list():
+            cart = make_cart(1, 2)
+            assert [i[0] for i in cart.items] == ["item0", "item2"]
+        """,
+}
+
+PYTEST_EXTRA: dict[str, str] = {
+    "extra/test_chain.py": """
+        import pytest
+
+        from src.cart import Cart
+
+
+        class InventoryError(Exception):
+            pass
+
+
+        def reserve(stock, name):
+            try:
+                stock[name] -= 1
+            except KeyError as exc:
+                raise InventoryError(f"cannot reserve {name}") from exc
+
+
+        @pytest.fixture
+        def cart():
+            raise RuntimeError("database not reachable on port 5432")
+
+
+        def test_reserve():
+            reserve({"a": 1}, "b")
+
+
+        def test_uses_fixture(cart):
+            assert cart.items == []
+        """,
+    "broken/test_import.py": """
+        import missing_module_xyz
+
+
+        def test_never_runs():
+            assert missing_module_xyz
+        """,
+}
+
+NODE_PROGRAMS: dict[str, str] = {
+    "node_modules/tiny-validate/index.js": """
+        function validate(schema, value) {
+          for (const key of Object.keys(schema)) {
+            if (typeof value[key] !== schema[key]) {
+              throw new TypeError(`field ${key} must be ${schema[key]}, got ${typeof value[key]}`);
+            }
+          }
+          return value;
+        }
+        module.exports = { validate };
+        """,
+    "node_esm.mjs": """
+        import { createRequire } from "node:module";
+        const require = createRequire(import.meta.url);
+        const { validate } = require("tiny-validate");
+
+        export function parseOrder(raw) {
+          return validate({ id: "number", total: "number" }, JSON.parse(raw));
+        }
+
+        parseOrder('{"id": "7", "total": 3}');
+        """,
+    "node_uncaught.js": """
+        function totalOf(order) {
+          return order.items.reduce((sum, it) => sum + it.price, 0);
+        }
+
+        function handle(req) {
+          const order = req.body.order;
+          return totalOf(order);
+        }
+
+        handle({ body: {} });
+        """,
+    "node_async.js": """
+        async function fetchUser(id) {
+          await null;
+          throw new Error(`user ${id} not found`);
+        }
+
+        async function loadProfile(id) {
+          const user = await fetchUser(id);
+          return user.profile;
+        }
+
+        async function main() {
+          await loadProfile(42);
+        }
+
+        main();
+        """,
+    "node_caught.js": """
+        const fs = require("fs");
+
+        function readConfig(path) {
+          return JSON.parse(fs.readFileSync(path, "utf8"));
+        }
+
+        try {
+          readConfig("/tmp/sdtb-proj/missing-config.json");
+        } catch (err) {
+          console.error(err.stack);
+        }
+        try {
+          JSON.parse("{bad json");
+        } catch (err) {
+          console.error(err.stack);
+        }
+        """,
+    "node_syntax.js": """
+        function ok() {
+          return 1;
+        }
+        const broken = { a: 1,, b: 2 };
+        """,
+    "node_range.js": """
+        class Matrix {
+          constructor(n) {
+            this.rows = new Array(n);
+          }
+          get(i, j) {
+            return this.rows[i][j];
+          }
+        }
+
+        const m = new Matrix(-1);
+        console.log(m.get(0, 0));
+        """,
+}
+
+
+def write(base: Path, files: dict[str, str]) -> None:
+    for rel, src in files.items():
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(src).lstrip())
+
+
+def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=PROJ, capture_output=True, text=True, timeout=120, check=False)
+
+
+def main() -> None:
+    shutil.rmtree(PROJ, ignore_errors=True)
+    (PROJ / "src").mkdir(parents=True)
+    (PROJ / "src" / "__init__.py").write_text("")
+    write(PROJ, PY_PROGRAMS)
+    write(PROJ, PYTEST_FILES)
+    write(PROJ, PYTEST_EXTRA)
+    write(PROJ, NODE_PROGRAMS)
+    for name in PY_PROGRAMS:
+        if "/" in name:
+            continue
+        out = run([sys.executable, name]).stderr
+        (HERE / name.replace(".py", ".txt")).write_text(out)
+    for tb in ("auto", "short", "long", "native", "line"):
+        out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--tb={tb}", "tests"])
+        (HERE / f"pytest_tb_{tb}.txt").write_text(out.stdout)
+    out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "extra"])
+    (HERE / "pytest_chained_fixture.txt").write_text(out.stdout)
+    out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "broken"])
+    (HERE / "pytest_collect_error.txt").write_text(out.stdout)
+    for name in NODE_PROGRAMS:
+        if name.startswith("node_modules/"):
+            continue
+        out = run(["node", name]).stderr
+        (HERE / Path(name).with_suffix(".txt").name).write_text(out)
+    write_issues()
+
+
+def write_issues() -> None:
+    """Free text around real tracebacks: an issue as a user would paste it, and the same traceback
+    as it looks from inside a container (the project mounted at /app)."""
+    keyerror = (HERE / "py_keyerror.txt").read_text()
+    issue = (
+        "### Checkout crashes for some users\n\n"
+        "Since Tuesday's deploy, checkout fails intermittently in production (we never saw it on\n"
+        "staging). It seems to happen only under load, maybe 1 request in 50.\n\n"
+        "Environment: Python 3.11.7 on Ubuntu 22.04, Django 4.2, running in Docker.\n\n"
+        "```\n" + keyerror + "```\n\n"
+        "Steps: add a widget to the cart and apply the GADGET coupon. Expected the order total,\n"
+        "got a 500. Any idea? Happy to share more logs.\n"
+    )
+    (HERE / "issue_with_traceback.txt").write_text(issue)
+    (HERE / "issue_docker_paths.txt").write_text(issue.replace(str(PROJ), "/app"))
+
+
+if __name__ == "__main__":
+    main()
