@@ -79,6 +79,7 @@ class Frame(BaseModel):
     column: int | None = None
     workspace_path: str | None = None  # resolved path inside the workspace, if it is there
     is_library: bool = False  # site-packages, stdlib, node_modules, node internals
+    repeated: int = 0  # "[Previous line repeated N more times]" after this frame (recursion)
 
 
 class ExceptionInfo(BaseModel):
@@ -87,6 +88,9 @@ class ExceptionInfo(BaseModel):
     type: str
     message: str = ""
     frames: list[Frame] = Field(default_factory=list)  # outermost first, as printed
+    # how it follows the previous exception: "cause" (raise ... from), "context" (during
+    # handling), "group_member" (a sub-exception; its ExceptionGroup comes after its members)
+    relation: str | None = None
 
 
 class ParsedFailure(BaseModel):
