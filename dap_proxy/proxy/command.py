@@ -1,9 +1,51 @@
-"""CLI registration for the proxy room (placeholder until the room's issue lands)."""
+"""CLI registration for the proxy room: `smart-debug dap [--port N] [--log-file PATH]`."""
 
 from __future__ import annotations
 
 import argparse
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # pragma: no cover - replaced
-    return None
+def _run(args: argparse.Namespace) -> int:
+    from dap_proxy.proxy.server import run
+
+    return run(args.port, args.log_file, args.max_frame)
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range 0-65535: {value}")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "dap",
+        help="run the debug adapter (DAP proxy over debugpy) on stdio or a loopback port",
+        description="A Debug Adapter Protocol adapter: forwards to debugpy and adds smart-debug's "
+        "analysis. Speaks DAP on stdio unless --port is given.",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=None,
+        help="serve one editor on 127.0.0.1:PORT instead of stdio (0 picks a free port; "
+        "the chosen port is printed)",
+    )
+    parser.add_argument(
+        "--log-file",
+        default=None,
+        metavar="PATH",
+        help="append a JSON-lines log of all DAP traffic to PATH (or set SMART_DEBUG_LOG)",
+    )
+    parser.add_argument(
+        "--max-frame",
+        type=int,
+        default=64 * 1024 * 1024,
+        metavar="BYTES",
+        help="largest DAP message accepted (default 64 MiB)",
+    )
+    parser.set_defaults(func=_run)

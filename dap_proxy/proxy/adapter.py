@@ -1,0 +1,281 @@
+"""The adapter side of the proxy: debugpy's adapter, spawned on stdio or reached over TCP.
+
+Events go to `<event>_event` methods and responses to `<command>_response` methods when those
+exist, else they are forwarded to the editor. Reverse requests are forwarded only when listed
+in SAFE_REVERSE_REQUESTS (STYLE.md 3: the adapter must not drive the editor beyond that).
+Issue 2 section 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import anyio
+from anyio.abc import Process, SocketAttribute
+
+from dap_proxy.proxy import nodelay
+from dap_proxy.proxy.seqmap import Origin, OwnRequest, SeqCounter, failed_response
+from dap_proxy.wire.channel import ChannelClosed, MessageChannel
+from dap_proxy.wire.framing import FrameError, Message
+
+if TYPE_CHECKING:
+    from dap_proxy.proxy.session import Session
+
+SAFE_REVERSE_REQUESTS = frozenset({"runInTerminal", "startDebugging"})
+CONNECT_TIMEOUT = 10.0  # seconds: TCP connect to a remote `debugpy --listen`
+DISCONNECT_TIMEOUT = 2.0  # seconds: our own disconnect at shutdown
+EXIT_TIMEOUT = 1.5  # seconds: adapter exit after disconnect, and again after terminate
+
+Handler = Callable[[Message], Awaitable[None]]
+
+
+class AdapterStartError(Exception):
+    """The adapter could not be started or reached; the message is for a person."""
+
+
+def _connect_failure(host: str, port: int, exc: BaseException) -> str:
+    causes: list[BaseException] = [exc]
+    if exc.__cause__ is not None:
+        inner = exc.__cause__
+        causes.extend(getattr(inner, "exceptions", [inner]))
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+        reason = "connection refused"
+    elif any(isinstance(cause, socket.gaierror) for cause in causes):
+        reason = "unknown host"
+    else:
+        reason = str(exc) or type(exc).__name__
+    return (
+        f"could not connect to {host}:{port}: {reason} — is the program running under "
+        f"`python -m debugpy --listen {host}:{port}`?"
+    )
+
+
+class AdapterSide:
+    """The adapter peer: channel, seq numbers we send it, requests awaiting its response."""
+
+    def __init__(
+        self,
+        session: Session,
+        channel: MessageChannel,
+        describe: str,
+        process: Process | None = None,
+    ) -> None:
+        self.session = session
+        self.channel = channel
+        self.describe = describe
+        self.process = process
+        self.seq = SeqCounter()
+        self.pending: dict[int, Origin] = {}
+        self.disconnect_sent = False
+        self.lost = False
+        self._handlers: dict[str, Handler | None] = {}
+
+    # ------------------------------------------------------------------ starting
+    @classmethod
+    async def spawn(cls, session: Session) -> AdapterSide:
+        argv = nodelay.adapter_command(sys.executable)
+        try:
+            process = await anyio.open_process(
+                argv,
+                env=nodelay.adapter_env(os.environ),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=None,
+                start_new_session=True,  # a Ctrl-C for the editor is not the adapter's
+            )
+        except OSError as exc:
+            raise AdapterStartError(
+                f"could not start debugpy's adapter ({argv[0]}): {exc}"
+            ) from exc
+        assert process.stdout is not None and process.stdin is not None
+        channel = MessageChannel(process.stdout, process.stdin, name="debugpy's adapter")
+        return cls(session, channel, f"debugpy's adapter (pid {process.pid})", process)
+
+    @classmethod
+    async def connect(cls, session: Session, host: str, port: int) -> AdapterSide:
+        try:
+            with anyio.fail_after(CONNECT_TIMEOUT):
+                stream = await anyio.connect_tcp(host, port)
+        except TimeoutError as exc:
+            raise AdapterStartError(
+                f"could not connect to {host}:{port}: no answer within {CONNECT_TIMEOUT:.0f}s — "
+                f"is the program running under `python -m debugpy --listen {host}:{port}`?"
+            ) from exc
+        except OSError as exc:
+            raise AdapterStartError(_connect_failure(host, port, exc)) from exc
+        raw = stream.extra(SocketAttribute.raw_socket)
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        channel = MessageChannel(stream, stream, name=f"the debugged program at {host}:{port}")
+        return cls(session, channel, f"the debugged program at {host}:{port}")
+
+    # ------------------------------------------------------------------ sending
+    async def send_request(self, message: Message, origin: Origin) -> None:
+        """Renumber a request and remember where its response goes. Raises ChannelClosed."""
+        seq = self.seq.next()
+        self.pending[seq] = origin
+        message["seq"] = seq
+        try:
+            await self.channel.send(message)
+        except ChannelClosed:
+            self.pending.pop(seq, None)
+            raise
+
+    async def send(self, message: Message) -> None:
+        message["seq"] = self.seq.next()
+        await self.channel.send(message)
+
+    # ------------------------------------------------------------------ receiving
+    async def run(self) -> None:
+        """Read until the adapter goes away, then tell the session."""
+        try:
+            while True:
+                item = await self.channel.receive()
+                if type(item) is FrameError:
+                    await self.session.editor.output(
+                        f"smart-debug ignored a malformed message from {self.describe}: "
+                        f"{item.message}",  # type: ignore[union-attr]
+                        "stderr",
+                    )
+                    continue
+                await self.on_message(item)  # type: ignore[arg-type]
+        except ChannelClosed:
+            pass
+        finally:
+            self.lost = True
+            await self.session.adapter_lost(self)
+
+    def _handler(self, name: str) -> Handler | None:
+        try:
+            return self._handlers[name]
+        except KeyError:
+            handler = getattr(self, name, None)
+            if len(self._handlers) < 512:
+                self._handlers[name] = handler
+            return handler
+
+    async def on_message(self, message: Message) -> None:
+        kind = message["type"]
+        editor = self.session.editor
+        if kind == "event":
+            handler = self._handler(message["event"] + "_event")
+            if handler is None:
+                await editor.send(message)
+            else:
+                await handler(message)
+        elif kind == "response":
+            origin = self.pending.pop(message.get("request_seq"), None)  # type: ignore[arg-type]
+            if type(origin) is tuple:
+                message["request_seq"] = origin[0]
+                handler = self._handler(message["command"] + "_response")
+                if handler is None:
+                    await editor.send(message)
+                else:
+                    await handler(message)
+            elif origin is not None:
+                origin.resolve(message)  # type: ignore[union-attr]
+        elif kind == "request":
+            await self.reverse_request(message)
+
+    async def reverse_request(self, message: Message) -> None:
+        command = message["command"]
+        if command in SAFE_REVERSE_REQUESTS:
+            editor = self.session.editor
+            adapter_seq = message["seq"]
+            message["seq"] = seq = editor.seq.next()
+            editor.reverse_pending[seq] = adapter_seq
+            try:
+                await editor.channel.send(message)
+            except ChannelClosed:
+                self.session.finish("the editor closed the connection")
+            return
+        await self.send(
+            failed_response(
+                message["seq"],
+                command,
+                f"smart-debug does not forward the reverse request {command!r} to the editor",
+            )
+        )
+
+    def fail_pending(self, text: str) -> list[tuple[int, str]]:
+        """Resolve the proxy's own waiting requests as failed; return the editor's ones."""
+        editor_requests: list[tuple[int, str]] = []
+        for seq, origin in self.pending.items():
+            if isinstance(origin, OwnRequest):
+                origin.resolve(failed_response(seq, origin.command, text))
+            else:
+                editor_requests.append(origin)
+        self.pending.clear()
+        return editor_requests
+
+    # ------------------------------------------------------------------ handlers
+    async def launch_response(self, message: Message) -> None:
+        await self.session.editor.send(message)
+        if message.get("success"):
+            self.session.spawn(self.session.announce_ready)
+
+    attach_response = launch_response
+
+    async def disconnect_response(self, message: Message) -> None:
+        self.session.disconnected = True
+        await self.session.editor.send(message)
+
+    async def process_event(self, message: Message) -> None:
+        pid = message.get("body", {}).get("systemProcessId")
+        if isinstance(pid, int):
+            self.session.debuggee_pid = pid
+        await self.session.editor.send(message)
+
+    async def terminated_event(self, message: Message) -> None:
+        self.session.terminated_sent = True
+        await self.session.editor.send(message)
+
+    async def exited_event(self, message: Message) -> None:
+        self.session.exited_sent = True
+        await self.session.editor.send(message)
+
+    # ------------------------------------------------------------------ stopping
+    async def shutdown(self, terminate_debuggee: bool) -> None:
+        """Leave no process behind: a polite disconnect, then wait, then terminate, then kill."""
+        if not self.lost and not self.disconnect_sent and not self.channel.closed:
+            self.disconnect_sent = True
+            request = OwnRequest("disconnect")
+            with anyio.move_on_after(DISCONNECT_TIMEOUT):
+                try:
+                    await self.send_request(
+                        {
+                            "type": "request",
+                            "command": "disconnect",
+                            "arguments": {"terminateDebuggee": terminate_debuggee},
+                        },
+                        request,
+                    )
+                    await request.done.wait()
+                except ChannelClosed:
+                    pass
+        process = self.process
+        if process is None:
+            await self.channel.aclose()
+            return
+        # Closing stdin at once after disconnect makes debugpy print tracebacks: let it exit.
+        with anyio.move_on_after(EXIT_TIMEOUT):
+            await process.wait()
+        await self.channel.aclose()
+        for stop in (process.terminate, process.kill):
+            if process.returncode is not None:
+                break
+            try:
+                stop()
+            except ProcessLookupError:
+                break
+            with anyio.move_on_after(EXIT_TIMEOUT):
+                await process.wait()
+        if process.returncode is None:  # pragma: no cover - SIGKILL did not land in time
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)

@@ -1,0 +1,144 @@
+"""Declared tables of the proxy: launch/attach arguments, our `smartDebug` block, the session
+modes, and debugpy 1.8.22's capabilities (answered to the editor's `initialize`).
+
+Validation happens once per session (launch/attach), never on the forwarding hot path.
+Issue 2 section 3; DESIGN.md "Contracts" (launch config).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class SessionMode(str, Enum):
+    """How the proxy reaches debugpy for this session."""
+
+    LAUNCH = "launch"  # spawn debugpy's adapter on stdio, it launches the program
+    ATTACH_CONNECT = "attach-connect"  # TCP to a program run with `debugpy --listen`
+    ATTACH_LISTEN = "attach-listen"  # spawned adapter listens; program runs `debugpy --connect`
+    ATTACH_PID = "attach-pid"  # spawned adapter injects into a running process
+
+
+class SmartDebugOptions(BaseModel):
+    """Our own block of the launch config; never forwarded to debugpy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    autoLogpoints: int = Field(default=0, ge=0)
+    ai: Literal["off", "anthropic"] = "off"
+    issue: str = ""
+    traceback: str = ""
+
+
+class Endpoint(BaseModel):
+    """`connect` / `listen` of an attach configuration."""
+
+    model_config = ConfigDict(extra="allow")
+
+    host: str = "127.0.0.1"
+    port: int = Field(ge=0, le=65535)
+
+
+class LaunchArguments(BaseModel):
+    """launch/attach arguments. Only the fields the proxy reads are declared; everything else is
+    debugpy's and passes through unchanged (the forwarded dict is the original minus
+    `smartDebug`, not a re-serialisation of this model)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    program: str | None = None
+    module: str | None = None
+    python: str | list[str] | None = None
+    console: str | None = None
+    connect: Endpoint | None = None
+    listen: Endpoint | None = None
+    host: str | None = None  # legacy attach form of `connect`
+    port: int | None = Field(default=None, ge=0, le=65535)
+    processId: int | str | None = None
+    pathMappings: list[dict[str, Any]] | None = None
+    smartDebug: SmartDebugOptions = Field(default_factory=SmartDebugOptions)
+
+    @model_validator(mode="after")
+    def _legacy_connect(self) -> LaunchArguments:
+        if self.connect is None and self.port is not None and self.listen is None:
+            self.connect = Endpoint(host=self.host or "127.0.0.1", port=self.port)
+        return self
+
+    def mode(self, request: str) -> SessionMode:
+        if request == "launch":
+            return SessionMode.LAUNCH
+        if self.listen is not None:
+            return SessionMode.ATTACH_LISTEN
+        if self.processId is not None:
+            return SessionMode.ATTACH_PID
+        if self.connect is not None:
+            return SessionMode.ATTACH_CONNECT
+        raise ValueError(
+            "attach needs `connect: {host, port}` (a program run with `python -m debugpy "
+            "--listen`), `listen: {host, port}` or `processId`"
+        )
+
+
+class ExceptionFilter(BaseModel):
+    filter: str
+    label: str
+    default: bool = False
+    description: str | None = None
+
+
+class DebugpyCapabilities(BaseModel):
+    """What debugpy 1.8.22's adapter answers to `initialize` (measured). The proxy answers the
+    editor with this table at once; the real answer, when it differs, follows as a DAP
+    `capabilities` event."""
+
+    supportsCompletionsRequest: bool = True
+    supportsConditionalBreakpoints: bool = True
+    supportsConfigurationDoneRequest: bool = True
+    supportsDebuggerProperties: bool = True
+    supportsDelayedStackTraceLoading: bool = True
+    supportsEvaluateForHovers: bool = True
+    supportsExceptionInfoRequest: bool = True
+    supportsExceptionOptions: bool = True
+    supportsFunctionBreakpoints: bool = True
+    supportsHitConditionalBreakpoints: bool = True
+    supportsLogPoints: bool = True
+    supportsModulesRequest: bool = True
+    supportsSetExpression: bool = True
+    supportsSetVariable: bool = True
+    supportsValueFormattingOptions: bool = True
+    supportsTerminateDebuggee: bool = True
+    supportsTerminateRequest: bool = True
+    supportsGotoTargetsRequest: bool = True
+    supportsClipboardContext: bool = True
+    exceptionBreakpointFilters: list[ExceptionFilter] = Field(
+        default_factory=lambda: [
+            ExceptionFilter(
+                filter="raised",
+                label="Raised Exceptions",
+                description="Break whenever any exception is raised.",
+            ),
+            ExceptionFilter(
+                filter="uncaught",
+                label="Uncaught Exceptions",
+                default=True,
+                description="Break when the process is exiting due to unhandled exception.",
+            ),
+            ExceptionFilter(
+                filter="userUnhandled",
+                label="User Uncaught Exceptions",
+                description="Break when exception escapes into library code.",
+            ),
+        ]
+    )
+    supportsStepInTargetsRequest: bool = True
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+def capability_changes(declared: dict[str, Any], actual: dict[str, Any]) -> dict[str, Any]:
+    """Entries of the adapter's real capabilities that differ from what the editor was told."""
+    return {key: value for key, value in actual.items() if declared.get(key) != value}
