@@ -1,0 +1,187 @@
+"""The store across processes: readers (the language server) read while sessions write, two writers
+wait for each other instead of failing, and a writer killed with SIGKILL in the middle of a write
+transaction leaves a consistent database (dap_proxy/evidence/store.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest import EVENT_TIMEOUT, wait_for
+
+from dap_proxy.evidence.store import Store
+
+HYPOTHESES_PER_TRIAGE = 3
+WRITES_PER_WRITER = 80
+COMMITTED_BEFORE_KILL = 15
+
+PRELUDE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from dap_proxy.analysis.models import ExceptionInfo, Frame, ParsedFailure, Probe, ProbeKind
+    from dap_proxy.evidence.store import Store
+    from dap_proxy.hypotheses.models import FailureContext, Hypothesis, HypothesisCategory
+
+    def triage_args(n):
+        frames = [Frame(file="app.py", line=n, function=f"f{n % 7}", workspace_path="app.py")]
+        ctx = FailureContext(
+            issue_text=f"order {n} total is wrong after discount",
+            failure=ParsedFailure(exceptions=[ExceptionInfo(type="AssertionError",
+                                                            message=f"{n} != 0", frames=frames)]),
+        )
+        hyps = [Hypothesis(id=f"H{i}", statement=f"cause {i} of {n}", probability=30.0,
+                           category=HypothesisCategory.LOGIC_ERROR) for i in range(1, 4)]
+        probes = [Probe(kind=ProbeKind.LOGPOINT, file="app.py", line=n, reason="r",
+                        log_message="{total}")]
+        return ctx, hyps, probes
+
+    store = Store.open(Path(sys.argv[1]))
+    """
+)
+
+WRITER = PRELUDE + textwrap.dedent(
+    """
+    tag, count = sys.argv[2], int(sys.argv[3])
+    for n in range(count):
+        sid = store.save_triage(*triage_args(n), title=f"{tag}-{n}")
+        if n % 10 == 0:
+            store.set_root_cause(sid, "the discount threshold used > instead of >=")
+    print("wrote", count, flush=True)
+    """
+)
+
+READER = PRELUDE + textwrap.dedent(
+    """
+    done = [Path(p) for p in sys.argv[2:]]
+    reads, sizes = 0, set()
+    print("reading", flush=True)
+    while not all(p.exists() for p in done):
+        sessions = store.recent_sessions(limit=5)
+        sizes.add(sessions[0].id if sessions else 0)
+        for s in sessions:
+            n = len(store.hypotheses(s.id))
+            assert n == 3, f"session {s.id} has {n} hypotheses: a torn write was visible"
+        store.similar_sessions("", "discount total wrong", limit=3)
+        reads += 1
+    print("reads", reads, "distinct", len(sizes), flush=True)
+    """
+)
+
+KILLED_IN_TRANSACTION = PRELUDE + textwrap.dedent(
+    """
+    from dap_proxy.hypotheses.models import Evidence, EvidenceSource
+    store.save_triage(*triage_args(1), title="committed")
+    with store._write() as conn:  # the transaction that never commits
+        sid = store._insert_session(conn, "debug", "never committed", triage_args(2)[0])
+        store._save_hypotheses(conn, sid, triage_args(2)[1], "")
+        blob = "x" * 1000
+        for i in range(6000):  # ~6 MB: more than the page cache, so pages spill into the WAL
+            conn.execute(
+                "INSERT INTO evidence (session_id, data_json, at) VALUES (?, ?, 't')",
+                (sid, Evidence(observation=blob + str(i), source=EvidenceSource.SNAPSHOT)
+                 .model_dump_json()),
+            )
+        print("in-transaction", flush=True)
+        sys.stdin.read()  # hold the transaction open until killed
+    """
+)
+
+WRITE_FOREVER = PRELUDE + textwrap.dedent(
+    """
+    n = 0
+    while True:
+        sid = store.save_triage(*triage_args(n), title=f"loop-{n}")
+        print(sid, flush=True)
+        n += 1
+    """
+)
+
+
+def _spawn(script: str, *args: object, stdin: int | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=stdin,
+        text=True,
+    )
+
+
+def _assert_consistent(workspace: Path) -> Store:
+    db = workspace / ".smart-debug" / "smart-debug.db"
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    store = Store.open(workspace)
+    for session in store.recent_sessions(limit=10_000):
+        assert len(store.hypotheses(session.id)) == HYPOTHESES_PER_TRIAGE, session
+    return store
+
+
+def test_readers_never_see_locked_or_torn_data_while_two_writers_write(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()  # migrate once up front, as the proxy does before any reader
+    done_a, done_b = tmp_path / "a.done", tmp_path / "b.done"
+    reader = _spawn(READER, tmp_path, done_a, done_b)
+    assert reader.stdout is not None
+    assert reader.stdout.readline().strip() == "reading"  # writers start once it reads
+    writers = [_spawn(WRITER, tmp_path, tag, WRITES_PER_WRITER) for tag in ("a", "b")]
+    for writer, flag in zip(writers, (done_a, done_b), strict=True):
+        out, err = writer.communicate(timeout=EVENT_TIMEOUT * 2)
+        assert writer.returncode == 0, err
+        assert out.strip() == f"wrote {WRITES_PER_WRITER}"
+        flag.touch()
+    out, err = reader.communicate(timeout=EVENT_TIMEOUT)
+    assert reader.returncode == 0, err  # "database is locked" or a torn read would fail it
+    assert "locked" not in err
+    words = out.split()
+    assert int(words[1]) > 0 and int(words[3]) > 1  # it read, and saw the data grow meanwhile
+
+    with _assert_consistent(tmp_path) as store:
+        assert len(store.recent_sessions(limit=1000)) == 2 * WRITES_PER_WRITER
+
+
+def test_sigkill_inside_a_write_transaction_leaves_a_consistent_db(tmp_path: Path) -> None:
+    child = _spawn(KILLED_IN_TRANSACTION, tmp_path, stdin=subprocess.PIPE)
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    assert line.strip() == "in-transaction", child.stderr.read() if child.stderr else ""
+    wal = tmp_path / ".smart-debug" / "smart-debug.db-wal"
+    assert wal.stat().st_size > 1_000_000  # uncommitted pages really are on disk
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate(timeout=EVENT_TIMEOUT)
+    assert child.returncode == -signal.SIGKILL
+
+    with _assert_consistent(tmp_path) as store:
+        assert [s.title for s in store.recent_sessions()] == ["committed"]
+        conn = sqlite3.connect(store.path)
+        assert conn.execute("SELECT count(*) FROM evidence").fetchone()[0] == 0
+        conn.close()
+        # The lock died with the process: the next writer is not blocked.
+        store.new_session("debug", "after the crash")
+        assert len(store.recent_sessions()) == 2
+
+
+def test_sigkill_at_an_arbitrary_point_of_a_write_loop(tmp_path: Path) -> None:
+    child = _spawn(WRITE_FOREVER, tmp_path)
+    assert child.stdout is not None
+    committed: list[int] = []
+    stdout = child.stdout
+
+    def enough() -> bool:
+        committed.append(int(stdout.readline()))
+        return len(committed) >= COMMITTED_BEFORE_KILL
+
+    wait_for(enough, EVENT_TIMEOUT, "the writer to commit some triages")
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate(timeout=EVENT_TIMEOUT)
+
+    with _assert_consistent(tmp_path) as store:
+        ids = {s.id for s in store.recent_sessions(limit=10_000)}
+        assert set(committed) <= ids  # every commit reported before the kill survived
