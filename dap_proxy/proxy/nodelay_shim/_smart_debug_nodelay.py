@@ -1,0 +1,140 @@
+"""Set TCP_NODELAY on the sockets debugpy and pydevd open (debugpy issue #2054).
+
+Loaded in three kinds of processes: debugpy's adapter (by `dap_proxy.proxy.nodelay`), and the
+launcher and the debuggee (by the `sitecustomize.py` next to this file, which smart-debug puts
+first on PYTHONPATH). It only patches two debugpy modules, when they are imported:
+
+- `debugpy.common.sockets` (adapter and launcher): every socket from `_new_sock` (listeners and
+  outgoing connections) and every socket `serve` accepts gets TCP_NODELAY.
+- `_pydevd_bundle.pydevd_comm` (debuggee): the sockets `start_client` / `start_server` return.
+
+The user's own sockets are never touched. This file runs under the user's interpreter, which may be
+older than the proxy's and cannot import smart-debug, so it uses the standard library only and
+Python 3.8 syntax. Every failure falls back silently to debugpy's stock behaviour: a missing
+optimisation must never break a debug session.
+"""
+
+import sys
+
+PATCHED_MARK = "__smart_debug_nodelay__"
+
+
+def set_nodelay(sock):
+    """Disable Nagle's algorithm on a TCP socket; return the socket (anything else is left)."""
+    import socket
+
+    try:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (AttributeError, OSError):
+        pass  # not a TCP socket, or the platform refuses: keep debugpy's behaviour
+    return sock
+
+
+def patch_debugpy_sockets(module):
+    """debugpy.common.sockets: new sockets and accepted connections get TCP_NODELAY."""
+    if getattr(module, PATCHED_MARK, False):
+        return
+    original_new_sock = module._new_sock
+    original_serve = module.serve
+
+    def _new_sock(*args, **kwargs):
+        return set_nodelay(original_new_sock(*args, **kwargs))
+
+    def serve(name, handler, *args, **kwargs):
+        # Linux copies TCP_NODELAY from the listener to accepted sockets, other systems may
+        # not: set it on each accepted connection before debugpy sees it.
+        def nodelay_handler(sock):
+            return handler(set_nodelay(sock))
+
+        return original_serve(name, nodelay_handler, *args, **kwargs)
+
+    module._new_sock = _new_sock
+    module.serve = serve
+    setattr(module, PATCHED_MARK, True)
+
+
+def patch_pydevd_comm(module):
+    """pydevd's connection to the adapter (both directions of set-up) gets TCP_NODELAY."""
+    if getattr(module, PATCHED_MARK, False):
+        return
+    original_start_client = module.start_client
+    original_start_server = module.start_server
+
+    def start_client(*args, **kwargs):
+        return set_nodelay(original_start_client(*args, **kwargs))
+
+    def start_server(*args, **kwargs):
+        return set_nodelay(original_start_server(*args, **kwargs))
+
+    # pydevd.py does `from _pydevd_bundle.pydevd_comm import start_client` right after this
+    # module finished loading, so replacing the attributes now is what pydevd will call.
+    module.start_client = start_client
+    module.start_server = start_server
+    setattr(module, PATCHED_MARK, True)
+
+
+TARGETS = {
+    "debugpy.common.sockets": patch_debugpy_sockets,
+    "_pydevd_bundle.pydevd_comm": patch_pydevd_comm,
+}
+
+
+class _PatchingLoader:
+    """Delegates to the real loader, then applies the patch to the freshly executed module."""
+
+    def __init__(self, loader, patch):
+        self._loader = loader
+        self._patch = patch
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        try:  # noqa: SIM105 - no contextlib import in the user's process for this
+            self._patch(module)
+        except Exception:
+            pass  # debugpy changed shape: run it unpatched rather than fail
+
+    def __getattr__(self, name):
+        # get_source, get_filename, is_package ... (linecache, inspect, pydevd itself)
+        return getattr(self._loader, name)
+
+
+class NodelayFinder:
+    """A meta-path finder that only intercepts the modules in TARGETS."""
+
+    # Recognised by this mark, not by class: the adapter may load this file twice (as a
+    # package module and through the shim's sitecustomize), and two finders that each delegated
+    # to the other would recurse.
+    __smart_debug_nodelay__ = True
+
+    def find_spec(self, name, path=None, target=None):
+        patch = TARGETS.get(name)
+        if patch is None:
+            return None
+        spec = None
+        for finder in list(sys.meta_path):
+            if getattr(finder, PATCHED_MARK, False):
+                continue
+            find_spec = getattr(finder, "find_spec", None)
+            if find_spec is None:
+                continue
+            spec = find_spec(name, path, target)
+            if spec is not None:
+                break
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        spec.loader = _PatchingLoader(spec.loader, patch)
+        return spec
+
+
+def install():
+    """Patch the target modules already imported and those imported from now on. Idempotent."""
+    for name, patch in TARGETS.items():
+        module = sys.modules.get(name)
+        if module is not None:
+            patch(module)
+    if not any(getattr(finder, PATCHED_MARK, False) for finder in sys.meta_path):
+        sys.meta_path.insert(0, NodelayFinder())
