@@ -1,0 +1,157 @@
+"""Failure text in, frames out (issue 3): detects Python tracebacks, pytest output and Node stack
+traces anywhere in a text (a log, an issue with a pasted traceback), maps their frames to the
+workspace, and fingerprints a failure for the knowledge base of past sessions.
+
+`parse_failure` returns the primary failure: the first failing test for pytest output (in the
+short summary's order, so a FAILED test wins over a setup ERROR), else the first traceback printed
+(in a log, the first error is usually the cause of the rest). `parse_failures` returns them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from dap_proxy.analysis.failure_lines import FailureBlock, split_lines
+from dap_proxy.analysis.failure_node import parse_node
+from dap_proxy.analysis.failure_pytest import parse_pytest
+from dap_proxy.analysis.failure_python import parse_python, ungroup
+from dap_proxy.analysis.models import ExceptionInfo, ParsedFailure
+from dap_proxy.analysis.workspace import WorkspaceIndex, map_frame
+
+__all__ = [
+    "SignatureParts",
+    "error_signature",
+    "map_frame",
+    "parse_failure",
+    "parse_failures",
+    "signature_parts",
+]
+
+SIGNATURE_FRAMES = 3  # innermost project functions that go into a signature
+
+
+def _find_blocks(text: str) -> tuple[list[FailureBlock], list[str]]:
+    """All failures in the text, the pytest ones first in summary order, then by position."""
+    lines = ungroup(split_lines(text))
+    pytest = parse_pytest(lines)
+    owned = bytearray(len(lines))  # lines inside pytest sections, parsed there already
+    for start, end in pytest.regions:
+        owned[start:end] = b"\x01" * (end - start)
+
+    def skip(i: int) -> bool:
+        return bool(owned[i])
+
+    others = parse_python(lines, skip) + parse_node(lines, skip)
+    others.sort(key=lambda b: b.start)
+    order = {test_id: n for n, test_id in enumerate(pytest.failing_tests)}
+    tests = sorted(pytest.blocks, key=lambda b: order.get(b.test_id or "", len(order)))
+    return tests + others, pytest.failing_tests
+
+
+def _to_parsed(
+    block: FailureBlock, failing_tests: list[str], index: WorkspaceIndex | None
+) -> ParsedFailure:
+    workspace = index.root if index is not None else None
+    exceptions = [
+        exc.model_copy(update={"frames": [map_frame(f, workspace, index) for f in exc.frames]})
+        for exc in block.exceptions
+    ]
+    return ParsedFailure(
+        language=block.language,
+        exceptions=exceptions,
+        failing_tests=failing_tests,
+        assertion=block.assertion,
+    )
+
+
+def parse_failures(text: str, workspace: Path | None = None) -> list[ParsedFailure]:
+    """Every failure in the text, primary first; each carries only its own test id."""
+    try:
+        blocks, _ = _find_blocks(text)
+        index = WorkspaceIndex(workspace) if workspace is not None else None
+        return [_to_parsed(b, [b.test_id] if b.test_id else [], index) for b in blocks]
+    except Exception:  # noqa: BLE001 - arbitrary text must never crash a caller
+        return []
+
+
+def parse_failure(text: str, workspace: Path | None = None) -> ParsedFailure:
+    """The primary failure in `text` with every failing test id; empty when nothing is found.
+
+    Frames get `is_library` always and `workspace_path` when `workspace` is given and the file
+    is in it. Never raises."""
+    try:
+        blocks, failing_tests = _find_blocks(text)
+        if not blocks:
+            return ParsedFailure(failing_tests=failing_tests)
+        index = WorkspaceIndex(workspace) if workspace is not None else None
+        return _to_parsed(blocks[0], failing_tests, index)
+    except Exception:  # noqa: BLE001 - arbitrary text must never crash a caller
+        return ParsedFailure()
+
+
+# --- signatures ----------------------------------------------------------------------------
+
+_NORMALISERS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+        ),
+        "<uuid>",
+    ),
+    (re.compile(r"\b0x[0-9a-fA-F]+\b"), "<hex>"),
+    (re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`"), "<str>"),
+    (re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.\-]+){2,}[\\/]?"), "<path>"),
+    (re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"), "<num>"),
+    (re.compile(r"\s+"), " "),
+]
+
+
+class SignatureParts(BaseModel):
+    """What a failure's signature is made of, for fuzzy matching by the store."""
+
+    type: str = ""  # the final exception's class name, without its module
+    message: str = ""  # its first message line, normalised
+    functions: list[str] = Field(default_factory=list)  # innermost project functions first
+
+
+def normalise_message(message: str) -> str:
+    """First line of a message with values, addresses, quoted text and paths replaced."""
+    text = message.strip().split("\n", 1)[0][:500]
+    for pattern, replacement in _NORMALISERS:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def _final(failure: ParsedFailure) -> ExceptionInfo | None:
+    return failure.final
+
+
+def signature_parts(failure: ParsedFailure) -> SignatureParts:
+    """Type, normalised message and top project functions of the final exception."""
+    final = _final(failure)
+    if final is None:
+        return SignatureParts()
+    frames = [f for f in final.frames if not f.is_library] or final.frames
+    functions: list[str] = []
+    for frame in reversed(frames):
+        if frame.function and len(functions) < SIGNATURE_FRAMES:
+            functions.append(frame.function)
+    return SignatureParts(
+        type=final.type.rsplit(".", 1)[-1],
+        message=normalise_message(final.message),
+        functions=functions,
+    )
+
+
+def error_signature(failure: ParsedFailure) -> str:
+    """A stable 16-hex-digit fingerprint of the final exception: type, normalised message and
+    top project function names (no line numbers, no paths). "" for an empty failure."""
+    parts = signature_parts(failure)
+    if not parts.type and not parts.message and not parts.functions:
+        return ""
+    canonical = "\x1f".join([parts.type, parts.message, *parts.functions])
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
