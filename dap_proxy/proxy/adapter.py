@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 SAFE_REVERSE_REQUESTS = frozenset({"runInTerminal", "startDebugging"})
 CONNECT_TIMEOUT = 10.0  # seconds: TCP connect to a remote `debugpy --listen`
-DISCONNECT_TIMEOUT = 2.0  # seconds: our own disconnect at shutdown
-EXIT_TIMEOUT = 1.5  # seconds: adapter exit after disconnect, and again after terminate
+DISCONNECT_TIMEOUT = 1.5  # seconds: our own disconnect at shutdown
+EXIT_GRACE = 0.25  # seconds: before closing the adapter's stdin after a disconnect
+EXIT_TIMEOUT = 1.0  # seconds: adapter exit after stdin EOF, and again after each signal
 
 Handler = Callable[[Message], Awaitable[None]]
 
@@ -80,7 +81,10 @@ class AdapterSide:
     # ------------------------------------------------------------------ starting
     @classmethod
     async def spawn(cls, session: Session) -> AdapterSide:
-        argv = nodelay.adapter_command(sys.executable)
+        try:
+            argv = nodelay.adapter_command(sys.executable)
+        except ValueError as exc:  # a bad SMART_DEBUG_ADAPTER_CMD override
+            raise AdapterStartError(f"could not start the debug adapter: {exc}") from exc
         try:
             process = await anyio.open_process(
                 argv,
@@ -263,10 +267,14 @@ class AdapterSide:
         if process is None:
             await self.channel.aclose()
             return
-        # Closing stdin at once after disconnect makes debugpy print tracebacks: let it exit.
-        with anyio.move_on_after(EXIT_TIMEOUT):
+        # debugpy's adapter exits when its stdin closes, not after disconnect; closing it at the
+        # very moment of the disconnect response can make it print harmless tracebacks, so it
+        # gets a short grace first, then EOF, then signals.
+        with anyio.move_on_after(EXIT_GRACE):
             await process.wait()
         await self.channel.aclose()
+        with anyio.move_on_after(EXIT_TIMEOUT):
+            await process.wait()
         for stop in (process.terminate, process.kill):
             if process.returncode is not None:
                 break
