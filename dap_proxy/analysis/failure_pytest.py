@@ -37,14 +37,14 @@ class PytestResult:
 
 
 def _banner(line: str) -> str | None:
-    if len(line) > _MAX_HEADER:
+    if len(line) > _MAX_HEADER or not (line.startswith("===") and line.endswith("===")):
         return None
     m = _BANNER.match(line)
     return m.group(1) if m else None
 
 
 def _header(line: str) -> str | None:
-    if len(line) > _MAX_HEADER:
+    if len(line) > _MAX_HEADER or not (line.startswith("___") and line.endswith("___")):
         return None
     m = _HEADER.match(line)
     return m.group(1) if m else None

@@ -19,7 +19,7 @@ from dap_proxy.analysis.failure_lines import (
 )
 from dap_proxy.analysis.models import ExceptionInfo, Frame
 
-FILE_LINE = re.compile(r'^(\s*)File "([^"]+)", line (\d+)(?:, in (.+?))?\s*$')
+FILE_LINE = re.compile(r'^(\s*)File "([^"]+)", line (\d+)(?:, in (.*\S))?\s*$')
 REPEAT_LINE = re.compile(r"^\s*\[Previous line repeated (\d+) more times?\]\s*$")
 # exception-group decoration: `  + Exception Group ...`, `  | ...`, `  +-+---- 1 ----`
 _GROUP_DECOR = re.compile(r"^\s*[|+](?: |$)")
@@ -56,9 +56,10 @@ def _strip_margin(line: str, margin: str) -> str | None:
 
 def _parse_exception(
     lines: list[str], i: int, relation: str | None
-) -> tuple[ExceptionInfo | None, int]:
+) -> tuple[ExceptionInfo | None, int, str]:
     """One traceback starting at `lines[i]` (its header, or a bare `File` line as SyntaxError
-    prints it). Returns the exception (None when this was not one) and the index after it."""
+    prints it). Returns the exception (None when this was not one), the index after it and the
+    margin its lines carry (a log prefix, a quote)."""
     n = len(lines)
     head = TRACEBACK_HEAD.search(lines[i])
     if head is not None:
@@ -67,7 +68,7 @@ def _parse_exception(
     else:
         fm = FILE_LINE.match(lines[i])
         if fm is None:
-            return None, i + 1
+            return None, i + 1, ""
         margin = fm.group(1)[:-2]  # frames are indented two spaces past the margin
     frames: list[Frame] = []
     while i < n:
@@ -110,16 +111,20 @@ def _parse_exception(
                 break
             message.append(s.rstrip())
             i += 1
-        return ExceptionInfo(
+        exc = ExceptionInfo(
             type=exc_type, message="\n".join(message), frames=frames, relation=relation
-        ), i
+        )
+        return exc, i, margin
     if head is not None and frames:
-        return ExceptionInfo(type="", frames=frames, relation=relation), i  # cut-off paste
-    return None, i
+        return ExceptionInfo(type="", frames=frames, relation=relation), i, margin  # cut off
+    return None, i, margin
 
 
-def _next_content(lines: list[str], i: int) -> int:
-    while i < len(lines) and not lines[i].strip():
+def _next_content(lines: list[str], i: int, margin: str = "") -> int:
+    while i < len(lines):
+        body = _strip_margin(lines[i], margin)
+        if body is None or body.strip():
+            break
         i += 1
     return i
 
@@ -154,17 +159,17 @@ def parse_python(
         chain: list[ExceptionInfo] = []
         relation: str | None = None
         while i < stop:
-            exc, i = _parse_exception(region, i, relation)
+            exc, i, margin = _parse_exception(region, i, relation)
             if exc is None:
                 break
             chain.append(exc)
-            j = _next_content(region, i)
+            j = _next_content(region, i, margin)
             relation = chain_relation(region[j]) if j < stop else None
             if relation is not None:
-                j = _next_content(region, j + 1)
+                j = _next_content(region, j + 1, margin)
             elif j < stop and region[j] == GROUP_MEMBER:
                 while j < stop and region[j] == GROUP_MEMBER:
-                    j = _next_content(region, j + 1)
+                    j = _next_content(region, j + 1, margin)
                 relation = "group_member"
             if relation is None or j >= stop or not _is_start(region[j]):
                 break

@@ -29,6 +29,7 @@ __all__ = [
     "parse_failure",
     "parse_failures",
     "signature_parts",
+    "strip_failures",
 ]
 
 SIGNATURE_FRAMES = 3  # innermost project functions that go into a signature
@@ -36,6 +37,11 @@ SIGNATURE_FRAMES = 3  # innermost project functions that go into a signature
 
 def _find_blocks(text: str) -> tuple[list[FailureBlock], list[str]]:
     """All failures in the text, the pytest ones first in summary order, then by position."""
+    blocks, failing_tests, _ = _scan(text)
+    return blocks, failing_tests
+
+
+def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int]]]:
     lines = ungroup(split_lines(text))
     pytest = parse_pytest(lines)
     owned = bytearray(len(lines))  # lines inside pytest sections, parsed there already
@@ -49,7 +55,22 @@ def _find_blocks(text: str) -> tuple[list[FailureBlock], list[str]]:
     others.sort(key=lambda b: b.start)
     order = {test_id: n for n, test_id in enumerate(pytest.failing_tests)}
     tests = sorted(pytest.blocks, key=lambda b: order.get(b.test_id or "", len(order)))
-    return tests + others, pytest.failing_tests
+    spans = pytest.regions + [(b.start, b.end) for b in others]
+    return tests + others, pytest.failing_tests, spans
+
+
+def strip_failures(text: str) -> str:
+    """The text without its tracebacks, stack traces and pytest failure sections: the prose of
+    an issue, for keyword hints that code and frames would otherwise trigger. Never raises."""
+    try:
+        lines = split_lines(text)
+        _, _, spans = _scan(text)
+    except Exception:  # noqa: BLE001 - arbitrary text must never crash a caller
+        return text
+    keep = bytearray(b"\x01" * len(lines))
+    for start, end in spans:
+        keep[start:end] = bytes(end - start)
+    return "\n".join(line for line, k in zip(lines, keep, strict=True) if k)
 
 
 def _to_parsed(
