@@ -4,8 +4,9 @@ candidate probes. The proxy, the hypotheses, the experiments and the language se
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class FactKind(str, Enum):
@@ -109,3 +110,37 @@ class ParsedFailure(BaseModel):
     def frames(self) -> list[Frame]:
         """Frames of the final exception (outermost first)."""
         return self.final.frames if self.final else []
+
+
+class FunctionInfo(BaseModel):
+    """One function, method, handler, lambda-like callback or test in a file (lines 1-based)."""
+
+    name: str
+    qualname: str  # dotted through enclosing classes and functions: `Cart.total`, `outer.inner`
+    start_line: int
+    end_line: int
+    body_line: int  # first executable line of the body (after a docstring): where entry probes go
+    kind: str = "function"  # function | method | test | handler | callback | anonymous
+    reason: str = ""
+    is_async: bool = False
+
+
+class FileAnalysis(BaseModel):
+    """What the whole-file pass found in one file. Data flow is computed on demand per function
+    (see `dap_proxy.analysis.dataflow`) and cached on this object."""
+
+    path: str
+    language: str
+    content_hash: str = ""
+    line_count: int = 0
+    facts: list[Fact] = Field(default_factory=list)
+    functions: list[FunctionInfo] = Field(default_factory=list)
+    syntax_error_lines: list[int] = Field(default_factory=list)  # where tree-sitter recovered
+    refused: str | None = None  # why the file was not analysed (binary, too large), else None
+
+    # Engine state, never serialised: the tree-sitter tree and source (for incremental reparse
+    # and on-demand data flow), the function nodes in `functions` order, and per-function caches.
+    _tree: Any = PrivateAttr(default=None)
+    _source: bytes = PrivateAttr(default=b"")
+    _function_nodes: list[Any] = PrivateAttr(default_factory=list)
+    _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)

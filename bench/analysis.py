@@ -1,0 +1,113 @@
+"""Benchmark of the analysis engine (issue 3): the whole-file pass over the interpreter's
+standard library against raw tree-sitter parsing of the same files, side by side in one run
+(interleaved per file so both sides see the same machine load), and the re-analysis of one
+edited 5,000-line file. Targets: whole analysis <= 2.0x raw parse; re-analysis <= 20 ms median.
+
+Usage: .venv/bin/python bench/analysis.py [--limit N] [--edits N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+from dap_proxy.analysis.engine import analyze_file, analyze_source, clear_cache, refusal
+from dap_proxy.analysis.languages import new_parser
+
+SKIP_DIRS = {"site-packages", "__pycache__"}
+EDIT_FILE_LINES = 5000
+
+
+def stdlib_files(limit: int | None) -> list[tuple[str, bytes]]:
+    root = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(p for p in root.rglob("*.py") if not SKIP_DIRS.intersection(p.parts))
+    data = [(str(p), p.read_bytes()) for p in files[:limit]]
+    # Both sides get the same files: those the engine accepts (not binary, not huge).
+    return [(path, source) for path, source in data if refusal(source) is None]
+
+
+def whole_pass(files: list[tuple[str, bytes]]) -> tuple[float, float, int]:
+    parser = new_parser("python")
+    analyze_source(b"x = 1\n", "warmup.py")  # compile the query outside the timing
+    parse_time = analysis_time = 0.0
+    facts = 0
+    # CPU time of this process: other work on the machine inflates wall time unevenly.
+    clock = time.process_time
+    for path, source in files:
+        start = clock()
+        parser.parse(source)
+        middle = clock()
+        analysis = analyze_source(source, path)
+        end = clock()
+        parse_time += middle - start
+        analysis_time += end - middle
+        facts += len(analysis.facts)
+    return parse_time, analysis_time, facts
+
+
+def five_thousand_lines() -> bytes:
+    """A real 5,000-line module: the start of `_pydecimal.py` cut at a top-level definition."""
+    source = (Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py").read_bytes()
+    lines = source.split(b"\n")
+    cut = EDIT_FILE_LINES
+    while cut < len(lines) and not lines[cut].startswith((b"def ", b"class ")):
+        cut += 1
+    while len(lines[:cut]) < EDIT_FILE_LINES:  # shorter stdlib: repeat it
+        lines = lines + lines
+    return b"\n".join(lines[:cut]) + b"\n"
+
+
+def reanalysis(edits: int) -> tuple[float, float, int]:
+    """Median ms of analyze_file after editing one line of a 5,000-line file on disk, and the
+    median ms of a cold (uncached, fresh parse) analysis of the same file for comparison."""
+    source = five_thousand_lines()
+    lines = source.split(b"\n")
+    target = next(i for i in range(len(lines) // 2, len(lines)) if lines[i].startswith(b"    "))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big_module.py"
+        path.write_bytes(source)
+        clear_cache()
+        analyze_file(path)
+        warm: list[float] = []
+        for index in range(edits):
+            lines[target] = b"    _edit_marker = %d  # edited" % index
+            path.write_bytes(b"\n".join(lines))
+            start = time.process_time()
+            analysis = analyze_file(path)
+            warm.append(time.process_time() - start)
+            assert analysis.refused is None
+        cold: list[float] = []
+        for _ in range(max(3, edits // 4)):
+            clear_cache()
+            start = time.process_time()
+            analyze_file(path)
+            cold.append(time.process_time() - start)
+    return statistics.median(warm) * 1000, statistics.median(cold) * 1000, len(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="only the first N files")
+    parser.add_argument("--edits", type=int, default=40, help="edits of the 5,000-line file")
+    args = parser.parse_args(argv)
+    files = stdlib_files(args.limit)
+    size = sum(len(source) for _, source in files)
+    print(f"stdlib: {len(files)} files, {size / 1e6:.1f} MB ({sysconfig.get_paths()['stdlib']})")
+    parse_time, analysis_time, facts = whole_pass(files)
+    ratio = analysis_time / parse_time
+    print(f"raw tree-sitter parse:   {parse_time:7.2f} s")
+    print(f"whole analysis:          {analysis_time:7.2f} s  ({facts:,} facts)")
+    print(f"ratio analysis/parse:    {ratio:7.2f}x  (target <= 2.0x)")
+    warm, cold, line_count = reanalysis(args.edits)
+    print(f"re-analysis after edit:  {warm:7.2f} ms median ({line_count} lines, target <= 20 ms)")
+    print(f"cold analysis same file: {cold:7.2f} ms median (ratio {warm / cold:.2f}x)")
+    return 0 if ratio <= 2.0 and warm <= 20.0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

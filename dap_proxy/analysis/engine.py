@@ -1,0 +1,191 @@
+"""Entry points of the whole-file pass: `analyze_source` (pure, over bytes) and `analyze_file`
+(with a cache keyed by content hash, reparsing incrementally after an edit). Binary and huge
+files are refused with a reason instead of being parsed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from pathlib import Path
+
+import tree_sitter as ts
+
+from dap_proxy.analysis.boundaries import BoundaryConfig, default_boundaries
+from dap_proxy.analysis.facts import extract
+from dap_proxy.analysis.languages import check_language, language_for_path, new_parser
+from dap_proxy.analysis.models import FileAnalysis
+
+# Larger files are refused (generated bundles, data dumps): configurable per call or with the
+# SMART_DEBUG_MAX_FILE_BYTES environment variable.
+DEFAULT_MAX_BYTES = int(os.environ.get("SMART_DEBUG_MAX_FILE_BYTES", 2_000_000))
+BINARY_SNIFF_BYTES = 8192
+CACHE_SIZE = 512
+
+
+class AnalysisError(Exception):
+    """A file could not be analysed; the message says why and what to do."""
+
+
+_cache: OrderedDict[str, FileAnalysis] = OrderedDict()
+_parsers: dict[str, ts.Parser] = {}
+
+
+def content_hash(source: bytes) -> str:
+    return hashlib.blake2b(source, digest_size=16).hexdigest()
+
+
+def refusal(source: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
+    """Why these bytes should not be parsed, or None when they are fine."""
+    if len(source) > max_bytes:
+        return (
+            f"file too large to analyse ({len(source):,} bytes > limit {max_bytes:,}); "
+            "raise SMART_DEBUG_MAX_FILE_BYTES to include it"
+        )
+    if b"\0" in source[:BINARY_SNIFF_BYTES]:
+        return "binary file (contains NUL bytes): not source code"
+    return None
+
+
+def _parser(language: str) -> ts.Parser:
+    parser = _parsers.get(language)
+    if parser is None:
+        parser = _parsers[language] = new_parser(language)
+    return parser
+
+
+def _point(source: bytes, byte: int) -> tuple[int, int]:
+    row = source.count(b"\n", 0, byte)
+    return row, byte - (source.rfind(b"\n", 0, byte) + 1)
+
+
+def _incremental_tree(parser: ts.Parser, previous: FileAnalysis, source: bytes) -> ts.Tree:
+    """Tell the previous tree what changed (one edited span: common prefix and suffix) and let
+    tree-sitter reuse everything outside it."""
+    old = previous._source
+    limit = min(len(old), len(source))
+    start = 0
+    # Compare in blocks first: a Python loop over every byte would cost more than the parse.
+    block = 4096
+    while start + block <= limit and old[start : start + block] == source[start : start + block]:
+        start += block
+    while start < limit and old[start] == source[start]:
+        start += 1
+    end_old, end_new = len(old), len(source)
+    while (
+        end_old - block >= start
+        and end_new - block >= start
+        and (old[end_old - block : end_old] == source[end_new - block : end_new])
+    ):
+        end_old -= block
+        end_new -= block
+    while end_old > start and end_new > start and old[end_old - 1] == source[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    tree = previous._tree.copy()
+    tree.edit(
+        start_byte=start,
+        old_end_byte=end_old,
+        new_end_byte=end_new,
+        start_point=_point(old, start),
+        old_end_point=_point(old, end_old),
+        new_end_point=_point(source, end_new),
+    )
+    return parser.parse(source, tree)
+
+
+def analyze_source(
+    source: bytes,
+    path: str,
+    language: str | None = None,
+    *,
+    boundaries: BoundaryConfig | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    previous: FileAnalysis | None = None,
+) -> FileAnalysis:
+    """Analyse one file's bytes: its facts (entry points, decisions, mutations, boundaries,
+    error handling, loops, recursion, returns) and its functions with their line ranges.
+
+    `language` defaults to the one of `path`'s extension (`AnalysisError` if unknown).
+    `boundaries` extends the default boundary table. Pass the `previous` analysis of the same
+    file to reparse incrementally. Binary or larger-than-`max_bytes` input gives an analysis
+    with `refused` set and no facts. Invalid UTF-8 and syntax errors are tolerated: the parts
+    that parse still yield facts, and `syntax_error_lines` says where recovery happened."""
+    if language is None:
+        language = language_for_path(path)
+        if language is None:
+            raise AnalysisError(
+                f"{path}: not a Python, JavaScript or TypeScript file (by extension); "
+                "pass language= to analyse it anyway"
+            )
+    language = check_language(language)
+    digest = content_hash(source)
+    reason = refusal(source, max_bytes)
+    if reason is not None:
+        return FileAnalysis(path=path, language=language, content_hash=digest, refused=reason)
+    parser = _parser(language)
+    if previous is not None and previous._tree is not None and previous.language == language:
+        tree = _incremental_tree(parser, previous, source)
+    else:
+        tree = parser.parse(source)
+    config = default_boundaries(language)
+    if boundaries is not None:
+        config = config.merged(boundaries)
+    result = extract(tree, source, path, language, config)
+    analysis = FileAnalysis.model_construct(
+        path=path,
+        language=language,
+        content_hash=digest,
+        line_count=source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1),
+        facts=result.facts,
+        functions=result.functions,
+        syntax_error_lines=result.syntax_error_lines,
+        refused=None,
+    )
+    # model_construct skips __init__, which is what sets up private attributes.
+    analysis.__pydantic_private__ = {
+        "_tree": tree,
+        "_source": source,
+        "_function_nodes": result.function_nodes,
+        "_cache": {},
+    }
+    return analysis
+
+
+def read_source(path: str | Path) -> bytes:
+    """The bytes of a file, or `AnalysisError` with a message a person can act on."""
+    file = Path(path)
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise AnalysisError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise AnalysisError(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise AnalysisError(f"{path}: permission denied (cannot read it)") from None
+    except OSError as error:
+        raise AnalysisError(f"{path}: cannot read ({error.strerror or error})") from None
+
+
+def analyze_file(
+    path: str | Path, language: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> FileAnalysis:
+    """`analyze_source` on a file, cached by content hash: an unchanged file is not reparsed,
+    an edited one is reparsed incrementally from its previous tree. Raises `AnalysisError`
+    for unreadable or unsupported files."""
+    key = str(Path(path).resolve())
+    source = read_source(path)
+    previous = _cache.get(key)
+    if previous is not None and previous.content_hash == content_hash(source):
+        _cache.move_to_end(key)
+        return previous
+    analysis = analyze_source(source, str(path), language, max_bytes=max_bytes, previous=previous)
+    _cache[key] = analysis
+    _cache.move_to_end(key)
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return analysis
+
+
+def clear_cache() -> None:
+    _cache.clear()

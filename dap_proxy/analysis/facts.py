@@ -1,0 +1,663 @@
+"""The whole-file pass (brief: "critical path analysis"): run the language's one combined query
+once over a parsed tree and turn its captures into `Fact`s and the function table. Only what the
+query gives cheaply is computed here; data flow is on demand (`dataflow.py`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import tree_sitter as ts
+
+from dap_proxy.analysis.boundaries import BoundaryConfig, module_root
+from dap_proxy.analysis.languages import PYTHON, facts_query
+from dap_proxy.analysis.models import Fact, FactKind, FunctionInfo
+
+_K = FactKind
+
+# capture name -> (fact kind, reason). Captures not listed here feed the function table, the
+# call classification or the import map.
+CAPTURE_FACTS: dict[str, tuple[FactKind, str]] = {
+    "entry.main": (_K.ENTRY, 'if __name__ == "__main__" block'),
+    "decision.if": (_K.DECISION, "if condition"),
+    "decision.elif": (_K.DECISION, "elif condition"),
+    "decision.else": (_K.DECISION, "else branch"),
+    "decision.match": (_K.DECISION, "match subject"),
+    "decision.switch": (_K.DECISION, "switch value"),
+    "decision.case": (_K.DECISION, "case branch"),
+    "decision.ternary": (_K.DECISION, "conditional expression"),
+    "decision.loop_condition": (_K.DECISION, "loop condition"),
+    "decision.short_circuit": (_K.DECISION, "boolean short-circuit"),
+    "decision.early_return": (_K.DECISION, "early return"),
+    "loop.for": (_K.LOOP, "for loop"),
+    "loop.for_in": (_K.LOOP, "for-in/of loop"),
+    "loop.while": (_K.LOOP, "while loop"),
+    "loop.do": (_K.LOOP, "do-while loop"),
+    "loop.comprehension": (_K.LOOP, "comprehension"),
+    "mutation.attribute": (_K.MUTATION, "attribute assignment"),
+    "mutation.subscript": (_K.MUTATION, "item assignment"),
+    "mutation.unpacked": (_K.MUTATION, "attribute/item assignment by unpacking"),
+    "mutation.augmented": (_K.MUTATION, "augmented assignment"),
+    "mutation.update": (_K.MUTATION, "increment/decrement"),
+    "mutation.delete": (_K.MUTATION, "deletion"),
+    "mutation.method": (_K.MUTATION, "mutating call"),
+    "error.try": (_K.ERROR_HANDLING, "try block"),
+    "error.except": (_K.ERROR_HANDLING, "except handler"),
+    "error.catch": (_K.ERROR_HANDLING, "catch handler"),
+    "error.finally": (_K.ERROR_HANDLING, "finally block"),
+    "error.raise": (_K.ERROR_HANDLING, "raise"),
+    "error.throw": (_K.ERROR_HANDLING, "throw"),
+    "error.assert": (_K.ERROR_HANDLING, "assertion"),
+    "error.return": (_K.ERROR_HANDLING, "error return (return inside a handler)"),
+    "error.promise_catch": (_K.ERROR_HANDLING, "promise rejection handler"),
+    "return.statement": (_K.RETURN, "return"),
+}
+# Captures whose `names` are worth the regex: the identifiers a condition or a target reads.
+_NAMED_CAPTURES = {
+    "decision.if",
+    "decision.elif",
+    "decision.match",
+    "decision.switch",
+    "decision.ternary",
+    "decision.loop_condition",
+    "decision.short_circuit",
+    "mutation.attribute",
+    "mutation.subscript",
+    "mutation.unpacked",
+    "mutation.augmented",
+    "mutation.update",
+    "mutation.delete",
+}
+_IDENT = re.compile(rb"(?<![.\w\"'])[A-Za-z_$][\w$]*")
+_KEYWORDS = {
+    b"and",
+    b"or",
+    b"not",
+    b"in",
+    b"is",
+    b"if",
+    b"else",
+    b"elif",
+    b"None",
+    b"True",
+    b"False",
+    b"lambda",
+    b"await",
+    b"for",
+    b"while",
+    b"return",
+    b"case",
+    b"match",
+    b"del",
+    b"typeof",
+    b"instanceof",
+    b"null",
+    b"undefined",
+    b"true",
+    b"false",
+    b"new",
+    b"this",
+    b"void",
+    b"yield",
+    b"switch",
+    b"default",
+    b"delete",
+    b"async",
+    b"function",
+    b"const",
+    b"let",
+    b"var",
+}
+_HANDLER_DECORATOR = re.compile(
+    r"route|\.(get|post|put|patch|delete|head|options|websocket)\b|handler|listen|"
+    r"subscribe|\.on\b|\.on_|command|task|callback|receiver|event|hook",
+    re.IGNORECASE,
+)
+_DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
+_HANDLER_NAME = re.compile(r"^(on_|on[A-Z]|handle|do_[A-Z]+$)")
+_JS_TEST_CALLEES = {"it", "test", "specify", "it.only", "test.only", "it.each", "test.each"}
+_JS_HANDLER_METHODS = {
+    "on",
+    "once",
+    "addEventListener",
+    "addListener",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "all",
+    "use",
+    "handle",
+    "subscribe",
+    "listen",
+    "route",
+}
+MAX_SYNTAX_ERRORS = 50
+TEXT_LIMIT = 160
+
+
+@dataclass
+class _Scope:
+    """A function or class while the table is being built."""
+
+    node: ts.Node
+    name: str
+    start: int
+    end: int
+    is_class: bool = False
+    kind: str = "function"
+    reason: str = ""
+    in_class: bool = False
+    parent: int = -1
+    qualname: str = ""
+
+
+@dataclass
+class PassResult:
+    facts: list[Fact]
+    functions: list[FunctionInfo]
+    syntax_error_lines: list[int]
+    # Function start byte -> tree-sitter node, for on-demand data flow (same order as functions).
+    function_nodes: list[ts.Node] = field(default_factory=list)
+
+
+_FACT_FIELDS = set(Fact.model_fields)
+
+
+def _new_fact(**values: object) -> Fact:
+    """A `Fact` from trusted values without validation. Even `model_construct` costs ~19 us a
+    fact, which on a large repository is more than parsing it; this is ~1 us."""
+    fact = Fact.__new__(Fact)
+    object.__setattr__(fact, "__dict__", values)
+    object.__setattr__(fact, "__pydantic_fields_set__", _FACT_FIELDS)
+    object.__setattr__(fact, "__pydantic_extra__", None)
+    object.__setattr__(fact, "__pydantic_private__", None)
+    return fact
+
+
+def _text(node: ts.Node) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+def _names(text: bytes) -> list[str]:
+    seen: dict[str, None] = {}
+    for match in _IDENT.findall(text):
+        if match not in _KEYWORDS:
+            seen[match.decode("utf-8", "replace")] = None
+    return list(seen)
+
+
+class _Lines:
+    """Source lines decoded lazily (only lines that carry a fact are ever decoded)."""
+
+    def __init__(self, source: bytes) -> None:
+        self.raw = source.split(b"\n")
+        self.cache: dict[int, str] = {}
+
+    def text(self, row: int) -> str:
+        got = self.cache.get(row)
+        if got is None:
+            raw = self.raw[row] if row < len(self.raw) else b""
+            got = raw.strip().decode("utf-8", "replace")[:TEXT_LIMIT]
+            self.cache[row] = got
+        return got
+
+
+def syntax_error_lines(root: ts.Node) -> list[int]:
+    """Lines where tree-sitter inserted ERROR or MISSING nodes (descends only into subtrees that
+    contain an error, so a clean file costs nothing)."""
+    if not root.has_error:
+        return []
+    lines: list[int] = []
+    stack = [root]
+    while stack and len(lines) < MAX_SYNTAX_ERRORS:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            lines.append(node.start_point.row + 1)
+            continue
+        stack.extend(child for child in reversed(node.children) if child.has_error)
+    return sorted(set(lines))
+
+
+def _python_body_line(node: ts.Node) -> int:
+    body = node.child_by_field_name("body")
+    if body is None or body.named_child_count == 0:
+        return node.start_point.row + 1
+    statements = body.named_children
+    first = statements[0]
+    # A docstring produces no line event, so a probe there would never fire.
+    if (
+        first.type == "expression_statement"
+        and first.named_child_count == 1
+        and first.named_children[0].type == "string"
+        and len(statements) > 1
+    ):
+        first = statements[1]
+    return first.start_point.row + 1
+
+
+def _ecma_body_line(node: ts.Node) -> int:
+    body = node.child_by_field_name("body")
+    if body is None:
+        return node.start_point.row + 1
+    if body.type == "statement_block":
+        for child in body.named_children:
+            if child.type != "comment":
+                return child.start_point.row + 1
+        return node.start_point.row + 1
+    return body.start_point.row + 1
+
+
+def _python_imports(node: ts.Node, aliases: dict[str, str]) -> None:
+    """Record `alias -> module root` for every name an import statement binds."""
+    module = node.child_by_field_name("module_name")
+    from_module = _text(module) if module is not None else None
+    for name in node.children_by_field_name("name"):
+        if name.type == "aliased_import":
+            alias_node = name.child_by_field_name("alias")
+            target = name.child_by_field_name("name")
+            alias = _text(alias_node) if alias_node else ""
+            full = _text(target) if target else alias
+        else:
+            full = _text(name)
+            alias = full.split(".")[0] if from_module is None else full
+        source = from_module if from_module is not None else full
+        if alias and not source.startswith("."):
+            aliases[alias] = module_root(source)
+
+
+def _ecma_import(node: ts.Node, aliases: dict[str, str]) -> None:
+    """`import fs from "fs"`, `import * as cp from "child_process"`, `import {get} from "http"`."""
+    source = node.child_by_field_name("source")
+    if source is None:
+        return
+    module = module_root(_text(source).strip("'\"`"))
+    stack = [child for child in node.named_children if child.type == "import_clause"]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            aliases[_text(current)] = module
+        elif current.type == "import_specifier":
+            alias = current.child_by_field_name("alias") or current.child_by_field_name("name")
+            if alias is not None:
+                aliases[_text(alias)] = module
+        else:
+            stack.extend(current.named_children)
+
+
+def _ecma_require(node: ts.Node, aliases: dict[str, str]) -> None:
+    """`const fs = require("fs")`, `const {execSync} = require("child_process")`."""
+    value = node.child_by_field_name("value")
+    arguments = value.child_by_field_name("arguments") if value is not None else None
+    name = node.child_by_field_name("name")
+    if arguments is None or name is None or not arguments.named_child_count:
+        return
+    first = arguments.named_children[0]
+    if first.type != "string":
+        return
+    module = module_root(_text(first).strip("'\"`"))
+    if name.type == "identifier":
+        aliases[_text(name)] = module
+    else:
+        for child in name.named_children:
+            target = child.child_by_field_name("value") if child.type == "pair_pattern" else child
+            if target is not None and target.type in (
+                "identifier",
+                "shorthand_property_identifier_pattern",
+            ):
+                aliases[_text(target)] = module
+
+
+class _Builder:
+    """Collects one file's captures, then resolves functions, calls and facts in one sweep."""
+
+    def __init__(
+        self, root: ts.Node, source: bytes, path: str, language: str, boundaries: BoundaryConfig
+    ) -> None:
+        self.root = root
+        self.path = path
+        self.language = language
+        self.is_python = language == PYTHON
+        self.boundaries = boundaries
+        self.lines = _Lines(source)
+        self.scopes: dict[int, _Scope] = {}
+        self.decorators: dict[int, list[str]] = {}
+        self.items: list[tuple[str, list[ts.Node]]] = []
+        self.call_functions: list[ts.Node] = []
+        self.call_members: list[ts.Node] = []
+        self.call_self: list[ts.Node] = []
+        self.aliases: dict[str, str] = {}
+        self.declared_global: list[ts.Node] = []
+
+    # --- collection -------------------------------------------------------------------------
+    def collect(self, captures: dict[str, list[ts.Node]]) -> None:
+        """Sort one `QueryCursor.captures` result into scopes, imports, calls and fact items
+        (`captures` rather than `matches`: one list per capture name is far fewer objects)."""
+        for node in captures.get("class.def", ()):
+            name = node.child_by_field_name("name")
+            label = _text(name) if name is not None else f"<class@{node.start_point.row + 1}>"
+            self._add_scope(node, label, "class", is_class=True)
+        if self.is_python:
+            for node in captures.get("function.def", ()):
+                name = node.child_by_field_name("name")
+                self._add_scope(node, _text(name) if name is not None else "?", "function")
+            for node in captures.get("function.decorator", ()):
+                parent = node.parent
+                target = parent.child_by_field_name("definition") if parent else None
+                if target is not None:
+                    self.decorators.setdefault(target.start_byte, []).append(_text(node))
+            for node in captures.get("import.statement", ()):
+                _python_imports(node, self.aliases)
+        else:
+            for node in captures.get("function.def", ()):
+                self._add_ecma_function(node)
+            for node in captures.get("import.statement", ()):
+                _ecma_import(node, self.aliases)
+            for node in captures.get("import.require", ()):
+                _ecma_require(node, self.aliases)
+        self.call_functions = captures.get("call.function", [])
+        self.call_members = captures.get("call.member", [])
+        self.call_self = captures.get("call.self_method", [])
+        self.declared_global = captures.get("scope.global", []) + captures.get("scope.nonlocal", [])
+        for name, nodes in captures.items():
+            if name in CAPTURE_FACTS:
+                self.items.append((name, nodes))
+
+    def _add_scope(self, node: ts.Node, name: str, kind: str, is_class: bool = False) -> None:
+        self.scopes[node.start_byte] = _Scope(
+            node, name, node.start_byte, node.end_byte, is_class=is_class, kind=kind
+        )
+
+    def _add_ecma_function(self, node: ts.Node) -> None:
+        """Name a JavaScript function from itself or its parent (`const f = () => ...`,
+        `obj.f = function ...`, `{f: ...}`), and recognise test and handler callbacks."""
+        line = node.start_point.row + 1
+        name_node = node.child_by_field_name("name")
+        kind = "method" if node.type == "method_definition" else "function"
+        parent = node.parent
+        if name_node is None and parent is not None:
+            ptype = parent.type
+            if ptype == "variable_declarator":
+                name_node = parent.child_by_field_name("name")
+            elif ptype == "assignment_expression":
+                name_node = parent.child_by_field_name("left")
+            elif ptype == "pair":
+                name_node = parent.child_by_field_name("key")
+            elif ptype == "arguments" and parent.parent is not None:
+                callee = parent.parent.child_by_field_name("function")
+                if callee is not None:
+                    self._add_callback(node, callee, parent)
+                    return
+        if name_node is not None:
+            self._add_scope(node, _text(name_node), kind)
+        else:
+            self._add_scope(node, f"<anonymous@{line}>", "anonymous")
+
+    def _add_callback(self, node: ts.Node, callee: ts.Node, arguments: ts.Node) -> None:
+        callee_text = _text(callee)
+        method = callee_text.rsplit(".", 1)[-1]
+        label = ""
+        first = arguments.named_children[0] if arguments.named_child_count else None
+        if first is not None and first.type in ("string", "template_string"):
+            label = _text(first).strip("'\"`")
+        line = node.start_point.row + 1
+        if callee_text in _JS_TEST_CALLEES:
+            self._add_scope(node, label or f"test@{line}", "test")
+        elif method in _JS_HANDLER_METHODS:
+            name = f"{callee_text}({label!r})" if label else f"{callee_text}@{line}"
+            self._add_scope(node, name, "handler")
+        else:
+            self._add_scope(node, f"{callee_text}-callback@{line}", "callback")
+
+    # --- resolution -------------------------------------------------------------------------
+    def build(self) -> PassResult:
+        ordered = sorted(self.scopes.values(), key=lambda s: (s.start, -s.end))
+        stack: list[int] = []
+        for index, scope in enumerate(ordered):
+            while stack and ordered[stack[-1]].end <= scope.start:
+                stack.pop()
+            scope.parent = stack[-1] if stack else -1
+            parent = ordered[scope.parent] if stack else None
+            scope.qualname = f"{parent.qualname}.{scope.name}" if parent else scope.name
+            scope.in_class = parent is not None and parent.is_class
+            stack.append(index)
+        self.ordered = ordered
+        self.starts = [s.start for s in ordered]
+        facts: list[Fact] = []
+        self.fact_keys: set[tuple[str, int]] = set()
+        functions, function_nodes = self._functions(facts)
+        for name, captured in self.items:
+            for node in captured:
+                self._fact(facts, name, node)
+        self._classify_calls(facts)
+        self._global_mutations(facts)
+        facts.sort(key=lambda f: (f.start_line, f.end_line))
+        return PassResult(facts, functions, syntax_error_lines(self.root), function_nodes)
+
+    def enclosing(self, byte: int, functions_only: bool = True) -> int:
+        """Index in `ordered` of the innermost function (or class) containing `byte`, or -1.
+        Scopes nest properly, so a scope that ends before `byte` has the answer among its
+        ancestors."""
+        index = bisect_right(self.starts, byte) - 1
+        while index >= 0:
+            scope = self.ordered[index]
+            if scope.end > byte and not (functions_only and scope.is_class):
+                return index
+            index = scope.parent
+        return -1
+
+    def _functions(self, facts: list[Fact]) -> tuple[list[FunctionInfo], list[ts.Node]]:
+        functions: list[FunctionInfo] = []
+        nodes: list[ts.Node] = []
+        for scope in self.ordered:
+            if scope.is_class:
+                continue
+            node = scope.node
+            parent = self.ordered[scope.parent] if scope.parent >= 0 else None
+            kind, reason = self._entry_kind(scope, parent)
+            scope.kind = kind
+            start = node.start_point.row + 1
+            end = node.end_point.row + 1
+            is_async = node.child_count > 0 and node.children[0].type == "async"
+            body_line = _python_body_line(node) if self.is_python else _ecma_body_line(node)
+            functions.append(
+                FunctionInfo(
+                    name=scope.name,
+                    qualname=scope.qualname,
+                    start_line=start,
+                    end_line=end,
+                    body_line=body_line,
+                    kind=kind,
+                    reason=reason,
+                    is_async=is_async,
+                )
+            )
+            nodes.append(node)
+            if kind not in ("anonymous", "callback"):
+                outer = scope.parent
+                while outer >= 0 and self.ordered[outer].is_class:
+                    outer = self.ordered[outer].parent
+                facts.append(
+                    _new_fact(
+                        file=self.path,
+                        start_line=start,
+                        end_line=end,
+                        kind=_K.ENTRY,
+                        reason=reason,
+                        function=self.ordered[outer].qualname if outer >= 0 else None,
+                        names=[],
+                        text=self.lines.text(start - 1),
+                    )
+                )
+        return functions, nodes
+
+    def _entry_kind(self, scope: _Scope, parent: _Scope | None) -> tuple[str, str]:
+        name = scope.name
+        in_class = parent is not None and parent.is_class
+        decorators = self.decorators.get(scope.start, [])
+        if scope.kind in ("test", "handler", "callback", "anonymous"):
+            label = {"test": "test", "handler": "handler", "callback": "callback"}
+            return scope.kind, f"{label.get(scope.kind, 'anonymous function')} {name}"
+        if name.startswith("test") and (
+            name.startswith("test_") or (in_class and parent and parent.name.startswith("Test"))
+        ):
+            return "test", f"test function {scope.qualname}"
+        for text in decorators:
+            if _HANDLER_DECORATOR.search(text):
+                return "handler", f"handler {scope.qualname} ({text.splitlines()[0]})"
+        if _HANDLER_NAME.match(name):
+            return "handler", f"handler {scope.qualname}"
+        if in_class or scope.kind == "method":
+            return "method", f"method {scope.qualname}"
+        return "function", f"function {scope.qualname}"
+
+    def _fact(
+        self,
+        facts: list[Fact],
+        capture: str,
+        node: ts.Node,
+        reason: str | None = None,
+        names: list[str] | None = None,
+    ) -> None:
+        entry = CAPTURE_FACTS.get(capture)
+        if entry is None:
+            return
+        key = (capture, node.start_byte)
+        if key in self.fact_keys:
+            return
+        self.fact_keys.add(key)
+        kind, default_reason = entry
+        start = node.start_point.row
+        if names is None and capture in _NAMED_CAPTURES:
+            names = _names(node.text or b"")
+        if capture == "mutation.method":
+            reason = f"mutating call .{_text(node)}()"
+            parent = node.parent
+            obj = parent.child_by_field_name("object") if parent is not None else None
+            names = _names(obj.text or b"")[:1] if obj is not None else []
+        function = self.enclosing(node.start_byte)
+        facts.append(
+            _new_fact(
+                file=self.path,
+                start_line=start + 1,
+                end_line=node.end_point.row + 1,
+                kind=kind,
+                reason=reason or default_reason,
+                function=self.ordered[function].qualname if function >= 0 else None,
+                names=names or [],
+                text=self.lines.text(start),
+            )
+        )
+
+    def _classify_calls(self, facts: list[Fact]) -> None:
+        boundaries = self.boundaries
+        function_names = {s.name for s in self.ordered if not s.is_class}
+        for node in self.call_self:
+            self._recursion(facts, node, _text(node), method=True)
+        for node in self.call_functions:
+            name = _text(node)
+            category = boundaries.calls.get(name)
+            if category is None and name in self.aliases:
+                category = boundaries.modules.get(self.aliases[name])
+            if category is not None:
+                self._boundary(facts, node, name, category)
+            elif name in function_names:
+                self._recursion(facts, node, name, method=False)
+        modules = boundaries.modules
+        for node in self.call_members:
+            dotted = _text(node)
+            root, _, rest = dotted.partition(".")
+            if root in ("self", "cls", "this"):
+                if "." not in rest and rest.isidentifier():
+                    self._recursion(facts, node, rest, method=True)
+                continue
+            module = self.aliases.get(root, root)
+            category = boundaries.calls.get(dotted)
+            if category is None:
+                if module not in modules or not _DOTTED.match(dotted):
+                    continue
+                canonical = f"{module}.{rest}"
+                if canonical in boundaries.pure or dotted in boundaries.pure:
+                    continue
+                category = modules[module]
+            self._boundary(facts, node, dotted, category)
+
+    def _boundary(self, facts: list[Fact], node: ts.Node, callee: str, category: str) -> None:
+        call = node
+        while call.type not in ("call", "call_expression", "new_expression") and call.parent:
+            call = call.parent
+        function = self.enclosing(node.start_byte)
+        facts.append(
+            _new_fact(
+                file=self.path,
+                start_line=call.start_point.row + 1,
+                end_line=call.end_point.row + 1,
+                kind=_K.BOUNDARY,
+                reason=f"{category} call {callee}()",
+                function=self.ordered[function].qualname if function >= 0 else None,
+                names=[callee],
+                text=self.lines.text(call.start_point.row),
+            )
+        )
+
+    def _recursion(self, facts: list[Fact], node: ts.Node, name: str, method: bool) -> None:
+        index = self.enclosing(node.start_byte)
+        if index < 0:
+            return
+        scope = self.ordered[index]
+        if scope.name != name or scope.in_class != method:
+            return
+        facts.append(
+            _new_fact(
+                file=self.path,
+                start_line=node.start_point.row + 1,
+                end_line=node.end_point.row + 1,
+                kind=_K.RECURSION,
+                reason=f"recursive call: {scope.qualname} calls itself",
+                function=scope.qualname,
+                names=[name],
+                text=self.lines.text(node.start_point.row),
+            )
+        )
+
+    def _global_mutations(self, facts: list[Fact]) -> None:
+        """Assignments to names a function declared `global`/`nonlocal` (rare, so a small walk
+        of just those functions is cheap)."""
+        declared: dict[int, set[str]] = {}
+        for node in self.declared_global:
+            index = self.enclosing(node.start_byte)
+            if index >= 0:
+                declared.setdefault(index, set()).add(_text(node))
+        for index, names in declared.items():
+            scope = self.ordered[index]
+            stack = [scope.node]
+            while stack:
+                node = stack.pop()
+                if node.type in ("assignment", "augmented_assignment"):
+                    left = node.child_by_field_name("left")
+                    if left is not None and left.type == "identifier" and _text(left) in names:
+                        self._fact(
+                            facts,
+                            "mutation.attribute",
+                            node,
+                            reason=f"assignment to global/nonlocal {_text(left)}",
+                            names=[_text(left)],
+                        )
+                    continue
+                if node is not scope.node and node.type in (
+                    "function_definition",
+                    "class_definition",
+                ):
+                    continue
+                stack.extend(node.children)
+
+
+def extract(
+    tree: ts.Tree, source: bytes, path: str, language: str, boundaries: BoundaryConfig
+) -> PassResult:
+    """Run the combined query once and build the facts and the function table of one file."""
+    builder = _Builder(tree.root_node, source, path, language, boundaries)
+    builder.collect(ts.QueryCursor(facts_query(language)).captures(tree.root_node))
+    return builder.build()

@@ -1,0 +1,105 @@
+"""The languages the analysis engine reads: file-extension detection, one cached tree-sitter
+`Language`/`Parser` per language, and the `.scm` queries shipped as package data (STYLE.md 6)."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import PurePath
+
+import tree_sitter as ts
+
+PYTHON = "python"
+JAVASCRIPT = "javascript"
+TYPESCRIPT = "typescript"
+TSX = "tsx"
+LANGUAGES = (PYTHON, JAVASCRIPT, TYPESCRIPT, TSX)
+
+EXTENSIONS: dict[str, str] = {
+    ".py": PYTHON,
+    ".pyi": PYTHON,
+    ".pyw": PYTHON,
+    ".js": JAVASCRIPT,
+    ".mjs": JAVASCRIPT,
+    ".cjs": JAVASCRIPT,
+    ".jsx": JAVASCRIPT,
+    ".ts": TYPESCRIPT,
+    ".mts": TYPESCRIPT,
+    ".cts": TYPESCRIPT,
+    ".tsx": TSX,
+}
+
+# The JavaScript query also compiles against both TypeScript grammars (they extend JavaScript's),
+# so one file serves all three; a test keeps that true.
+QUERY_FILES: dict[str, str] = {
+    PYTHON: "python.scm",
+    JAVASCRIPT: "ecmascript.scm",
+    TYPESCRIPT: "ecmascript.scm",
+    TSX: "ecmascript.scm",
+}
+
+
+class UnsupportedLanguage(ValueError):
+    """Raised for a language name or file extension the engine does not read."""
+
+
+def language_for_path(path: str | PurePath) -> str | None:
+    """The language of a file by its extension, or None when the engine does not read it."""
+    return EXTENSIONS.get(PurePath(path).suffix.lower())
+
+
+def check_language(language: str) -> str:
+    """Normalise a language name (`js`, `ts` accepted) or raise `UnsupportedLanguage`."""
+    aliases = {"py": PYTHON, "js": JAVASCRIPT, "ts": TYPESCRIPT, "jsx": JAVASCRIPT}
+    name = aliases.get(language.lower(), language.lower())
+    if name not in LANGUAGES:
+        raise UnsupportedLanguage(
+            f"unsupported language {language!r}: use one of {', '.join(LANGUAGES)}"
+        )
+    return name
+
+
+@functools.cache
+def ts_language(language: str) -> ts.Language:
+    """The tree-sitter grammar for a language (imported lazily: each wheel costs a little)."""
+    name = check_language(language)
+    if name == PYTHON:
+        import tree_sitter_python as grammar
+
+        return ts.Language(grammar.language())
+    if name == JAVASCRIPT:
+        import tree_sitter_javascript as grammar_js
+
+        return ts.Language(grammar_js.language())
+    import tree_sitter_typescript as grammar_ts
+
+    if name == TYPESCRIPT:
+        return ts.Language(grammar_ts.language_typescript())
+    return ts.Language(grammar_ts.language_tsx())
+
+
+def new_parser(language: str) -> ts.Parser:
+    """A fresh parser (parsers keep state, so each caller that reparses incrementally owns one)."""
+    return ts.Parser(ts_language(language))
+
+
+@functools.cache
+def shared_parser(language: str) -> ts.Parser:
+    return new_parser(language)
+
+
+def query_source(filename: str) -> str:
+    """The text of a query file shipped in `dap_proxy/analysis/queries/`."""
+    return resources.files("dap_proxy.analysis").joinpath("queries", filename).read_text("utf-8")
+
+
+def compile_query(language: str, source: str) -> ts.Query:
+    """Compile query text; a bad query raises `tree_sitter.QueryError` naming row and column."""
+    return ts.Query(ts_language(language), source)
+
+
+@functools.cache
+def facts_query(language: str) -> ts.Query:
+    """The one combined query the whole-file pass runs (once per file)."""
+    name = check_language(language)
+    return compile_query(name, query_source(QUERY_FILES[name]))
