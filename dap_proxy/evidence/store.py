@@ -13,7 +13,6 @@ transactions before a power loss could be lost, which is acceptable for a debugg
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -26,7 +25,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from dap_proxy.analysis.models import ParsedFailure, Probe
+from dap_proxy.analysis.models import Probe
+from dap_proxy.analysis.traceback import error_signature
 from dap_proxy.evidence.migrations import SchemaTooNewError, migrate
 from dap_proxy.hypotheses.models import Evidence, FailureContext, Hypothesis
 
@@ -113,32 +113,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _normalize_message(message: str) -> str:
-    # Values differ between runs of the same bug: quoted values, numbers, hex addresses.
-    text = re.sub(r"0x[0-9a-fA-F]+", "<addr>", message)
-    text = re.sub(r"'[^']*'|\"[^\"]*\"", "<str>", text)
-    text = re.sub(r"\b\d+(\.\d+)?\b", "<num>", text)
-    return " ".join(text.split()).lower()
-
-
-def error_signature(failure: ParsedFailure) -> str:
-    """Fingerprint of a failure: exception type + normalized message + top (innermost) frames.
-    Uses the analysis room's `error_signature` when it exists, so everyone agrees on one key."""
-    try:
-        from dap_proxy.analysis.traceback import error_signature as analysis_signature
-    except ImportError:
-        analysis_signature = None
-    if analysis_signature is not None:
-        return str(analysis_signature(failure))
-    final = failure.final
-    if final is None:
-        return ""
-    own = [f for f in final.frames if not f.is_library] or final.frames
-    top = [f"{Path(f.file).name}:{f.function or '?'}" for f in own[-3:]]
-    key = "|".join([final.type, _normalize_message(final.message), *top])
-    return hashlib.sha256(key.encode()).hexdigest()[:20]
-
-
 def _json(value: BaseModel | Mapping[str, object] | str | None) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -165,6 +139,7 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._pending_ai: list[int] = []  # exchanges recorded before their session existed
 
     @classmethod
     def open(cls, workspace: Path) -> Store:
@@ -536,7 +511,8 @@ class Store:
         error: str | None = None,
     ) -> int:
         """Keep exactly what was sent to the AI (already redacted) and what came back or failed.
-        `session_id` may be None when the exchange happens before the session is saved."""
+        `session_id` may be None when the exchange happens before the session is saved; such
+        exchanges are attached by this store's next `save_triage`."""
         with self._write() as conn:
             if session_id is not None:
                 self._require_session(conn, session_id)
@@ -545,7 +521,11 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?)",
                 (session_id, _json(request_json), _json(response_json), error, _now()),
             )
-            return int(cur.lastrowid or 0)
+            exchange_id = int(cur.lastrowid or 0)
+        if session_id is None:
+            with self._lock:
+                self._pending_ai.append(exchange_id)
+        return exchange_id
 
     def attach_ai_exchanges(self, exchange_ids: Sequence[int], session_id: int) -> None:
         """Link exchanges recorded before their session existed (see `save_triage`)."""
@@ -633,9 +613,14 @@ class Store:
         hypotheses: Sequence[Hypothesis],
         probes: Sequence[Probe] = (),
         title: str | None = None,
-        ai_exchange_ids: Sequence[int] = (),
+        ai_exchange_ids: Sequence[int] | None = None,
     ) -> int:
-        """Record a whole triage (context, ranked hypotheses, suggested probes); returns its id."""
+        """Record a whole triage (context, ranked hypotheses, suggested probes); returns its id.
+        AI exchanges recorded without a session (by default: those this store recorded since its
+        last `save_triage`) are attached to it."""
+        if ai_exchange_ids is None:
+            with self._lock:
+                ai_exchange_ids, self._pending_ai = self._pending_ai, []
         final = context.failure.final
         if title is None:
             first_line = (

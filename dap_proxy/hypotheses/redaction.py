@@ -22,6 +22,9 @@ What is redacted, in this order (each secret becomes a marker `[REDACTED:<kind>]
    or `name=value` with no spaces (query strings, .env files, CLI flags). An unquoted expression in
    code (`password = input()`) is left alone: it is not a secret and the AI needs the code.
 9. E-mail addresses.
+10. Every secret found by rules 3-9 is then also removed wherever else it appears verbatim (in the
+    same text, and with `redact_obj` anywhere in the object): a password taken from a URL in the
+    code must not survive in an exception message.
 
 `redact_obj` walks dicts, lists, tuples and pydantic models; a dict value whose key is secret-ish
 (or a DAP variable `{"name": "password", "value": ...}`) is replaced whole.
@@ -135,11 +138,20 @@ class _Pass:
     ) -> None:
         self.kind, self.pattern, self.group, self.keep = kind, pattern, group, keep
 
-    def apply(self, text: str, original_lines: Callable[[str], int], out: list[Finding]) -> str:
+    def apply(
+        self,
+        text: str,
+        original_lines: Callable[[str], int],
+        out: list[Finding],
+        learned: dict[str, SecretKind],
+    ) -> str:
         def replace(m: re.Match[str]) -> str:
             if self.keep and self.keep(m):
                 return m.group(0)
-            out.append(Finding(kind=self.kind, line=original_lines(m.group(self.group))))
+            secret = m.group(self.group)
+            out.append(Finding(kind=self.kind, line=original_lines(secret)))
+            if self.kind != SecretKind.PRIVATE_KEY:
+                learned.setdefault(secret.strip(), self.kind)
             if self.group == 0:
                 return marker(self.kind)
             start, end = m.span(self.group)
@@ -177,6 +189,16 @@ _PASSES = [
 def redact(text: str, env: Mapping[str, str] | None = None) -> RedactionResult:
     """Replace every secret in `text` by a `[REDACTED:<kind>]` marker. `env` defaults to the
     current process environment (its secret-ish values are redacted wherever they appear)."""
+    out, findings = _redact(text, os.environ if env is None else env, {})
+    return RedactionResult(text=out, findings=findings)
+
+
+def _redact(
+    text: str, env: Mapping[str, str], learned: dict[str, SecretKind]
+) -> tuple[str, list[Finding]]:
+    """The passes of the module docstring. `learned` maps secrets already found (in this text or
+    elsewhere in the same object) to their kind: a password found in a URL is also removed where
+    it appears bare, e.g. in an exception message. New finds are added to it."""
     findings: list[Finding] = []
 
     def line_of(secret: str) -> int:
@@ -184,14 +206,25 @@ def redact(text: str, env: Mapping[str, str] | None = None) -> RedactionResult:
         at = text.find(secret)
         return text.count("\n", 0, at) + 1 if at >= 0 else 0
 
-    out = _PASSES_PEM.apply(text, line_of, findings)
-    for value in _env_secrets(os.environ if env is None else env):
-        while value in out:
-            findings.append(Finding(kind=SecretKind.ENV_VALUE, line=line_of(value)))
-            out = out.replace(value, marker(SecretKind.ENV_VALUE), 1)
+    def verbatim(out: str, values: Mapping[str, SecretKind]) -> str:
+        for value in sorted(values, key=len, reverse=True):  # a value may contain another
+            if len(value) < MIN_ENV_VALUE_LEN or "[REDACTED:" in value:
+                continue  # short values would erase ordinary words
+            while value in out:
+                findings.append(Finding(kind=values[value], line=line_of(value)))
+                out = out.replace(value, marker(values[value]), 1)
+        return out
+
+    out = _PASSES_PEM.apply(text, line_of, findings, learned)
+    out = verbatim(out, {v: SecretKind.ENV_VALUE for v in _env_secrets(env)})
+    out = verbatim(out, learned)
+    found: dict[str, SecretKind] = {}
     for rule in _PASSES:
-        out = rule.apply(out, line_of, findings)
-    return RedactionResult(text=out, findings=findings)
+        out = rule.apply(out, line_of, findings, found)
+    out = verbatim(out, found)  # the same secret again, where no pattern marked it
+    for value, kind in found.items():
+        learned.setdefault(value, kind)
+    return out, findings
 
 
 _PASSES_PEM = _Pass(SecretKind.PRIVATE_KEY, _PEM)
@@ -203,33 +236,47 @@ def redact_obj(
     obj: T,
     findings: list[Finding] | None = None,
     env: Mapping[str, str] | None = None,
-    _path: str = "",
 ) -> T:
     """A copy of `obj` (str, dict, list, tuple, pydantic model, scalars) with every string redacted
-    and every value under a secret-ish key replaced whole. Findings are appended to `findings`."""
-    sink = findings if findings is not None else []
+    and every value under a secret-ish key replaced whole. Findings are appended to `findings`.
+    Two passes: the first learns every secret in the object, the second removes each one from
+    every string (a key found in the source code is also cut from a variable's value)."""
+    environment = os.environ if env is None else env
+    learned: dict[str, SecretKind] = {}
+    _walk(obj, [], environment, learned, "")
+    return _walk(obj, findings if findings is not None else [], environment, learned, "")
+
+
+def _walk(
+    obj: T,
+    sink: list[Finding],
+    env: Mapping[str, str],
+    learned: dict[str, SecretKind],
+    path: str,
+) -> T:
     if isinstance(obj, str):
-        result = redact(obj, env)
-        sink.extend(f.model_copy(update={"path": _path}) for f in result.findings)
-        return result.text  # type: ignore[return-value]
+        text, found = _redact(obj, env, learned)
+        sink.extend(f.model_copy(update={"path": path}) for f in found)
+        return text  # type: ignore[return-value]
     if isinstance(obj, BaseModel):
-        data = redact_obj(obj.model_dump(mode="json"), sink, env, _path)
+        data = _walk(obj.model_dump(mode="json"), sink, env, learned, path)
         return type(obj).model_validate(data)  # type: ignore[return-value]
     if isinstance(obj, Mapping):
         out: dict[object, object] = {}
         # A DAP variable {"name": "api_key", "value": "'...'"}: the name says the value is secret.
         dap_secret = isinstance(obj.get("name"), str) and looks_secret_name(str(obj["name"]))
         for key, value in obj.items():
-            sub = f"{_path}.{key}" if _path else str(key)
+            sub = f"{path}.{key}" if path else str(key)
             secret_key = isinstance(key, str) and looks_secret_name(key)
             if (secret_key or (dap_secret and key == "value")) and _is_secret_scalar(value):
                 sink.append(Finding(kind=SecretKind.SECRET_FIELD, path=sub))
+                learned.setdefault(str(value).strip("'\""), SecretKind.SECRET_FIELD)
                 out[key] = marker(SecretKind.SECRET_FIELD)
             else:
-                out[key] = redact_obj(value, sink, env, sub)
+                out[key] = _walk(value, sink, env, learned, sub)
         return out  # type: ignore[return-value]
-    if isinstance(obj, (list, tuple)):
-        items = [redact_obj(v, sink, env, f"{_path}[{i}]") for i, v in enumerate(obj)]
+    if isinstance(obj, list | tuple):
+        items = [_walk(v, sink, env, learned, f"{path}[{i}]") for i, v in enumerate(obj)]
         return type(obj)(items) if isinstance(obj, tuple) else items  # type: ignore[return-value]
     return obj
 

@@ -244,3 +244,23 @@ def test_secret_names() -> None:
 def test_redaction_never_crashes_and_is_idempotent(text: str) -> None:
     once = redact(text, env=EMPTY_ENV).text
     assert redact(once, env=EMPTY_ENV).text == once
+
+
+def test_a_secret_found_once_is_removed_everywhere_in_the_text() -> None:
+    text = f"DB = 'postgresql://app:{PASSWORD}@db/shop'\nOperationalError: auth failed ({PASSWORD})"
+    result = redact(text, env=EMPTY_ENV)
+    assert PASSWORD not in result.text
+    assert result.text.count(marker(SecretKind.URL_CREDENTIALS)) == 2
+
+
+def test_redact_obj_learns_secrets_in_one_field_and_cuts_them_from_the_others() -> None:
+    payload = {
+        "message": f"login failed for {PASSWORD}",  # bare: no rule would recognise it
+        "code": f'connect(password="{PASSWORD}")',
+        "variables": [{"name": "session_secret", "value": "'abcdef123456'"}],
+        "log": "cookie abcdef123456 expired",
+    }
+    out = redact_obj(payload, env=EMPTY_ENV)
+    assert PASSWORD not in repr(out) and "abcdef123456" not in repr(out)
+    assert out["message"] == f"login failed for {marker(SecretKind.PASSWORD)}"
+    assert out["log"] == f"cookie {marker(SecretKind.SECRET_FIELD)} expired"
