@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +38,7 @@ ECHO_ADAPTER = HERE / "echo_adapter.py"
 KINDS = ("threads", "stackTrace", "scopes", "variables", "next")
 RATIO_TARGET = 0.05
 ADDED_MS_TARGET = 0.15
+USER_PROCESS_EXIT_TIMEOUT = 10.0  # seconds: the attached program ends after disconnect
 
 PROGRAM = """\
 total = 0
@@ -71,43 +74,73 @@ def timed_request(
     return timed(samples[command], lambda: client.request(command, arguments, check=True))
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_debuggee(
+    client: DapClient,
+    mode: str,
+    transform: Callable[[dict[str, Any]], dict[str, Any]],
+    program: Path,
+    env: Mapping[str, str],
+) -> tuple[int, subprocess.Popen[bytes] | None]:
+    """Send launch, or attach-listen and start the program the way a user would
+    (`python -m debugpy --connect`). Returns the launch/attach seq and the user's process."""
+    common: dict[str, Any] = {"justMyCode": True, "cwd": str(program.parent)}
+    if mode == "launch":
+        arguments: dict[str, Any] = {
+            "request": "launch",
+            "program": str(program),
+            "console": "internalConsole",
+        }
+        return client.send_request("launch", transform({**arguments, **common})), None
+    port = free_port()
+    arguments = {"request": "attach", "listen": {"host": "127.0.0.1", "port": port}}
+    seq = client.send_request("attach", transform({**arguments, **common}))
+    # The user's own environment: no smart-debug shim on its PYTHONPATH.
+    user_env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+    client.wait_event("debugpyWaitingForServer")  # the adapter listens: the program may connect
+    process = subprocess.Popen(
+        [sys.executable, "-m", "debugpy", "--connect", f"127.0.0.1:{port}"]
+        + ["--wait-for-client", str(program)],
+        env=user_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return seq, process
+
+
 def debug_session(
     argv: list[str],
     env: Mapping[str, str],
-    launch: Callable[[dict[str, Any]], dict[str, Any]],
+    transform: Callable[[dict[str, Any]], dict[str, Any]],
     program: Path,
     line: int,
     rounds: int,
+    mode: str = "launch",
 ) -> dict[str, list[float]]:
-    """Launch `program` through the adapter `argv`, stop at `line`, time `rounds` of each kind."""
+    """Start `program` through the adapter `argv` (`mode` launch or listen), stop at `line`,
+    time `rounds` of each kind."""
     samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
     client = DapClient.spawn(argv, env=env)
+    user_process = None
     try:
         client.request(
             "initialize",
             {"adapterID": "bench", "clientID": "bench", "linesStartAt1": True},
             check=True,
         )
-        launch_seq = client.send_request(
-            "launch",
-            launch(
-                {
-                    "request": "launch",
-                    "type": "python",
-                    "program": str(program),
-                    "cwd": str(program.parent),
-                    "console": "internalConsole",
-                    "justMyCode": True,
-                }
-            ),
-        )
+        start_seq, user_process = start_debuggee(client, mode, transform, program, env)
         client.wait_event("initialized")
         source = {"path": str(program)}
         client.request(
             "setBreakpoints", {"source": source, "breakpoints": [{"line": line}]}, check=True
         )
         client.request("configurationDone", check=True)
-        client.wait_response(launch_seq, check=True)
+        client.wait_response(start_seq, check=True)
         thread_id = client.wait_event("stopped")["body"]["threadId"]
         # Steps from here on must stop because of the step, not the breakpoint.
         client.request("setBreakpoints", {"source": source, "breakpoints": []}, check=True)
@@ -128,6 +161,12 @@ def debug_session(
         client.request("disconnect", {"terminateDebuggee": True})
     finally:
         client.close()
+        if user_process is not None:
+            try:
+                user_process.wait(USER_PROCESS_EXIT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                user_process.kill()
+                user_process.wait()
     return samples
 
 
@@ -155,6 +194,27 @@ def identity(arguments: dict[str, Any]) -> dict[str, Any]:
     return arguments
 
 
+def print_table(
+    sides: dict[str, dict[str, list[float]]], target: float | None, mode: str
+) -> list[str]:
+    """Medians per request kind and side, the proxy/direct ratio; returns the targets missed."""
+    missed: list[str] = []
+    header = f"{'request':<12}" + "".join(f"{name + ' ms':>18}" for name in sides)
+    print(header + f"{'proxy/direct':>14}" + (f"{'target':>9}" if target else ""))
+    for kind in KINDS:
+        direct = median_ms(sides["direct"][kind])
+        row = f"{kind:<12}" + "".join(f"{median_ms(s[kind]):>18.3f}" for s in sides.values())
+        if "proxy" in sides:
+            ratio = median_ms(sides["proxy"][kind]) / direct
+            row += f"{ratio:>14.3f}"
+            if target is not None:
+                ok = ratio <= target
+                missed += [] if ok else [f"{mode} {kind} ratio {ratio:.3f} > {target}"]
+                row += f"{'ok' if ok else 'MISSED':>9}"
+        print(row)
+    return missed
+
+
 def run(rounds: int, echo_rounds: int) -> int:
     python = sys.executable
     proxy_argv = [python, "-m", "dap_proxy"]
@@ -164,35 +224,31 @@ def run(rounds: int, echo_rounds: int) -> int:
     with tempfile.TemporaryDirectory(prefix="roundtrip-") as tmp:
         program, line = write_program(Path(tmp))
         print(f"debug round trips: {rounds} of each kind, stopped at {program.name}:{line}")
-        sides: dict[str, dict[str, list[float]]] = {}
-        sides["direct"] = debug_session(
-            [python, "-m", "debugpy.adapter"], base_env, identity, program, line, rounds
-        )
-        sides["direct+nodelay"] = debug_session(
-            nodelay.adapter_command(python),
-            nodelay.adapter_env(base_env),
-            nodelay.launch_arguments,
-            program,
-            line,
-            rounds,
-        )
-        try:
-            sides["proxy"] = debug_session(proxy_argv, base_env, identity, program, line, rounds)
-        except DapError as exc:
-            print(f"  smart-debug dap could not run the session: {exc}")
-            failures.append("proxy debug session")
-
-    header = f"{'request':<12}" + "".join(f"{name + ' ms':>18}" for name in sides)
-    print(header + f"{'proxy/direct':>14}{'target':>9}")
-    for kind in KINDS:
-        direct = median_ms(sides["direct"][kind])
-        row = f"{kind:<12}" + "".join(f"{median_ms(s[kind]):>18.3f}" for s in sides.values())
-        if "proxy" in sides:
-            ratio = median_ms(sides["proxy"][kind]) / direct
-            ok = ratio <= RATIO_TARGET
-            failures += [] if ok else [f"{kind} ratio {ratio:.3f}"]
-            row += f"{ratio:>14.3f}{'ok' if ok else 'MISSED':>9}"
-        print(row)
+        for mode, title, target in (
+            ("launch", "launch (the proxy starts the program)", RATIO_TARGET),
+            ("listen", "attach listen (the user starts `python -m debugpy --connect`)", None),
+        ):
+            print(f"\n{title}")
+            sides: dict[str, dict[str, list[float]]] = {}
+            stock = [python, "-m", "debugpy.adapter"]
+            sides["direct"] = debug_session(stock, base_env, identity, program, line, rounds, mode)
+            sides["direct+nodelay"] = debug_session(
+                nodelay.adapter_command(python),
+                nodelay.adapter_env(base_env),
+                nodelay.launch_arguments,
+                program,
+                line,
+                rounds,
+                mode,
+            )
+            try:
+                sides["proxy"] = debug_session(
+                    proxy_argv, base_env, identity, program, line, rounds, mode
+                )
+            except DapError as exc:
+                print(f"  smart-debug dap could not run the session: {exc}")
+                failures.append(f"proxy {mode} session")
+            failures += print_table(sides, target, mode)
 
     echo_cmd = shlex.join([python, str(ECHO_ADAPTER)])
     print(f"\nforwarding cost: {echo_rounds} threads round trips to bench/echo_adapter.py")

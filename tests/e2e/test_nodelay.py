@@ -16,6 +16,7 @@ import ctypes
 import errno
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -246,3 +247,56 @@ def test_user_sitecustomize_runs_and_user_pythonpath_resolves(
         client.wait_event("terminated", timeout=EVENT_TIMEOUT)
     output = program_output(client)
     assert "usermod=from-user-pythonpath sitecustomize=yes:sitecustomize" in output, output
+
+
+@pytest.mark.skipif(_pidfd_getfd_available() is not None, reason=str(_pidfd_getfd_available()))
+def test_attach_listen_sets_nodelay_on_the_adapter_side_only(
+    workspace: dict[str, Path], tmp_path: Path
+) -> None:
+    """attach listen: the user starts the program with `python -m debugpy --connect`, so only the
+    adapter's end is ours (its accepted link gets TCP_NODELAY; the program keeps debugpy's 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = proxy_env()
+    client = DapClient.spawn(nodelay.adapter_command(sys.executable), env=nodelay.adapter_env(env))
+    user_program = None
+    try:
+        client.request("initialize", {"adapterID": "test", "clientID": "test"}, check=True)
+        arguments = nodelay.launch_arguments(
+            {"request": "attach", "listen": {"host": "127.0.0.1", "port": port}}
+        )
+        attach_seq = client.send_request("attach", arguments)
+        client.wait_event("debugpyWaitingForServer", timeout=EVENT_TIMEOUT)
+        user_env = {**env, "PYTHONPATH": str(workspace["userlib"])}  # the user's, no shim
+        user_program = subprocess.Popen(
+            [sys.executable, "-m", "debugpy", "--connect", f"127.0.0.1:{port}"]
+            + ["--wait-for-client", str(workspace["program"])],
+            env=user_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client.wait_event("initialized", timeout=EVENT_TIMEOUT)
+        program = workspace["program"]
+        client.request(
+            "setBreakpoints",
+            {"source": {"path": str(program)}, "breakpoints": [{"line": bp_line(program)}]},
+            check=True,
+        )
+        client.request("configurationDone", check=True)
+        client.wait_response(attach_seq, check=True, timeout=EVENT_TIMEOUT)
+        client.wait_event("stopped", timeout=EVENT_TIMEOUT)
+        assert client.process is not None
+        adapter_links = connected_tcp_nodelay(client.process.pid)
+        program_links = connected_tcp_nodelay(user_program.pid)
+        client.request("disconnect", {"terminateDebuggee": True})
+    finally:
+        client.close()
+        if user_program is not None:
+            try:
+                user_program.wait(EVENT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                user_program.kill()
+                user_program.wait()
+    assert adapter_links and set(adapter_links.values()) == {1}, adapter_links
+    assert list(program_links.values()) == [0], program_links

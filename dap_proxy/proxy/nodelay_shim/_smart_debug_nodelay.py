@@ -5,7 +5,9 @@ launcher and the debuggee (by the `sitecustomize.py` next to this file, which sm
 first on PYTHONPATH). It only patches two debugpy modules, when they are imported:
 
 - `debugpy.common.sockets` (adapter and launcher): every socket from `_new_sock` (listeners and
-  outgoing connections) and every socket `serve` accepts gets TCP_NODELAY.
+  outgoing connections) and every socket `serve` accepts gets TCP_NODELAY; accepted sockets also
+  re-arm TCP_QUICKACK after each receive (Linux), for peers that keep Nagle on (a debuggee
+  started by the user for attach).
 - `_pydevd_bundle.pydevd_comm` (debuggee): the sockets `start_client` / `start_server` return.
 
 The user's own sockets are never touched. This file runs under the user's interpreter, which may be
@@ -14,6 +16,7 @@ Python 3.8 syntax. Every failure falls back silently to debugpy's stock behaviou
 optimisation must never break a debug session.
 """
 
+# ruff: noqa: SIM105 - try/except/pass on purpose: no contextlib import in the user's process
 import sys
 
 PATCHED_MARK = "__smart_debug_nodelay__"
@@ -31,6 +34,49 @@ def set_nodelay(sock):
     return sock
 
 
+def _quickack_socket_class():
+    """A socket subclass that re-arms TCP_QUICKACK after every receive (Linux only), or None."""
+    import socket
+
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    if quickack is None:
+        return None
+
+    class QuickAckSocket(socket.socket):
+        # Same layout as socket.socket, so an accepted socket can take this class in place.
+        __slots__ = ()
+
+        def recv_into(self, *args, **kwargs):
+            received = super().recv_into(*args, **kwargs)
+            try:
+                # Linux sends a pending delayed ACK at once when this is set: the peer's Nagle
+                # (a debuggee we did not start) releases its next segment without waiting 40 ms.
+                self.setsockopt(socket.IPPROTO_TCP, quickack, 1)
+            except OSError:
+                pass
+            return received
+
+    return QuickAckSocket
+
+
+_quickack_class = []  # built on first use: the socket module is imported only when needed
+
+
+def quickack(sock):
+    """Make `sock` acknowledge what it receives at once (Linux); return it."""
+    import socket
+
+    if not _quickack_class:
+        _quickack_class.append(_quickack_socket_class())
+    cls = _quickack_class[0]
+    if cls is not None and type(sock) is socket.socket:
+        try:
+            sock.__class__ = cls
+        except TypeError:
+            pass
+    return sock
+
+
 def patch_debugpy_sockets(module):
     """debugpy.common.sockets: new sockets and accepted connections get TCP_NODELAY."""
     if getattr(module, PATCHED_MARK, False):
@@ -45,7 +91,7 @@ def patch_debugpy_sockets(module):
         # Linux copies TCP_NODELAY from the listener to accepted sockets, other systems may
         # not: set it on each accepted connection before debugpy sees it.
         def nodelay_handler(sock):
-            return handler(set_nodelay(sock))
+            return handler(quickack(set_nodelay(sock)))
 
         return original_serve(name, nodelay_handler, *args, **kwargs)
 
@@ -92,7 +138,7 @@ class _PatchingLoader:
 
     def exec_module(self, module):
         self._loader.exec_module(module)
-        try:  # noqa: SIM105 - no contextlib import in the user's process for this
+        try:
             self._patch(module)
         except Exception:
             pass  # debugpy changed shape: run it unpatched rather than fail
