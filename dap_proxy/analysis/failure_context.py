@@ -11,7 +11,10 @@ from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.traceback import strip_failures
 
-_MAX_TEXT = 200_000  # characters scanned; the facts of a report are near its top
+# characters scanned (the facts of a report are near its top; Python's `re` needs ~4 ms per
+# 10k characters and keyword, so a long log is cut rather than scanned whole)
+_MAX_TEXT = 100_000
+_MAX_PROSE = 50_000
 
 _PYTHON = re.compile(r"\b(?:c?python|py)\s?v?(\d\.\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
 _PYTHON_PATH = re.compile(r"[\\/]python(\d\.\d{1,2})[\\/]")
@@ -26,7 +29,7 @@ _ENVIRONMENTS: list[tuple[str, re.Pattern[str]]] = [
     ("production", re.compile(r"\b(?:production|prod)\b", re.IGNORECASE)),
     ("staging", re.compile(r"\b(?:staging|stage|pre-?prod|uat)\b", re.IGNORECASE)),
     ("dev", re.compile(r"\b(?:dev|development|locally|local machine|my machine|laptop)\b", re.I)),
-    ("ci", re.compile(r"\b(?:CI|github actions|gitlab ci|jenkins|circleci|buildkite)\b")),
+    ("ci", re.compile(r"\b(?:CI|(?i:github actions|gitlab ci|jenkins|circleci|buildkite))\b")),
     ("test", re.compile(r"\b(?:test environment|testing environment|qa)\b", re.IGNORECASE)),
 ]
 _CONTAINER = re.compile(r"\b(?:docker|container|kubernetes|k8s|pod|ecs|compose)\b", re.IGNORECASE)
@@ -116,7 +119,7 @@ def extract_environment(text: str) -> EnvironmentFacts:
     # hints come from the prose only: code in frames says `timeout`, `async`, `threads` freely
     prose = "\n".join(
         line for line in strip_failures(text).split("\n") if not _TOOL_HEADER.match(line)
-    )
+    )[:_MAX_PROSE]
     for env, pattern in _ENVIRONMENTS:
         if pattern.search(prose):
             facts.environments.append(env)

@@ -38,7 +38,10 @@ MAX_INDEXED_FILES = 50_000  # a monorepo larger than this is matched by direct p
 
 _LIBRARY_PARTS = frozenset({"site-packages", "dist-packages", "node_modules"})
 # A stdlib path from another machine: .../lib/python3.11/json/decoder.py, ...\Lib\json\...
-_FOREIGN_STDLIB = re.compile(r"(?:^|[\\/])lib[\\/]python\d+(?:\.\d+)?[\\/]", re.IGNORECASE)
+_FOREIGN_STDLIB = re.compile(
+    r"(?:^|[\\/])lib[\\/]python\d+(?:\.\d+)?[\\/]|(?:^|[\\/])python\d{2,3}[\\/]lib[\\/]",
+    re.IGNORECASE,
+)
 _PSEUDO_FILES = ("<frozen ", "<anonymous>", "native", "<built-in>")
 _SPLIT = re.compile(r"[\\/]+")
 
@@ -153,8 +156,6 @@ def resolve_in_workspace(
             resolved = candidate.resolve()
             if _inside(resolved, root):
                 return resolved
-        if is_library_path(path_text):
-            return None  # a library path is never guessed by suffix
         parts = [p for p in _SPLIT.split(path_text) if p and p not in (".", "..")]
         if parts and re.match(r"^[A-Za-z]:$", parts[0]):
             parts = parts[1:]  # a Windows drive letter
@@ -164,6 +165,8 @@ def resolve_in_workspace(
             candidate = root.joinpath(*parts[start:])
             if candidate.is_file():
                 return candidate.resolve()
+        if is_library_path(path_text):
+            return None  # a library file is never guessed by its base name alone
         return (index or WorkspaceIndex(root)).best_suffix_match(parts)
     except (OSError, ValueError):
         # unreadable, too long or malformed paths simply do not map
