@@ -135,8 +135,10 @@ class _Pass:
         pattern: re.Pattern[str],
         group: int = 0,
         keep: Callable[[re.Match[str]], bool] | None = None,
+        learn: Callable[[str], bool] | None = None,
     ) -> None:
         self.kind, self.pattern, self.group, self.keep = kind, pattern, group, keep
+        self.learn = learn
 
     def apply(
         self,
@@ -150,7 +152,7 @@ class _Pass:
                 return m.group(0)
             secret = m.group(self.group)
             out.append(Finding(kind=self.kind, line=original_lines(secret)))
-            if self.kind != SecretKind.PRIVATE_KEY:
+            if self.kind != SecretKind.PRIVATE_KEY and (self.learn is None or self.learn(secret)):
                 learned.setdefault(secret.strip(), self.kind)
             if self.group == 0:
                 return marker(self.kind)
@@ -164,6 +166,12 @@ class _Pass:
 
 def _is_marker_value(m: re.Match[str]) -> bool:
     return "[REDACTED:" in m.group(0)
+
+
+def _not_code_name(value: str) -> bool:
+    # `f(password=user_password)` is code: cut the value there, but do not erase every use of the
+    # variable `user_password` elsewhere (rule 10). `--password=hunter2` is learned.
+    return not re.fullmatch(r"[A-Za-z_][A-Za-z0-9]*(?:[._][A-Za-z0-9_.]*|\(.*)", value)
 
 
 def _not_connection_string(m: re.Match[str]) -> bool:
@@ -181,7 +189,7 @@ _PASSES = [
     _Pass(SecretKind.BEARER_TOKEN, _AUTH_VALUE, 2),
     _Pass(SecretKind.API_KEY, _API_KEY),
     _Pass(SecretKind.PASSWORD, _QUOTED_ASSIGN, 3, _is_marker_value),
-    _Pass(SecretKind.PASSWORD, _BARE_ASSIGN, 2, _is_marker_value),
+    _Pass(SecretKind.PASSWORD, _BARE_ASSIGN, 2, _is_marker_value, _not_code_name),
     _Pass(SecretKind.EMAIL, _EMAIL),
 ]
 

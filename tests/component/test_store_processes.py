@@ -185,3 +185,53 @@ def test_sigkill_at_an_arbitrary_point_of_a_write_loop(tmp_path: Path) -> None:
     with _assert_consistent(tmp_path) as store:
         ids = {s.id for s in store.recent_sessions(limit=10_000)}
         assert set(committed) <= ids  # every commit reported before the kill survived
+
+
+OPEN_FRESH = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from dap_proxy.evidence.store import Store
+    Path(sys.argv[2]).touch()
+    while not Path(sys.argv[3]).exists():  # start together: both race to create and migrate
+        pass
+    with Store.open(Path(sys.argv[1])) as store:
+        store.new_session("debug", sys.argv[2])
+    print("ok", flush=True)
+    """
+)
+
+
+def test_two_processes_creating_the_store_at_once_both_succeed(tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    ready = [tmp_path / "ready-1", tmp_path / "ready-2"]
+    children = [_spawn(OPEN_FRESH, tmp_path, flag, go) for flag in ready]
+    wait_for(lambda: all(p.exists() for p in ready), EVENT_TIMEOUT, "both processes to start")
+    go.touch()
+    for child in children:
+        out, err = child.communicate(timeout=EVENT_TIMEOUT)
+        assert child.returncode == 0, err
+        assert out.strip() == "ok"
+    with Store.open(tmp_path) as store:
+        assert sorted(s.title for s in store.recent_sessions()) == sorted(map(str, ready))
+
+
+def test_threads_share_one_store_each_with_its_own_connection(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dap_proxy.hypotheses.models import Hypothesis, HypothesisCategory
+
+    def work(n: int) -> int:
+        sid = store.new_session("debug", f"thread-{n}")
+        hyps = [
+            Hypothesis(
+                id=f"H{i}", statement="s", category=HypothesisCategory.LOGIC_ERROR, probability=30
+            )
+            for i in (1, 2, 3)
+        ]
+        store.save_hypotheses(sid, hyps)
+        return len(store.hypotheses(sid))
+
+    with Store.open(tmp_path) as store, ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(work, range(40))) == [HYPOTHESES_PER_TRIAGE] * 40
+        assert len(store.recent_sessions(limit=100)) == 40

@@ -264,3 +264,33 @@ def test_redact_obj_learns_secrets_in_one_field_and_cuts_them_from_the_others() 
     assert PASSWORD not in repr(out) and "abcdef123456" not in repr(out)
     assert out["message"] == f"login failed for {marker(SecretKind.PASSWORD)}"
     assert out["log"] == f"cookie {marker(SecretKind.SECRET_FIELD)} expired"
+
+
+def test_a_code_variable_passed_as_password_is_not_erased_everywhere() -> None:
+    text = "conn = connect(password=user_password)\nlog(len(user_password))"
+    result = redact(text, env=EMPTY_ENV)
+    assert result.text == (
+        f"conn = connect(password={marker(SecretKind.PASSWORD)})\nlog(len(user_password))"
+    )
+
+
+SECRET_SHAPES = st.one_of(
+    st.from_regex(r"sk-ant-api03-[A-Za-z0-9_-]{20,40}", fullmatch=True),
+    st.from_regex(r"AKIA[0-9A-Z]{16}", fullmatch=True),
+    st.from_regex(r"ghp_[A-Za-z0-9]{36}", fullmatch=True),
+    st.from_regex(r"xoxb-[0-9]{10,12}-[A-Za-z0-9]{10,24}", fullmatch=True),
+    st.from_regex(
+        r"eyJ[A-Za-z0-9_-]{10,30}\.eyJ[A-Za-z0-9_-]{10,30}\.[A-Za-z0-9_-]{10,30}", fullmatch=True
+    ),
+    st.from_regex(r"[a-z][a-z0-9.]{2,12}@[a-z]{3,10}\.(com|org|io|co\.uk)", fullmatch=True),
+)
+PROSE = st.text(alphabet=st.characters(codec="ascii", exclude_characters="\r"), max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(PROSE, SECRET_SHAPES, PROSE)
+def test_a_known_secret_shape_never_survives_whatever_surrounds_it(
+    before: str, secret: str, after: str
+) -> None:
+    text = f"{before} {secret} {after}"
+    assert secret not in redact(text, env=EMPTY_ENV).text
