@@ -1,0 +1,104 @@
+"""The body of `smart-debug localize`: options in, progress bar on stderr, report (rich or JSON)
+on stdout, exit code out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dap_proxy.experiments.localize import (
+    DEFAULT_BUDGET,
+    DEFAULT_TEST_TIMEOUT,
+    LocalizeError,
+    LocalizeOptions,
+    localize,
+)
+from dap_proxy.experiments.models import ALL_EXPERIMENTS, LocalizeReport
+from dap_proxy.experiments.store import record
+
+
+def main(args: argparse.Namespace) -> int:
+    err = Console(stderr=True)
+    command = list(args.test_command)
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        err.print(
+            "[red]smart-debug localize: no test command given.[/] "
+            "Usage: smart-debug localize [--json] [--top N] [--budget SECONDS] -- <test command...>"
+        )
+        return 2
+    options = LocalizeOptions(
+        command=command,
+        cwd=Path.cwd(),
+        top=args.top,
+        budget=args.budget or DEFAULT_BUDGET,
+        experiments=args.experiments or set(ALL_EXPERIMENTS),
+        test_timeout=args.test_timeout or DEFAULT_TEST_TIMEOUT,
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("localize", total=1.0)
+
+        def progress(what: str, fraction: float | None) -> None:
+            bar.update(task, description=what, completed=fraction or 0.0)
+
+        try:
+            report = localize(options, progress)
+        except LocalizeError as error:
+            bar.stop()
+            err.print(f"[red]smart-debug localize:[/] {error}")
+            return error.exit_code
+    record(options.cwd, report)
+    if args.json:
+        payload = {
+            "suggestions": [
+                s.model_dump(mode="json", exclude_none=True) for s in report.suggestions
+            ],
+            "hypotheses": [h.model_dump(mode="json") for h in report.hypotheses],
+            "experiments": [
+                e.model_dump(mode="json", exclude_none=True) for e in report.experiments
+            ],
+            "notes": report.notes,
+            "seconds": report.seconds,
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        render(report, Console())
+    return 0
+
+
+def render(report: LocalizeReport, console: Console) -> None:
+    console.print(
+        f"[bold]smart-debug localize[/] `{report.command}`: {report.failing} of {report.tests} "
+        f"tests failed; {len(report.experiments)} experiments in {report.seconds:.1f}s"
+    )
+    table = Table(show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("where")
+    table.add_column("score", justify="right")
+    table.add_column("probe")
+    table.add_column("why")
+    for index, s in enumerate(report.suggestions, start=1):
+        probe = s.kind.value
+        if s.condition:
+            probe += f" if {s.condition}"
+        elif s.log_message:
+            probe += f" {s.log_message}"
+        why = s.reason if not s.hypothesis else f"[bold]{s.hypothesis}[/]\n{s.reason}"
+        table.add_row(str(index), f"{s.file}:{s.line}", f"{s.score:.3f}", probe, why)
+    console.print(table)
+    for note in report.notes:
+        console.print(f"[yellow]note:[/] {note}")

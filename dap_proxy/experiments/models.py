@@ -1,0 +1,68 @@
+"""Declared tables of the localize report: suggestions, hypotheses and experiments, exactly the
+JSON contract of `smart-debug localize --json` (DESIGN.md, "Contracts")."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from dap_proxy.analysis.models import ProbeKind
+
+ExperimentKind = Literal["spectra", "static", "perturbation", "predicate", "repetition"]
+ALL_EXPERIMENTS: tuple[ExperimentKind, ...] = (
+    "spectra", "static", "perturbation", "predicate", "repetition",
+)  # fmt: skip
+
+
+class Suggestion(BaseModel):
+    """One ranked line: where to look (and what kind of probe to put there)."""
+
+    file: str  # relative to the folder localize ran in
+    line: int  # 1-based
+    score: float
+    kind: ProbeKind = ProbeKind.BREAKPOINT
+    condition: str | None = None
+    log_message: str | None = None
+    reason: str
+    hypothesis: str | None = None
+
+
+class Hypothesis(BaseModel):
+    """A claim about the fault, with the probability the experiments left it with."""
+
+    id: str
+    file: str
+    line: int
+    statement: str
+    probability: float
+    status: Literal["confirmed", "supported", "open", "refuted"] = "open"
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Experiment(BaseModel):
+    """One thing that was run, and what came of it."""
+
+    kind: ExperimentKind
+    description: str
+    file: str | None = None
+    line: int | None = None
+    tests_run: int = 0
+    fixed: int = 0  # failing tests that passed
+    broken: int = 0  # passing tests that failed
+    changed: int = 0  # failing tests that failed differently
+    outcome: str
+    seconds: float = 0.0
+
+
+class LocalizeReport(BaseModel):
+    """The whole answer; `model_dump(exclude_none=True)` is the `--json` object."""
+
+    suggestions: list[Suggestion]
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    experiments: list[Experiment] = Field(default_factory=list)
+    command: str = ""
+    tests: int = 0
+    failing: int = 0
+    seconds: float = 0.0
+    notes: list[str] = Field(default_factory=list)

@@ -1,0 +1,411 @@
+"""Small semantic changes (mutants) of one line of Python, for perturbation experiments
+(mutation-based fault localization in the spirit of Metallaxis / MUSE) and predicate switching.
+
+Edits are applied as text at the exact node offsets that `ast` reports, so the rest of the file
+stays byte-identical (comments, formatting, other lines). Each mutant carries a "naturalness"
+weight: how plausible it is as the programmer's actual slip (a `<` vs `<=` is a classic bug; forcing
+a condition to `True` is an experiment, not a fix), which the ranking uses to tell a real fix from a
+compensating change far from the fault.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+MAX_MUTANTS_PER_LINE = 28
+MAX_NAME_ALTERNATIVES = 6
+
+_CMP_TEXT = {
+    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
+    ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
+}  # fmt: skip
+_CMP_ALTS: dict[type, list[tuple[type, float]]] = {
+    ast.Lt: [(ast.LtE, 1.0), (ast.Gt, 0.6), (ast.GtE, 0.6)],
+    ast.LtE: [(ast.Lt, 1.0), (ast.GtE, 0.6), (ast.Gt, 0.6)],
+    ast.Gt: [(ast.GtE, 1.0), (ast.Lt, 0.6), (ast.LtE, 0.6)],
+    ast.GtE: [(ast.Gt, 1.0), (ast.LtE, 0.6), (ast.Lt, 0.6)],
+    ast.Eq: [(ast.NotEq, 0.9)],
+    ast.NotEq: [(ast.Eq, 0.9)],
+    ast.Is: [(ast.IsNot, 0.9)],
+    ast.IsNot: [(ast.Is, 0.9)],
+    ast.In: [(ast.NotIn, 0.9)],
+    ast.NotIn: [(ast.In, 0.9)],
+}
+_BIN_TEXT = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+    ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&", ast.BitOr: "|",
+    ast.BitXor: "^", ast.MatMult: "@",
+}  # fmt: skip
+_BIN_ALTS: dict[type, list[tuple[type, float]]] = {
+    ast.Add: [(ast.Sub, 0.9), (ast.Mult, 0.6)],
+    ast.Sub: [(ast.Add, 0.9)],
+    ast.Mult: [(ast.Div, 0.7), (ast.Add, 0.7), (ast.Pow, 0.5)],
+    ast.Div: [(ast.FloorDiv, 0.9), (ast.Mult, 0.7)],
+    ast.FloorDiv: [(ast.Div, 0.9), (ast.Mod, 0.6), (ast.Mult, 0.5)],
+    ast.Mod: [(ast.FloorDiv, 0.7)],
+    ast.Pow: [(ast.Mult, 0.7)],
+    ast.LShift: [(ast.RShift, 0.8)],
+    ast.RShift: [(ast.LShift, 0.8)],
+    ast.BitAnd: [(ast.BitOr, 0.8)],
+    ast.BitOr: [(ast.BitAnd, 0.8)],
+}
+_FUNC_SWAPS = {"min": "max", "max": "min", "any": "all", "all": "any"}
+_METHOD_SWAPS = {
+    "lower": "upper", "upper": "lower", "startswith": "endswith", "endswith": "startswith",
+    "lstrip": "rstrip", "rstrip": "lstrip", "isdigit": "isalpha", "isalpha": "isdigit",
+    "keys": "values", "values": "keys", "append": "extend", "remove": "discard", "find": "rfind",
+    "index": "rindex", "sort": "reverse", "floor": "ceil", "ceil": "floor",
+}  # fmt: skip
+_ATOMIC = (ast.Name, ast.Constant, ast.Attribute, ast.Subscript, ast.Call, ast.List, ast.Dict)
+_BUILTINS = frozenset(dir(builtins))
+
+
+class Mutant(BaseModel):
+    """One changed version of a file, differing in one place on one line."""
+
+    file: str  # project-relative path
+    line: int
+    operator: str  # compare, arith, constant, offset, negate, predicate, args, name, call, drop
+    original: str  # the replaced source text
+    replacement: str
+    naturalness: float  # 0..1, how plausible as the actual bug
+    condition: str | None = (
+        None  # side-effect free; true exactly when the mutant behaves differently
+    )
+    source: str = ""  # the whole mutated file
+
+    @property
+    def description(self) -> str:
+        return f"`{_short(self.original)}` -> `{_short(self.replacement)}`"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Source:
+    """The file's text with (line, byte column) -> character offset conversion."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.splitlines(keepends=True)
+        self.starts = [0]
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line))
+
+    def offset(self, lineno: int, col: int) -> int:
+        line = self.lines[lineno - 1] if lineno - 1 < len(self.lines) else ""
+        return self.starts[lineno - 1] + len(line.encode("utf-8")[:col].decode("utf-8", "replace"))
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end = self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        return start, end
+
+    def segment(self, node: ast.AST) -> str:
+        start, end = self.span(node)
+        return self.text[start:end]
+
+    def replace(self, start: int, end: int, new: str) -> str:
+        return self.text[:start] + new + self.text[end:]
+
+
+def _pure(node: ast.AST) -> bool:
+    """No calls, awaits, yields or walrus: safe to evaluate twice in a breakpoint condition."""
+    return not any(
+        isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr))
+        for n in ast.walk(node)
+    )
+
+
+def _wrap(src: _Source, node: ast.AST) -> str:
+    text = src.segment(node)
+    if isinstance(node, _ATOMIC) and not (
+        isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and node.value < 0
+    ):
+        return text
+    return f"({text})"
+
+
+def _header_expressions(stmt: ast.stmt) -> list[ast.AST]:
+    """The expressions a statement evaluates on its own lines (not its nested body)."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return [stmt.test]
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return [stmt.iter]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.context_expr for item in stmt.items]
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Try)):
+        return []
+    if isinstance(stmt, ast.Assign):
+        return [stmt.value, *[t for t in stmt.targets if not isinstance(t, ast.Name)]]
+    if isinstance(stmt, ast.AugAssign):
+        return [stmt.value]
+    if isinstance(stmt, ast.AnnAssign):
+        return [stmt.value] if stmt.value is not None else []
+    return [child for child in ast.iter_child_nodes(stmt) if isinstance(child, ast.expr)]
+
+
+def _walk_expr(node: ast.AST) -> Iterator[ast.AST]:
+    """Walk an expression, not into f-strings (their positions are unreliable) or lambdas."""
+    yield node
+    if isinstance(node, (ast.JoinedStr, ast.Lambda)):
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _walk_expr(child)
+
+
+def _scope_names(func: ast.AST | None, tree: ast.Module) -> list[str]:
+    """Parameters and local variables of the enclosing function (or module-level names)."""
+    scope = func if func is not None else tree
+    names: list[str] = []
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = scope.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            names.append(arg.arg)
+        if args.vararg:
+            names.append(args.vararg.arg)
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+        elif isinstance(node, ast.arg) and scope is not tree and node.arg not in names:
+            names.append(node.arg)
+    seen: list[str] = []
+    for name in names:
+        if name not in seen and name not in ("self", "cls", "_"):
+            seen.append(name)
+    return seen
+
+
+def _class_attributes(cls: ast.ClassDef | None) -> list[str]:
+    if cls is None:
+        return []
+    found: list[str] = []
+    for node in ast.walk(cls):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and node.attr not in found
+        ):
+            found.append(node.attr)
+    return found
+
+
+class _Generator:
+    def __init__(self, rel: str, text: str, tree: ast.Module):
+        self.rel = rel
+        self.src = _Source(text)
+        self.tree = tree
+        self.parents: dict[ast.AST, ast.AST] = {}
+        for parent in ast.walk(tree):
+            for child in ast.iter_child_nodes(parent):
+                self.parents[child] = parent
+
+    def _enclosing(self, node: ast.AST, kinds: tuple[type, ...]) -> ast.AST | None:
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, kinds):
+            current = self.parents.get(current)
+        return current
+
+    def _make(
+        self, line: int, operator: str, node_span: tuple[int, int], new: str, weight: float,
+        condition: str | None = None,
+    ) -> Mutant | None:  # fmt: skip
+        start, end = node_span
+        original = self.src.text[start:end]
+        if new == original:
+            return None
+        text = self.src.replace(start, end, new)
+        try:
+            compile(text, self.rel, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return None
+        return Mutant(
+            file=self.rel, line=line, operator=operator, original=original, replacement=new,
+            naturalness=weight, condition=condition, source=text,
+        )  # fmt: skip
+
+    def _expr_mutants(self, node: ast.AST, line: int, stmt: ast.stmt) -> Iterator[Mutant | None]:
+        src = self.src
+        span = src.span(node)
+        pure = _pure(node)
+        original = src.segment(node)
+
+        def cond(new: str) -> str | None:
+            return f"({original}) != ({new})" if pure else None
+
+        if isinstance(node, ast.Compare):
+            for i, op in enumerate(node.ops):
+                for alt, weight in _CMP_ALTS.get(type(op), []):
+                    parts = [_wrap(src, node.left)]
+                    for j, (o, comp) in enumerate(zip(node.ops, node.comparators, strict=True)):
+                        parts.append(_CMP_TEXT[alt if j == i else type(o)])
+                        parts.append(_wrap(src, comp))
+                    new = " ".join(parts)
+                    yield self._make(line, "compare", span, new, weight, cond(new))
+        elif isinstance(node, ast.BinOp):
+            left, right = _wrap(src, node.left), _wrap(src, node.right)
+            for alt, weight in _BIN_ALTS.get(type(node.op), []):
+                new = f"{left} {_BIN_TEXT[alt]} {right}"
+                yield self._make(line, "arith", span, new, weight, cond(new))
+            if isinstance(node.op, (ast.Sub, ast.Div, ast.FloorDiv, ast.Mod)):
+                new = f"{right} {_BIN_TEXT[type(node.op)]} {left}"
+                yield self._make(line, "args", span, new, 0.5, cond(new))
+        elif isinstance(node, ast.BoolOp):
+            other = " or " if isinstance(node.op, ast.And) else " and "
+            new = other.join(_wrap(src, v) for v in node.values)
+            yield self._make(line, "compare", span, new, 0.8, cond(new))
+            if len(node.values) > 2:
+                return
+            for keep in node.values:  # drop one operand of a two-operand and/or
+                new = _wrap(src, keep)
+                yield self._make(line, "drop", span, new, 0.5, cond(new))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+            new = _wrap(src, node.operand)
+            yield self._make(line, "negate", span, new, 0.7, cond(new))
+        elif isinstance(node, ast.Constant) and type(node.value) is bool:
+            new = "False" if node.value else "True"
+            yield self._make(line, "constant", span, new, 0.8)
+        elif isinstance(node, ast.Constant) and type(node.value) is int:
+            parent = self.parents.get(node)
+            if isinstance(parent, ast.UnaryOp):
+                return  # -1 is mutated as a whole by the offset rule of its parent
+            for delta in (1, -1):
+                yield self._make(line, "constant", span, str(node.value + delta), 0.85)
+            if node.value not in (0, 1):
+                yield self._make(line, "constant", span, "0", 0.4)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in _FUNC_SWAPS:
+                fspan = src.span(func)
+                yield self._make(line, "call", fspan, _FUNC_SWAPS[func.id], 0.8)
+            if isinstance(func, ast.Attribute) and func.attr in _METHOD_SWAPS:
+                fend = src.span(func)[1]
+                new_attr = _METHOD_SWAPS[func.attr]
+                yield self._make(line, "call", (fend - len(func.attr), fend), new_attr, 0.7)
+            positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+            if len(positional) == len(node.args) and len(positional) >= 2:
+                for a, b in zip(positional, positional[1:], strict=False):
+                    aspan, bspan = src.span(a), src.span(b)
+                    if aspan[1] <= bspan[0]:
+                        between = src.text[aspan[1] : bspan[0]]
+                        new = src.segment(b) + between + src.segment(a)
+                        yield self._make(line, "args", (aspan[0], bspan[1]), new, 0.6)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            parent = self.parents.get(node)
+            if isinstance(parent, ast.Call) and parent.func is node:
+                return
+            if node.id in _BUILTINS:
+                return
+            func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            names = [n for n in _scope_names(func, self.tree) if n != node.id]
+            for other in names[:MAX_NAME_ALTERNATIVES]:
+                yield self._make(line, "name", span, other, 0.6, cond(other) if pure else None)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            parent = self.parents.get(node)
+            if isinstance(parent, ast.Call) and parent.func is node:
+                return
+            if isinstance(node.value, ast.Name) and node.value.id == "self":
+                cls = self._enclosing(node, (ast.ClassDef,))
+                others = [a for a in _class_attributes(cls) if a != node.attr]  # type: ignore[arg-type]
+                for other in others[:MAX_NAME_ALTERNATIVES]:
+                    new = f"self.{other}"
+                    yield self._make(line, "name", span, new, 0.5, cond(new))
+        # +/- 1 on integer-ish places: indexes, slice bounds, range()/len() arguments, comparisons
+        if self._offset_site(node):
+            for sign in ("+", "-"):
+                new = f"{_wrap(src, node)} {sign} 1"
+                yield self._make(line, "offset", span, new, 0.7, cond(new))
+
+    def _offset_site(self, node: ast.AST) -> bool:
+        if not isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.BinOp, ast.Subscript)):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id != "len":
+            return False
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return False
+        if isinstance(parent, ast.Slice):
+            return node is not parent.step
+        if isinstance(parent, ast.Subscript):
+            return parent.slice is node
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name):
+            return parent.func.id == "range" and node in parent.args
+        if isinstance(parent, ast.Compare):
+            return not isinstance(node, ast.Call) or (
+                isinstance(node.func, ast.Name) and node.func.id == "len"
+            )
+        if isinstance(parent, (ast.Assign, ast.AugAssign, ast.Return)) and parent.value is node:
+            return not isinstance(node, ast.Call) or (
+                isinstance(node.func, ast.Name) and node.func.id == "len"
+            )
+        return False
+
+    def _statement_mutants(self, stmt: ast.stmt, line: int) -> Iterator[Mutant | None]:
+        src = self.src
+        test = getattr(stmt, "test", None)
+        if isinstance(stmt, (ast.If, ast.While)) and test is not None:
+            span = src.span(test)
+            original = src.segment(test)
+            yield self._make(line, "negate", span, f"not ({original})", 0.7)
+            yield self._make(line, "predicate", span, "False", 0.35)
+            if isinstance(stmt, ast.If):
+                yield self._make(line, "predicate", span, "True", 0.35)
+        single = stmt.lineno == stmt.end_lineno
+        if isinstance(stmt, ast.AugAssign) and single:
+            target = src.segment(stmt.target)
+            for alt, weight in _BIN_ALTS.get(type(stmt.op), []):
+                new = f"{target} {_BIN_TEXT[alt]}= {src.segment(stmt.value)}"
+                yield self._make(line, "arith", src.span(stmt), new, weight)
+        droppable = (ast.Assign, ast.AugAssign, ast.Expr, ast.Break, ast.Continue, ast.AnnAssign)
+        if isinstance(stmt, droppable) and single:
+            yield self._make(line, "drop", src.span(stmt), "pass", 0.45)
+        if isinstance(stmt, ast.Return) and stmt.value is not None and single:
+            pass  # return values are covered by the expression rules
+
+    def for_line(self, line: int) -> list[Mutant]:
+        found: list[Mutant] = []
+        seen: set[str] = set()
+        for stmt in ast.walk(self.tree):
+            if not isinstance(stmt, ast.stmt) or stmt.lineno != line:
+                continue
+            candidates: list[Mutant | None] = list(self._statement_mutants(stmt, line))
+            for header in _header_expressions(stmt):
+                for node in _walk_expr(header):
+                    if getattr(node, "lineno", None) == line:
+                        candidates.extend(self._expr_mutants(node, line, stmt))
+            # comprehension conditions and ternaries on the line, too
+            for header in _header_expressions(stmt):
+                for node in _walk_expr(header):
+                    test = None
+                    if isinstance(node, ast.IfExp):
+                        test = node.test
+                    if test is not None and test.lineno == line:
+                        original = self.src.segment(test)
+                        span = self.src.span(test)
+                        candidates.append(
+                            self._make(line, "negate", span, f"not ({original})", 0.7)
+                        )
+            for mutant in candidates:
+                if mutant is not None and mutant.source not in seen:
+                    seen.add(mutant.source)
+                    found.append(mutant)
+        found.sort(key=lambda m: -m.naturalness)
+        return found[:MAX_MUTANTS_PER_LINE]
+
+
+def mutants_for_lines(rel: str, text: str, lines: list[int]) -> dict[int, list[Mutant]]:
+    """All mutants of the given lines of one file (empty for a file that does not parse)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return {}
+    generator = _Generator(rel, text, tree)
+    return {line: generator.for_line(line) for line in lines}
