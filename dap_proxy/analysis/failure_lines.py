@@ -20,6 +20,8 @@ CONTEXT_MARKER = "During handling of the above exception, another exception occu
 # `pkg.mod.SomeError: message`, or a bare `KeyboardInterrupt`
 EXCEPTION_LINE = re.compile(r"^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::(?: (.*))?)?$")
 GROUP_MEMBER = "\x00group-member"  # what an exception-group separator line becomes
+# colour codes from pytest --color=yes, Python 3.13 and CI runners (FORCE_COLOR)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _LOG_RECORD = re.compile(r"^\[?\d{4}-\d{2}-\d{2}[ T]\d|^\[?\d{2}:\d{2}:\d{2}")
 _CARET_CHARS = frozenset("^~ \t")
 
@@ -38,7 +40,9 @@ class FailureBlock:
 
 
 def split_lines(text: str) -> list[str]:
-    """The text's lines without line ends, each cut to MAX_LINE characters."""
+    """The text's lines without line ends and colour codes, each cut to MAX_LINE characters."""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [line[:MAX_LINE] for line in lines]
 

@@ -15,6 +15,7 @@ CART_TESTS = [
     "tests/test_cart.py::test_average_param[prices1-25]",
     "tests/test_cart.py::test_checkout_discount",
     "tests/test_cart.py::test_items_list",
+    "tests/test_cart.py::TestCheckout::test_unknown_coupon[SAVE1.5]",
 ]
 
 
@@ -143,6 +144,100 @@ CASES = [
         ["<module>", "run", "checkout"],
         14,
         "discount = coupons[cart.items[0][0]]",
+    ),
+    Case(
+        "py38_simple.txt",  # no carets, relative __main__ path
+        "python",
+        ["ZeroDivisionError"],
+        "division by zero",
+        ["<module>", "main", "average_price"],
+        10,
+        "return total / len(self.items)",
+    ),
+    Case(
+        "py38_chained_cause.txt",  # 3.8 prints the module: __main__.PaymentError
+        "python",
+        ["KeyError", "__main__.PaymentError"],
+        "no account for user 'alice'",
+        ["<module>", "charge"],
+        9,
+        'raise PaymentError(f"no account for user {user!r} (amount={amount})") from exc',
+        relations=[None, "cause"],
+    ),
+    Case(
+        "py38_syntax_error.txt",
+        "python",
+        ["SyntaxError"],
+        "invalid syntax",
+        [None],
+        5,
+        "print(total([]))",
+    ),
+    Case(
+        "py38_recursion.txt",
+        "python",
+        ["RecursionError"],
+        "maximum recursion depth exceeded",
+        ["<module>", "depth", "depth", "depth"],
+        2,
+        "return 1 + depth(node)",
+    ),
+    Case(
+        "py313_simple.txt",  # 3.13 carets under calls too: `~~~~^^`
+        "python",
+        ["ZeroDivisionError"],
+        "division by zero",
+        ["<module>", "main", "average_price"],
+        10,
+        "return total / len(self.items)",
+    ),
+    Case(
+        "py313_chained_cause.txt",
+        "python",
+        ["KeyError", "PaymentError"],
+        "no account for user 'alice'",
+        ["<module>", "charge"],
+        9,
+        'raise PaymentError(f"no account for user {user!r} (amount={amount})") from exc',
+        relations=[None, "cause"],
+    ),
+    Case(
+        "py313_syntax_error.txt",
+        "python",
+        ["SyntaxError"],
+        "'(' was never closed",
+        [None],
+        2,
+        "return sum(item.price for item in items",
+    ),
+    Case(
+        "py313_recursion.txt",
+        "python",
+        ["RecursionError"],
+        "maximum recursion depth exceeded",
+        ["<module>", "depth", "depth", "depth"],
+        2,
+        "return 1 + depth(node)",
+    ),
+    Case(
+        "py313_keyerror_color.txt",  # FORCE_COLOR: ANSI codes everywhere
+        "python",
+        ["KeyError"],
+        "'widget-42'",
+        ["<module>", "run", "checkout"],
+        14,
+        "discount = coupons[cart.items[0][0]]",
+    ),
+    Case(
+        "pytest_verbose_color.txt",  # -v --color=yes --tb=short
+        "python",
+        ["ZeroDivisionError"],
+        "division by zero",
+        ["test_average_empty", "average_price"],
+        10,
+        "return total / len(self.items)",
+        failing_tests=CART_TESTS,
+        assertion="ZeroDivisionError: division by zero",
     ),
     Case(
         "pytest_tb_auto.txt",
@@ -344,18 +439,20 @@ def test_node_columns_and_frame_order() -> None:
             "AssertionError: discount applied twice?\nassert 8.0 == 7",
         ),
         (CART_TESTS[3], ["AssertionError"], "AssertionError: assert ['item0', 'item1'] =="),
+        (CART_TESTS[4], ["KeyError"], "KeyError: 'item0'"),
     ],
 )
 def test_every_pytest_failure_with_its_assertion(
     test_id: str, types: list[str], assertion: str
 ) -> None:
-    for shape in ("auto", "long", "short"):
-        failures = parse_failures((DATA / f"pytest_tb_{shape}.txt").read_text())
+    for name in ("tb_auto", "tb_long", "tb_short", "verbose_color"):
+        failures = parse_failures((DATA / f"pytest_{name}.txt").read_text())
         assert [f.failing_tests for f in failures] == [[t] for t in CART_TESTS]
         found = next(f for f in failures if f.failing_tests == [test_id])
         assert [e.type for e in found.exceptions] == types
         assert found.assertion is not None and found.assertion.startswith(assertion)
-        assert found.frames[-1].function == test_id.split("::")[1].split("[")[0]
+        test_frame = next(f for f in found.frames if f.file == "tests/test_cart.py")
+        assert test_frame.function == test_id.split("::")[-1].split("[")[0]
 
 
 def test_assert_message_is_the_same_in_long_and_native_shapes() -> None:

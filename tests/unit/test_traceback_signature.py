@@ -81,3 +81,16 @@ def test_empty_failure_has_no_signature() -> None:
         exceptions=[ExceptionInfo(type="ValueError", frames=[Frame(file="a.py", function="f")])]
     )
     assert error_signature(only_frames) != ""
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("py_simple.txt", "py38_simple.txt", "py313_simple.txt"),
+        ("py_chained_cause.txt", "py38_chained_cause.txt", "py313_chained_cause.txt"),
+        ("py_keyerror.txt", "py313_keyerror_color.txt"),
+        ("pytest_tb_auto.txt", "pytest_verbose_color.txt"),
+    ],
+)
+def test_same_bug_under_other_pythons_and_colours_has_one_signature(names: tuple[str]) -> None:
+    assert len({_signature(n) for n in names}) == 1

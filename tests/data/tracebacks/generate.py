@@ -7,6 +7,7 @@ every saved file is exactly what the tool printed (stderr, or stdout for pytest)
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -206,6 +207,12 @@ PYTEST_FILES: dict[str, str] = {
         def test_items_list():
             cart = make_cart(1, 2)
             assert [i[0] for i in cart.items] == ["item0", "item2"]
+
+
+        class TestCheckout:
+            @pytest.mark.parametrize("code", ["SAVE1.5"])
+            def test_unknown_coupon(self, code):
+                assert checkout(make_cart(5), {code: 1}) == 4
         """,
 }
 
@@ -367,6 +374,9 @@ def main() -> None:
     for tb in ("auto", "short", "long", "native", "line"):
         out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--tb={tb}", "tests"])
         (HERE / f"pytest_tb_{tb}.txt").write_text(out.stdout)
+    colour = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "--color=yes"]
+    out = run([*colour, "--tb=short", "tests"])
+    (HERE / "pytest_verbose_color.txt").write_text(out.stdout)
     out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "extra"])
     (HERE / "pytest_chained_fixture.txt").write_text(out.stdout)
     out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "broken"])
@@ -376,7 +386,34 @@ def main() -> None:
             continue
         out = run(["node", name]).stderr
         (HERE / Path(name).with_suffix(".txt").name).write_text(out)
+    other_interpreters()
     write_issues()
+
+
+def other_interpreters() -> None:
+    """The same programs under older and newer Pythons (3.8: no carets; 3.13: new caret
+    placement, and colour when FORCE_COLOR is set as CI runners do), when pyenv has them."""
+    versions = Path(sys.base_prefix).parent
+    programs = ["py_simple.py", "py_chained_cause.py", "py_syntax_error.py", "py_recursion.py"]
+    for version, tag in (("3.8", "py38"), ("3.13", "py313")):
+        found = sorted(versions.glob(f"{version}.*/bin/python"))
+        if not found:
+            continue
+        for name in programs:
+            out = run([str(found[-1]), name]).stderr
+            (HERE / f"{tag}_{name.removeprefix('py_')}".replace(".py", ".txt")).write_text(out)
+        env = {**os.environ, "FORCE_COLOR": "1"}
+        coloured = subprocess.run(
+            [str(found[-1]), "py_keyerror.py"],
+            cwd=PROJ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
+        if "\x1b[" in coloured.stderr:
+            (HERE / f"{tag}_keyerror_color.txt").write_text(coloured.stderr)
 
 
 def write_issues() -> None:
