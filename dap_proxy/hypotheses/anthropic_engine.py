@@ -63,25 +63,36 @@ Secrets were replaced by markers like [REDACTED:api_key]; never guess or reconst
 
 
 class AiLocation(BaseModel):
-    file: str
-    line: int = Field(ge=1)
+    file: str = Field(description="a file path exactly as it appears in the input")
+    line: int = Field(ge=1, description="1-based line number")
     function: str | None = None
-    role: str = ""
+    role: str = Field(default="", description='e.g. "crash site", "loop bound", "cache write"')
 
 
 class AiHypothesis(BaseModel):
-    """One hypothesis as the model writes it (a slim shape that converts to `Hypothesis`)."""
+    """One hypothesis as the model writes it (a slim shape that converts to `Hypothesis`).
+    The field descriptions travel in the JSON schema: they are the model's instructions."""
 
-    statement: str = Field(min_length=5)
+    statement: str = Field(min_length=5, description="the root cause, specific to this code")
     category: HypothesisCategory
     pattern: BugPattern = BugPattern.UNKNOWN
-    probability: float = Field(ge=0, le=100)
-    evidence: list[str] = Field(default_factory=list)  # observations in the input that support it
-    falsification_criteria: list[str] = Field(default_factory=list)
-    testing_approach: list[str] = Field(default_factory=list)
-    expected_symptoms: list[str] = Field(default_factory=list)
+    probability: float = Field(ge=0, le=100, description="percent; all together at most 98")
+    evidence: list[str] = Field(
+        default_factory=list, description="observations in the input that support it"
+    )
+    falsification_criteria: list[str] = Field(
+        default_factory=list, description="what observation would prove it wrong"
+    )
+    testing_approach: list[str] = Field(
+        default_factory=list, description="steps: a breakpoint, a logpoint expression, an input"
+    )
+    expected_symptoms: list[str] = Field(
+        default_factory=list, description="what we would see if it is true"
+    )
     locations: list[AiLocation] = Field(default_factory=list)
-    same_as: str | None = None  # id of the offline hypothesis this restates
+    same_as: str | None = Field(
+        default=None, description="id of the offline hypothesis this restates, if any"
+    )
 
 
 class AiAnswer(BaseModel):

@@ -1,6 +1,8 @@
 """AI settings: whether the optional Anthropic engine runs, and how (issue 4; DESIGN.md launch config
 `smartDebug.ai`). Off unless the user chose `ai: "anthropic"` AND an API key is configured.
-The key and base URL come from ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL when not given."""
+The key and base URL come from ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL when not given.
+A call waits at most about (max_retries + 1) x timeout_s, plus the SDK's short backoff between
+tries (timeout_s bounds each connect/read, so a reply trickling in could take longer)."""
 
 from __future__ import annotations
 
