@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 DEFAULT_MODEL = "claude-sonnet-5-5"  # a current, non-deprecated model of anthropic 2.14's list
 DEFAULT_TIMEOUT_S = 20.0
@@ -44,6 +44,12 @@ class AiSettings(BaseModel):
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=5)
     max_tokens: int = Field(default=4096, ge=256, le=32_000)
     max_hypotheses: int = Field(default=5, ge=1, le=10)  # how many the AI may add
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _blank_key_is_no_key(cls, value: object) -> object:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if isinstance(raw, str) and not raw.strip() else value
 
     @property
     def enabled(self) -> bool:

@@ -263,7 +263,13 @@ def test_environment_configures_key_and_base_url(
     monkeypatch.setenv("ANTHROPIC_API_KEY", CLIENT_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", stub.base_url)
     stub.reply = Reply(text=json.dumps(VALID_ANSWER))
-    ai = AiSettings.model_validate({"ai": "anthropic", "timeout_s": TEST_TIMEOUT_S})
+    launch_options = {
+        "ai": "anthropic",
+        "autoLogpoints": 3,
+        "issue": "",
+        "timeout_s": TEST_TIMEOUT_S,
+    }
+    ai = AiSettings.model_validate(launch_options)  # the launch config's smartDebug block
     assert ai.enabled and CLIENT_KEY not in repr(ai)
     hypotheses, note = generate_with_ai(failure_context(workspace), offline(), ai)
     assert note.startswith("AI: anthropic ")
@@ -276,8 +282,9 @@ def test_environment_configures_key_and_base_url(
     [
         (AiMode.OFF, CLIENT_KEY, 'AI off (set smartDebug.ai to "anthropic" to use it)'),
         (AiMode.ANTHROPIC, None, "AI off: no API key (set ANTHROPIC_API_KEY)"),
+        (AiMode.ANTHROPIC, "  ", "AI off: no API key (set ANTHROPIC_API_KEY)"),
     ],
-    ids=["setting-off", "no-key"],
+    ids=["setting-off", "no-key", "blank-key"],
 )
 def test_ai_off_sends_nothing(
     stub: MessagesStub,
