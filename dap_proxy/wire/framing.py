@@ -165,7 +165,9 @@ class FrameDecoder:
             length = _parse_length(bytes(buffer[start:end]))
             if isinstance(length, str):
                 out.append(FrameError(FrameErrorKind.BAD_HEADER, f"bad frame header: {length}"))
-                start = self._resync(buffer, end + len(_HEADER_END))
+                # garbage glued to the front of a real header: restart at that header
+                inner = buffer.find(_RESYNC_MARK, start + 1, end)
+                start = inner if inner >= 0 else self._resync(buffer, end + len(_HEADER_END))
                 continue
             body_start = end + len(_HEADER_END)
             if length > self._max_frame:
