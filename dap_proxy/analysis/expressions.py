@@ -1,0 +1,154 @@
+"""Generated expressions must be safe (brief: "safe expressions"): they parse in the target
+language, reference only names bound where the probe sits, and — for conditions, which pause
+the program when they raise — have no side effects (no calls, assignments, await, yield).
+Also builds debugpy-style `{expr}` log messages."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+import tree_sitter as ts
+
+from dap_proxy.analysis.languages import PYTHON, check_language, shared_parser
+
+_ES_LITERAL_NAMES = {"undefined", "NaN", "Infinity"}
+_ES_UNSAFE = {
+    "call_expression",
+    "new_expression",
+    "assignment_expression",
+    "augmented_assignment_expression",
+    "update_expression",
+    "await_expression",
+    "yield_expression",
+    "arrow_function",
+    "function_expression",
+    "class",
+}
+_PY_SAFE_NODES = (
+    ast.Expression,
+    ast.BoolOp,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+    ast.Name,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Constant,
+    ast.Tuple,
+    ast.List,
+    ast.Slice,
+    ast.IfExp,
+    ast.Load,
+    ast.operator,
+    ast.boolop,
+    ast.cmpop,
+    ast.unaryop,
+)
+_INTERPOLATION = re.compile(r"\{([^{}]+)\}")
+
+
+def _es_tree(expr: str, language: str) -> ts.Node | None:
+    """The expression node of `expr;` when the text is exactly one clean expression."""
+    source = f"{expr};".encode()
+    root = shared_parser(language).parse(source).root_node
+    if root.has_error or root.named_child_count != 1:
+        return None
+    statement = root.named_children[0]
+    if statement.type != "expression_statement" or statement.named_child_count != 1:
+        return None
+    node = statement.named_children[0]
+    # `a, b` parses as a sequence, `{a: 1}` as a block: neither is what a debugger evaluates.
+    if node.end_byte != len(source) - 1 or node.type == "sequence_expression":
+        return None
+    return node
+
+
+def expression_parses(expr: str, language: str) -> bool:
+    """True when `expr` is one complete expression in `language` (python, javascript,
+    typescript, tsx): what a condition, hit condition or `{...}` part may contain."""
+    if not expr.strip():
+        return False
+    name = check_language(language)
+    if name == PYTHON:
+        try:
+            ast.parse(expr.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            return False
+        return True
+    return _es_tree(expr, name) is not None
+
+
+def expression_names(expr: str, language: str) -> set[str]:
+    """The free names an expression reads (attribute and property names excluded). Empty for
+    an expression that does not parse."""
+    name = check_language(language)
+    if name == PYTHON:
+        try:
+            tree = ast.parse(expr.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            return set()
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    node = _es_tree(expr, name)
+    if node is None:
+        return set()
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("identifier", "shorthand_property_identifier"):
+            text = (current.text or b"").decode()
+            if text not in _ES_LITERAL_NAMES:
+                names.add(text)
+        stack.extend(current.named_children)
+    return names
+
+
+def is_side_effect_free(expr: str, language: str) -> bool:
+    """True when evaluating `expr` cannot call code we did not see or change state: names,
+    attributes, subscripts, literals, arithmetic, comparisons and boolean logic only."""
+    name = check_language(language)
+    if name == PYTHON:
+        try:
+            tree = ast.parse(expr.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            return False
+        return all(isinstance(n, _PY_SAFE_NODES) for n in ast.walk(tree))
+    node = _es_tree(expr, name)
+    if node is None:
+        return False
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in _ES_UNSAFE:
+            return False
+        if current.type == "unary_expression" and current.child(0).type == "delete":
+            return False
+        stack.extend(current.named_children)
+    return True
+
+
+def safe_condition(expr: str, language: str, bound: set[str]) -> bool:
+    """A condition we may give the debugger at a line where `bound` names are certainly bound."""
+    return is_side_effect_free(expr, language) and expression_names(expr, language) <= bound
+
+
+def negate(expr: str, language: str) -> str:
+    """The condition for the other branch."""
+    if check_language(language) == PYTHON:
+        return f"not ({expr})"
+    return f"!({expr})"
+
+
+def log_message(label: str, expressions: Iterable[str]) -> str:
+    """A logpoint message: `label: a={a}, b.c={b.c}`. Braces are removed from the label so it
+    cannot be taken for an interpolation."""
+    clean = label.replace("{", "(").replace("}", ")")
+    parts = ", ".join(f"{expr}={{{expr}}}" for expr in expressions)
+    return f"{clean}: {parts}" if parts else clean
+
+
+def message_expressions(message: str) -> list[str]:
+    """The `{expr}` parts of a log message, in order."""
+    return _INTERPOLATION.findall(message)

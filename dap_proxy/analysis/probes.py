@@ -1,0 +1,487 @@
+"""Failure context -> ranked candidate probes (brief: "critical path analysis" and "data flow
+breakpoints"). From the frames of a failure, a failing test, or just a file and function, it
+proposes logpoints, conditional, hit-count and plain breakpoints, each with the facts that
+justify it and a score, best first. Every expression it emits parses in the file's language
+and reads only names bound at the probe's line (see `expressions.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from dap_proxy.analysis.dataflow import (
+    FunctionFlow,
+    backward_slice,
+    bound_names,
+    code_names,
+    find_function,
+    flow_of,
+    function_at,
+    names_in_scope,
+)
+from dap_proxy.analysis.engine import AnalysisError, analyze_file
+from dap_proxy.analysis.expressions import (
+    expression_names,
+    expression_parses,
+    log_message,
+    negate,
+    safe_condition,
+)
+from dap_proxy.analysis.languages import PYTHON, language_for_path
+from dap_proxy.analysis.models import (
+    Fact,
+    FactKind,
+    FileAnalysis,
+    FunctionInfo,
+    ParsedFailure,
+    Probe,
+    ProbeKind,
+)
+
+MAX_EXPRESSIONS = 6  # per log message: more is noise in the debug console
+CALLER_DECAY = 0.8  # each frame further from the crash counts this much less
+SLICE_PROBES = 4  # logpoints on the backward slice of the failing line
+_SELF_NAMES = {"self", "cls", "this"}
+
+# Base scores, before the frame weight: what a person debugging would try first.
+SCORE_CRASH_LOGPOINT = 0.95
+SCORE_CRASH_BREAKPOINT = 0.9
+SCORE_ENTRY = 0.85
+SCORE_GUARD = 0.8
+SCORE_CALLER = 0.75
+SCORE_ASSERT = 0.8
+SCORE_SLICE = 0.7
+SCORE_LOOP = 0.6
+SCORE_RECURSION = 0.55
+# Whole-file mode (no failure): static priors only, so lower.
+SCORE_STATIC_ENTRY = 0.5
+SCORE_STATIC_BOUNDARY = 0.45
+SCORE_STATIC_DECISION = 0.4
+SCORE_STATIC_ERROR = 0.4
+SCORE_STATIC_RETURN = 0.35
+
+
+def facts_in_lines(analysis: FileAnalysis, start: int, end: int) -> list[Fact]:
+    """Facts that start within lines `start..end` (inclusive), in line order."""
+    return [f for f in analysis.facts if start <= f.start_line <= end]
+
+
+def _at(analysis: FileAnalysis, line: int, *kinds: FactKind) -> list[Fact]:
+    facts = facts_in_lines(analysis, line, line)
+    return [f for f in facts if not kinds or f.kind in kinds]
+
+
+def _readable(
+    analysis: FileAnalysis, flow: FunctionFlow, line: int, scope: set[str], skip: Iterable[str] = ()
+) -> list[str]:
+    """Expressions worth printing at `line`: the names the statement reads that are in scope
+    (not merely called), then `a.b` paths rooted at them. Each one parses."""
+    called = flow.calls_on_line.get(line, set())
+    skipped = set(skip) | code_names(analysis, line)
+    names = [
+        n
+        for n in sorted(flow.uses.get(line, set()))
+        if n in scope and n not in called and n not in skipped
+    ]
+    out = [n for n in names if n not in _SELF_NAMES]
+    for path in flow.paths.get(line, []):
+        root = path.split(".")[0]
+        if root in scope and path not in out and root not in called and root not in skipped:
+            out.append(path)
+    if not out:
+        out = [n for n in names if n in _SELF_NAMES]
+    return [e for e in out if expression_parses(e, analysis.language)][:MAX_EXPRESSIONS]
+
+
+def _label(function: FunctionInfo | None, line: int) -> str:
+    return f"[smart-debug] {function.qualname if function else '<module>'}:{line}"
+
+
+def _logpoint(
+    analysis: FileAnalysis,
+    line: int,
+    exprs: list[str],
+    score: float,
+    reason: str,
+    facts: list[Fact],
+) -> Probe:
+    return Probe(
+        kind=ProbeKind.LOGPOINT,
+        file=analysis.path,
+        line=line,
+        log_message=log_message(_label(function_at(analysis, line), line), exprs),
+        reason=reason,
+        facts=facts,
+        score=round(min(score, 1.0), 4),
+    )
+
+
+def probes_at_line(analysis: FileAnalysis, line: int, weight: float = 1.0) -> list[Probe]:
+    """Probes around a failing line: a logpoint just before it printing what it reads, one at
+    the function's entry printing the parameters, a conditional breakpoint on the decision
+    that leads to it, logpoints on the mutations in its backward slice, and a hit-count
+    breakpoint when the function recurses."""
+    function = function_at(analysis, line)
+    flow = flow_of(analysis, function)
+    statement = line if line in flow.controls else _statement(flow, line)
+    scope = names_in_scope(analysis, statement)
+    probes: list[Probe] = []
+    exprs = _readable(analysis, flow, statement, scope)
+    here = _at(analysis, statement)
+    if exprs:
+        probes.append(
+            _logpoint(
+                analysis,
+                statement,
+                exprs,
+                SCORE_CRASH_LOGPOINT * weight,
+                "just before the failing line: the values it reads",
+                here,
+            )
+        )
+    else:
+        probes.append(
+            Probe(
+                kind=ProbeKind.BREAKPOINT,
+                file=analysis.path,
+                line=statement,
+                reason="the failing line (it reads no local value to print)",
+                facts=here,
+                score=round(SCORE_CRASH_BREAKPOINT * weight, 4),
+            )
+        )
+    if function is not None:
+        probes.extend(_entry_probe(analysis, function, flow, SCORE_ENTRY * weight, statement))
+    probes.extend(_guard_probe(analysis, flow, statement, weight))
+    probes.extend(_slice_probes(analysis, flow, statement, weight))
+    if function is not None:
+        recursion = [f for f in analysis.facts if f.kind == FactKind.RECURSION]
+        recursion = [f for f in recursion if f.function == function.qualname]
+        if recursion and function.body_line != statement:
+            probes.append(
+                Probe(
+                    kind=ProbeKind.HIT_COUNT,
+                    file=analysis.path,
+                    line=function.body_line,
+                    hit_condition=">=2",
+                    reason=f"{function.qualname} calls itself: stop from the second call on "
+                    "(the first recursive level)",
+                    facts=recursion,
+                    score=round(SCORE_RECURSION * weight, 4),
+                )
+            )
+    return probes
+
+
+def _statement(flow: FunctionFlow, line: int) -> int:
+    candidates = [n for n in flow.controls if n <= line]
+    return max(candidates) if candidates else line
+
+
+def _entry_probe(
+    analysis: FileAnalysis, function: FunctionInfo, flow: FunctionFlow, score: float, avoid: int
+) -> list[Probe]:
+    params = [p for p in flow.parameters if p not in _SELF_NAMES] or list(flow.parameters)
+    params = [p for p in params if expression_parses(p, analysis.language)][:MAX_EXPRESSIONS]
+    if not params or function.body_line == avoid:
+        return []
+    entry = _at(analysis, function.start_line, FactKind.ENTRY)
+    return [
+        _logpoint(
+            analysis,
+            function.body_line,
+            params,
+            score,
+            f"entry of {function.qualname}: the arguments it was called with",
+            entry,
+        )
+    ]
+
+
+def _guard_probe(
+    analysis: FileAnalysis, flow: FunctionFlow, line: int, weight: float
+) -> list[Probe]:
+    """The innermost decision deciding whether `line` runs, as a conditional breakpoint whose
+    condition is the branch that leads there (a logpoint when that is not a safe condition)."""
+    controls = flow.controls.get(line, ())
+    if not controls:
+        return []
+    header = controls[-1]
+    language = analysis.language
+    condition: str | None = None
+    if header in flow.else_of:
+        # No line event fires on `else:`, so the probe goes on the `if` line, with the
+        # condition that every earlier test fails.
+        negated = [flow.conditions[h] for h in flow.else_of[header] if h in flow.conditions]
+        header = flow.else_of[header][0]
+        if negated:
+            parts = [negate(c, language) for c in negated]
+            joiner = " and " if language == PYTHON else " && "
+            condition = joiner.join(parts)
+    elif header in flow.conditions:
+        condition = flow.conditions[header]
+        if header in flow.exit_guards and not _inside(flow, header, line):
+            condition = negate(condition, language)
+    facts = _at(analysis, header, FactKind.DECISION, FactKind.LOOP)
+    loop = any(h == header for h, _, _ in flow.loops)
+    if condition is not None and not loop:
+        bound = bound_names(analysis, header)
+        if expression_parses(condition, language) and safe_condition(condition, language, bound):
+            return [
+                Probe(
+                    kind=ProbeKind.CONDITIONAL,
+                    file=analysis.path,
+                    line=header,
+                    condition=condition,
+                    reason="the decision that leads to the failing line: stop when it takes "
+                    "that branch",
+                    facts=facts,
+                    score=round(SCORE_GUARD * weight, 4),
+                )
+            ]
+    scope = names_in_scope(analysis, header)
+    exprs = _readable(analysis, flow, header, scope)
+    if condition is not None:
+        exprs = [e for e in exprs if e in expression_names(condition, language) or "." in e]
+        exprs = exprs or _readable(analysis, flow, header, scope)
+    if not exprs:
+        return []
+    reason = (
+        "the loop around the failing line: its state on each iteration"
+        if loop
+        else "the decision that leads to the failing line: the values it tests"
+    )
+    score = (SCORE_LOOP if loop else SCORE_GUARD - 0.1) * weight
+    return [_logpoint(analysis, header, exprs, score, reason, facts)]
+
+
+def _inside(flow: FunctionFlow, header: int, line: int) -> bool:
+    """Is `line` inside the consequence of the `if` at `header` (rather than after it)?"""
+    return header <= line <= flow.if_end.get(header, header)
+
+
+def _slice_probes(
+    analysis: FileAnalysis, flow: FunctionFlow, line: int, weight: float
+) -> list[Probe]:
+    """Logpoints on the assignments and mutations whose values flow into `line`, nearest
+    first."""
+    lines = [s for s in backward_slice(analysis, line) if s < line and s != flow.start_line]
+    defining = {d.line: d for d in flow.defs}
+    candidates = [s for s in reversed(lines) if s in defining]
+    probes: list[Probe] = []
+    for rank, target in enumerate(candidates[:SLICE_PROBES]):
+        scope = names_in_scope(analysis, target)
+        exprs = _readable(analysis, flow, target, scope)
+        if not exprs:
+            continue
+        defined = sorted({d.name for d in flow.defs if d.line == target})
+        facts = _at(analysis, target, FactKind.MUTATION) or [
+            Fact(
+                file=analysis.path,
+                start_line=target,
+                end_line=target,
+                kind=FactKind.ASSIGNMENT,
+                reason=f"assigns {', '.join(defined)}",
+                function=flow.qualname if flow.qualname != "<module>" else None,
+                names=defined,
+            )
+        ]
+        probes.append(
+            _logpoint(
+                analysis,
+                target,
+                exprs,
+                (SCORE_SLICE - 0.05 * rank) * weight,
+                f"sets {', '.join(defined)}, which flows into the failing line (backward slice)",
+                facts,
+            )
+        )
+    return probes
+
+
+def probes_for_caller(analysis: FileAnalysis, line: int, weight: float) -> list[Probe]:
+    """A logpoint on a call site in an outer frame printing the values it passes down."""
+    function = function_at(analysis, line)
+    flow = flow_of(analysis, function)
+    statement = line if line in flow.controls else _statement(flow, line)
+    exprs = _readable(analysis, flow, statement, names_in_scope(analysis, statement))
+    if not exprs:
+        return []
+    return [
+        _logpoint(
+            analysis,
+            statement,
+            exprs,
+            SCORE_CALLER * weight,
+            "call site on the failing path: the values passed down",
+            _at(analysis, statement),
+        )
+    ]
+
+
+def probes_for_function(
+    analysis: FileAnalysis, function: FunctionInfo, weight: float = 1.0
+) -> list[Probe]:
+    """Without a failure: the entry parameters, and the decisions, boundary calls, error
+    handling, assertions and returns of one function, by static priors."""
+    flow = flow_of(analysis, function)
+    probes = _entry_probe(analysis, function, flow, SCORE_STATIC_ENTRY * weight, avoid=-1)
+    priors = {
+        FactKind.BOUNDARY: (SCORE_STATIC_BOUNDARY, "external call: the values sent out"),
+        FactKind.DECISION: (SCORE_STATIC_DECISION, "decision node: the values it tests"),
+        FactKind.ERROR_HANDLING: (SCORE_STATIC_ERROR, "error handling: the state it sees"),
+        FactKind.RETURN: (SCORE_STATIC_RETURN, "return: the values it returns from"),
+    }
+    seen: set[int] = set()
+    for fact in analysis.facts:
+        if fact.function != function.qualname or fact.kind not in priors:
+            continue
+        line = fact.start_line if fact.start_line in flow.controls else None
+        if line is None or line in seen:
+            continue
+        seen.add(line)
+        base, reason = priors[fact.kind]
+        if fact.reason == "assertion":
+            base, reason = SCORE_ASSERT, "assertion: the values it checks"
+        exprs = _readable(analysis, flow, line, names_in_scope(analysis, line))
+        if exprs:
+            probes.append(_logpoint(analysis, line, exprs, base * weight, reason, [fact]))
+    return probes
+
+
+def _best_per_line(probes: Iterable[Probe]) -> list[Probe]:
+    """One probe per (file, line) — a source can hold only one breakpoint per line — the best
+    scoring, its facts merged with the others'."""
+    best: dict[tuple[str, int], Probe] = {}
+    for probe in probes:
+        key = (probe.file, probe.line)
+        current = best.get(key)
+        if current is None or probe.score > current.score:
+            if current is not None:
+                probe = probe.model_copy(update={"facts": _merge(probe.facts, current.facts)})
+            best[key] = probe
+        else:
+            best[key] = current.model_copy(update={"facts": _merge(current.facts, probe.facts)})
+    return sorted(best.values(), key=lambda p: (-p.score, p.file, p.line))
+
+
+def _merge(first: list[Fact], second: list[Fact]) -> list[Fact]:
+    out = list(first)
+    for fact in second:
+        if fact not in out:
+            out.append(fact)
+    return out
+
+
+def _resolve(path: str, workspace: Path | None) -> Path | None:
+    candidate = Path(path)
+    if not candidate.is_absolute() and workspace is not None:
+        candidate = workspace / candidate
+    return candidate if candidate.is_file() and language_for_path(candidate) else None
+
+
+def _analysis(path: Path) -> FileAnalysis | None:
+    try:
+        analysis = analyze_file(path)
+    except AnalysisError:
+        return None
+    return analysis if analysis.refused is None else None
+
+
+def candidate_probes(
+    failure: ParsedFailure | None = None,
+    paths: Sequence[str | Path] = (),
+    *,
+    function: str | None = None,
+    line: int | None = None,
+    workspace: str | Path | None = None,
+    limit: int = 10,
+) -> list[Probe]:
+    """Ranked candidate probes, best first, at most `limit`, one per (file, line).
+
+    - With a `failure`: its final exception's user frames (library frames are skipped; each
+      frame's `workspace_path`, else its `file` resolved against `workspace`): the innermost
+      gets crash probes (`probes_at_line`), the outer ones call-site logpoints, weighted down
+      with distance. Failing tests with no frames get probes on their assertions.
+    - With `paths` and `function` (and optionally `line`): probes for that function (and that
+      line). With `paths` alone: the whole-file mode, `probes_for_file` on each.
+    Unreadable, unsupported or refused files are skipped."""
+    root = Path(workspace) if workspace is not None else None
+    probes: list[Probe] = []
+    if failure is not None:
+        probes.extend(_failure_probes(failure, root))
+    for raw in paths:
+        path = _resolve(str(raw), root)
+        analysis = _analysis(path) if path is not None else None
+        if analysis is None:
+            continue
+        if line is not None:
+            probes.extend(probes_at_line(analysis, line))
+        if function is not None:
+            info = find_function(analysis, function, line)
+            if info is not None:
+                probes.extend(probes_for_function(analysis, info))
+        elif line is None:
+            probes.extend(probes_for_file(path, limit))
+    return _best_per_line(probes)[:limit]
+
+
+def _failure_probes(failure: ParsedFailure, workspace: Path | None) -> list[Probe]:
+    probes: list[Probe] = []
+    frames = [f for f in failure.frames if not f.is_library and f.line is not None]
+    weight = 1.0
+    crash = True
+    for frame in reversed(frames):  # innermost first
+        path = _resolve(frame.workspace_path or frame.file, workspace)
+        analysis = _analysis(path) if path is not None else None
+        if analysis is None or frame.line is None:
+            continue
+        if crash:
+            probes.extend(probes_at_line(analysis, frame.line, weight))
+            crash = False
+        else:
+            probes.extend(probes_for_caller(analysis, frame.line, weight))
+        weight *= CALLER_DECAY
+    if not probes:
+        for test in failure.failing_tests:
+            file, _, rest = test.partition("::")
+            path = _resolve(file, workspace)
+            analysis = _analysis(path) if path is not None else None
+            name = rest.split("::")[-1].split("[")[0] if rest else ""
+            info = find_function(analysis, name) if analysis is not None and name else None
+            if analysis is not None and info is not None:
+                probes.extend(probes_for_function(analysis, info, weight=1.0))
+    return probes
+
+
+def probes_for_file(path: str | Path, limit: int = 5) -> list[Probe]:
+    """Whole-file mode: the top `limit` probes of one file with no failure to go on, from the
+    functions with the most decisions, boundaries, error handling and recursion."""
+    analysis = _analysis(Path(path))
+    if analysis is None:
+        return []
+    weights = {
+        FactKind.DECISION: 1.0,
+        FactKind.BOUNDARY: 2.0,
+        FactKind.ERROR_HANDLING: 1.5,
+        FactKind.RECURSION: 2.0,
+        FactKind.MUTATION: 0.5,
+        FactKind.LOOP: 1.0,
+    }
+    complexity: dict[str, float] = {}
+    for fact in analysis.facts:
+        if fact.function is not None:
+            complexity[fact.function] = complexity.get(fact.function, 0.0) + weights.get(
+                fact.kind, 0.0
+            )
+    if not complexity:
+        return []
+    top = max(complexity.values()) or 1.0
+    ranked = sorted(complexity.items(), key=lambda item: -item[1])[: max(limit, 3)]
+    by_name = {f.qualname: f for f in analysis.functions}
+    probes: list[Probe] = []
+    for qualname, value in ranked:
+        info = by_name.get(qualname)
+        if info is not None:
+            probes.extend(probes_for_function(analysis, info, weight=0.5 + 0.5 * value / top))
+    return _best_per_line(probes)[:limit]
