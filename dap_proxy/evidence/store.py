@@ -205,16 +205,34 @@ class Store:
         """One write transaction; IMMEDIATE takes the write lock up front so the busy timeout
         applies (a deferred transaction upgrading to write fails at once with 'locked')."""
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._failure(exc) from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise self._failure(exc) from exc
             raise
-        conn.execute("COMMIT")
+
+    def _failure(self, exc: sqlite3.OperationalError) -> StoreError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreError(
+                f"the store {self.path} stayed locked by another process for "
+                f"{BUSY_TIMEOUT_MS / 1000:g} s; retry, or stop the process that holds it"
+            )
+        return StoreError(f"the store {self.path} failed: {text}")
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
-        return self._conn().execute(sql, params).fetchall()
+        try:
+            return self._conn().execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise self._failure(exc) from exc
 
     def _require_session(self, conn: sqlite3.Connection, session_id: int) -> None:
         if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:

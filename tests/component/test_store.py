@@ -288,3 +288,23 @@ def test_full_text_query_survives_fts_syntax_in_the_text(store: Store) -> None:
     found = store.similar_sessions("", 'near" AND ( col:umn *')
     assert len(found) == 1
     assert store.similar_sessions("", "") == []
+
+
+def test_a_write_lock_held_too_long_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dap_proxy.evidence.store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
+    with Store.open(tmp_path) as store:
+        holder = sqlite3.connect(store.path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process stuck inside a write
+        try:
+            with pytest.raises(StoreError, match="stayed locked by another process"):
+                store.new_session("debug", "blocked")
+            assert store.recent_sessions() == []  # reading still works meanwhile (WAL)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        store.new_session("debug", "after")
+        assert [s.title for s in store.recent_sessions()] == ["after"]
