@@ -1,0 +1,195 @@
+"""The `smart-debug analyze` command's work: walk the paths, analyse each file, rank probes
+(per file, or for a traceback), and print a rich table per file or one JSON object. Bad paths
+and unreadable files are reported on stderr and make the exit code 1; the rest still runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from dap_proxy.analysis.engine import AnalysisError, analyze_file
+from dap_proxy.analysis.languages import language_for_path
+from dap_proxy.analysis.models import ParsedFailure, Probe
+from dap_proxy.analysis.probes import candidate_probes, probes_for_file
+
+SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__", ".smart-debug"}
+EXIT_OK = 0
+EXIT_PATH_ERROR = 1
+
+
+class FileReport(BaseModel):
+    path: str
+    language: str
+    functions: int = 0
+    facts: dict[str, int] = Field(default_factory=dict)  # fact kind -> count
+    syntax_error_lines: list[int] = Field(default_factory=list)
+    refused: str | None = None
+    probes: list[Probe] = Field(default_factory=list)
+
+
+class FailureReport(BaseModel):
+    exception: str = ""
+    frames: int = 0
+    probes: list[Probe] = Field(default_factory=list)
+
+
+class AnalyzeReport(BaseModel):
+    """The `--json` output."""
+
+    files: list[FileReport] = Field(default_factory=list)
+    failure: FailureReport | None = None
+    errors: list[str] = Field(default_factory=list)
+
+
+def walk(paths: Sequence[str], errors: list[str]) -> Iterator[Path]:
+    """Files to analyse: explicit files as given, directories walked for supported files."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if SKIP_DIRS.intersection(relative[:-1]) or not child.is_file():
+                    continue
+                if language_for_path(child) is not None:
+                    yield child
+        elif path.exists():
+            if language_for_path(path) is None:
+                errors.append(
+                    f"{raw}: not a Python, JavaScript or TypeScript file (by its extension)"
+                )
+            else:
+                yield path
+        else:
+            errors.append(f"{raw}: no such file or directory")
+
+
+def _read_traceback(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise AnalysisError(
+            f"--traceback {source}: cannot read ({error.strerror or error})"
+        ) from None
+
+
+def _parse_failure(text: str) -> ParsedFailure:
+    try:
+        from dap_proxy.analysis.traceback import parse_failure
+    except ImportError as error:  # the traceback parser ships separately
+        raise AnalysisError(f"traceback parsing is unavailable in this build ({error})") from None
+    return parse_failure(text, workspace=Path.cwd())
+
+
+def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -> AnalyzeReport:
+    report = AnalyzeReport()
+    files = list(walk(paths, report.errors))
+    for path in files:
+        try:
+            analysis = analyze_file(path)
+        except AnalysisError as error:
+            report.errors.append(str(error))
+            continue
+        entry = FileReport(
+            path=str(path),
+            language=analysis.language,
+            functions=len(analysis.functions),
+            facts=dict(Counter(f.kind.value for f in analysis.facts)),
+            syntax_error_lines=analysis.syntax_error_lines,
+            refused=analysis.refused,
+        )
+        if analysis.refused is None and traceback_text is None:
+            entry.probes = probes_for_file(path, limit)
+        report.files.append(entry)
+    if traceback_text is not None:
+        failure = _parse_failure(traceback_text)
+        final = failure.final
+        report.failure = FailureReport(
+            exception=f"{final.type}: {final.message}" if final else "",
+            frames=len(failure.frames),
+            probes=candidate_probes(failure, workspace=Path.cwd(), limit=limit * 2),
+        )
+    return report
+
+
+def _probe_text(probe: Probe) -> str:
+    if probe.log_message:
+        return f"log: {probe.log_message}"
+    if probe.condition:
+        return f"if: {probe.condition}"
+    if probe.hit_condition:
+        return f"hit: {probe.hit_condition}"
+    return "break"
+
+
+def _print_table(title: str, probes: list[Probe], show_file: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    # Text cells: probe messages contain `[smart-debug]`, which rich would take for markup.
+    table = Table(title=Text(title), title_justify="left", show_lines=False)
+    table.add_column("score", justify="right")
+    table.add_column("kind")
+    table.add_column("where" if show_file else "line", justify="left" if show_file else "right")
+    table.add_column("probe", overflow="fold")
+    table.add_column("why", overflow="fold")
+    for probe in probes:
+        where = f"{probe.file}:{probe.line}" if show_file else str(probe.line)
+        facts = "; ".join(dict.fromkeys(f.reason for f in probe.facts))
+        why = f"{probe.reason}" + (f" [{facts}]" if facts else "")
+        table.add_row(
+            f"{probe.score:.2f}", probe.kind.value, Text(where), Text(_probe_text(probe)), Text(why)
+        )
+    Console(soft_wrap=False).print(table)
+
+
+def print_human(report: AnalyzeReport) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console()
+    if report.failure is not None:
+        failure = report.failure
+        title = f"Failure {failure.exception or '(no exception found)'}: {failure.frames} frames"
+        if failure.probes:
+            _print_table(title, failure.probes, show_file=True)
+        else:
+            console.print(Text(f"{title}: no probe (no frame points into a readable file)"))
+    for entry in report.files:
+        facts = ", ".join(f"{count} {kind}" for kind, count in sorted(entry.facts.items()))
+        title = (
+            f"{entry.path} ({entry.language}, {entry.functions} functions; {facts or 'no facts'})"
+        )
+        if entry.refused:
+            console.print(Text(f"{entry.path}: skipped, {entry.refused}"))
+        elif entry.probes and report.failure is None:
+            _print_table(title, entry.probes, show_file=False)
+        elif report.failure is None:
+            console.print(Text(f"{title}: no candidate probe"))
+        if entry.syntax_error_lines:
+            lines = ", ".join(map(str, entry.syntax_error_lines[:10]))
+            console.print(Text(f"  note: syntax errors near line(s) {lines}; analysed what parses"))
+
+
+def run_analyze(paths: Sequence[str], traceback: str | None, as_json: bool, limit: int) -> int:
+    """The command: returns 0, or 1 when some path could not be analysed."""
+    try:
+        traceback_text = _read_traceback(traceback) if traceback is not None else None
+        report = build_report(paths, traceback_text, max(limit, 1))
+    except AnalysisError as error:
+        print(f"smart-debug analyze: {error}", file=sys.stderr)
+        return EXIT_PATH_ERROR
+    for message in report.errors:
+        print(f"smart-debug analyze: {message}", file=sys.stderr)
+    if as_json:
+        print(json.dumps(report.model_dump(mode="json"), indent=2))
+    else:
+        print_human(report)
+    return EXIT_PATH_ERROR if report.errors else EXIT_OK
