@@ -1,10 +1,10 @@
 """TCP_NODELAY for debugpy's adapter<->debuggee sockets (debugpy issue #2054, issue 2 section 4).
 
-Why: debugpy writes each DAP message to its adapter<->pydevd socket in two pieces (header, then
-body) and neither process sets TCP_NODELAY, so the second piece waits for the peer's delayed ACK:
-every request that reaches the debuggee costs ~44 ms. The proxy calls the three functions below for
-every session where it starts debugpy's adapter itself (launch, attach-listen, attach-processId).
-debugpy's installed files are never modified.
+Why: pydevd (in the debuggee) sends each message in two writes, header then body. With Nagle's
+algorithm on (no TCP_NODELAY), the body waits until the adapter acknowledges the header, and the
+adapter's kernel delays that ACK by ~40 ms: every request that reaches the debuggee costs ~44 ms. The proxy calls the three functions below
+for every session where it starts debugpy's adapter itself (launch, attach-listen,
+attach-processId). debugpy's installed files are never modified.
 
 How, per process (the patching code is `nodelay_shim/_smart_debug_nodelay.py`; it touches only
 debugpy's own socket helpers, never the user's sockets):
@@ -27,8 +27,10 @@ debugpy's own socket helpers, never the user's sockets):
   the adapter's end alone measured no gain (44 ms stays). So the adapter also re-arms TCP_QUICKACK
   (Linux) on every connection it accepts after each receive: it acknowledges the debuggee's
   header segment at once, and the debuggee's Nagle releases the body without waiting for the
-  40 ms delayed ACK. Measured by bench/roundtrip.py ("attach listen"): ~44 ms -> ~1.3 ms. Other
-  systems have no TCP_QUICKACK: there attach keeps debugpy's latency.
+  40 ms delayed ACK. Measured by bench/roundtrip.py ("attach listen"): ~44 ms -> ~1 ms. Other
+  systems have no TCP_QUICKACK: there attach keeps debugpy's latency. processId goes through the
+  same accepted link as listen (the injected pydevd connects to the adapter), but injection (gdb)
+  fails in this project's sandbox, so that case is not measured here.
 
 Testing/benchmark seam: when `SMART_DEBUG_ADAPTER_CMD` is set (a shell-style command line, or a
 JSON array of strings), `adapter_command` returns it instead: bench/roundtrip.py uses it to put a
