@@ -19,7 +19,8 @@ CAUSE_MARKER = "The above exception was the direct cause of the following except
 CONTEXT_MARKER = "During handling of the above exception, another exception occurred"
 # `pkg.mod.SomeError: message`, or a bare `KeyboardInterrupt`
 EXCEPTION_LINE = re.compile(r"^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::(?: (.*))?)?$")
-GROUP_MEMBER = "\x00group-member"  # what an exception-group separator line becomes
+GROUP_MEMBER = "\x00group-member"  # what an exception-group `+---- N ----` line becomes
+GROUP_END = "\x00group-end"  # ... and the `+--------` line that closes the group
 # colour codes from pytest --color=yes, Python 3.13 and CI runners (FORCE_COLOR)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _LOG_RECORD = re.compile(r"^\[?\d{4}-\d{2}-\d{2}[ T]\d|^\[?\d{2}:\d{2}:\d{2}")
@@ -71,7 +72,7 @@ def is_boundary(line: str) -> bool:
         ("```", "~~~", "____", "====", "----", "FAILED ", "ERROR ", "Node.js v")
     ):
         return True
-    if stripped == GROUP_MEMBER or TRACEBACK_HEAD.search(line) or chain_relation(line):
+    if stripped in (GROUP_MEMBER, GROUP_END) or TRACEBACK_HEAD.search(line) or chain_relation(line):
         return True
     return bool(_LOG_RECORD.match(stripped))
 

@@ -5,9 +5,11 @@ SyntaxError (no header, no "in func"), RecursionError ("[Previous line repeated 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import overload
 
 from dap_proxy.analysis.failure_lines import (
+    GROUP_END,
     GROUP_MEMBER,
     MAX_MESSAGE_LINES,
     TRACEBACK_HEAD,
@@ -26,24 +28,47 @@ _GROUP_DECOR = re.compile(r"^\s*[|+](?: |$)")
 _GROUP_SEPARATOR = re.compile(r"^\s*\+[-+]*-{4}")
 
 
-def ungroup(lines: list[str]) -> list[str]:
-    """Exception groups print members inside `| ` margins with `+---- N ----` separators; strip
-    the decoration (keeping line indices) so members read like ordinary tracebacks."""
-    out = list(lines)
-    inside = False
-    for i, line in enumerate(lines):
-        if "Exception Group Traceback (most recent call last):" in line:
-            inside = True
-        if not inside:
-            continue
-        if _GROUP_SEPARATOR.match(line):
-            out[i] = GROUP_MEMBER
-        elif _GROUP_DECOR.match(line):
-            body = line.lstrip()[1:]
-            out[i] = body[1:] if body.startswith(" ") else body
-        else:
-            inside = False
-    return out
+class Ungrouped(Sequence[str]):
+    """A view of `lines[:stop]` in which exception groups read like ordinary tracebacks: the `| `
+    margins are stripped and separators become GROUP_MEMBER / GROUP_END, with each such line's
+    nesting depth (the column of its `|`) kept for putting members before their group."""
+
+    def __init__(self, lines: list[str], start: int = 0, stop: int | None = None) -> None:
+        self._lines = lines
+        self._stop = len(lines) if stop is None else stop
+        self._over: dict[int, str] = {}
+        self.depth: dict[int, int] = {}  # line index -> nesting column; absent = not in a group
+        inside = False
+        for i in range(start, self._stop):
+            line = lines[i]
+            if "Exception Group Traceback (most recent call last):" in line:
+                inside = True
+            if not inside:
+                continue
+            column = len(line) - len(line.lstrip())
+            if _GROUP_SEPARATOR.match(line):
+                # `+-+---- 1 ----` opens members one level deeper; `+--------` closes a group
+                numbered = any(ch.isdigit() for ch in line)
+                self._over[i] = GROUP_MEMBER if numbered else GROUP_END
+                self.depth[i] = column
+            elif _GROUP_DECOR.match(line):
+                body = line.lstrip()[1:]
+                self._over[i] = body[1:] if body.startswith(" ") else body
+                self.depth[i] = column
+            else:
+                inside = False
+
+    def __len__(self) -> int:
+        return self._stop
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._stop))]
+        return self._over.get(i, self._lines[i])
 
 
 def _strip_margin(line: str, margin: str) -> str | None:
@@ -55,14 +80,17 @@ def _strip_margin(line: str, margin: str) -> str | None:
 
 
 def _parse_exception(
-    lines: list[str], i: int, relation: str | None
+    lines: Sequence[str], i: int, relation: str | None, bare: bool = False
 ) -> tuple[ExceptionInfo | None, int, str]:
     """One traceback starting at `lines[i]` (its header, or a bare `File` line as SyntaxError
-    prints it). Returns the exception (None when this was not one), the index after it and the
-    margin its lines carry (a log prefix, a quote)."""
+    prints it, or with `bare` just an exception line: a group member that was never raised).
+    Returns the exception (None when this was not one), the index after it and the margin its
+    lines carry (a log prefix, a quote)."""
     n = len(lines)
-    head = TRACEBACK_HEAD.search(lines[i])
-    if head is not None:
+    head = None if bare else TRACEBACK_HEAD.search(lines[i])
+    if bare:
+        margin = ""
+    elif head is not None:
         margin = lines[i][: head.start()]
         i += 1
     else:
@@ -97,7 +125,7 @@ def _parse_exception(
                 frames[-1].code = s.strip()
             i += 1
             continue
-        if s == GROUP_MEMBER:
+        if s in (GROUP_MEMBER, GROUP_END):
             break
         parsed = split_exception_line(s)
         if parsed is None:
@@ -120,7 +148,7 @@ def _parse_exception(
     return None, i, margin
 
 
-def _next_content(lines: list[str], i: int, margin: str = "") -> int:
+def _next_content(lines: Sequence[str], i: int, margin: str = "") -> int:
     while i < len(lines):
         body = _strip_margin(lines[i], margin)
         if body is None or body.strip():
@@ -133,22 +161,34 @@ def _is_start(line: str) -> bool:
     return bool(TRACEBACK_HEAD.search(line)) or bool(FILE_LINE.match(line))
 
 
-def _groups_last(chain: list[ExceptionInfo]) -> list[ExceptionInfo]:
-    """Exception groups print before their members; the model wants the final exception last."""
-    groups = [e for e in chain if e.type.endswith("ExceptionGroup") and e.relation != "cause"]
-    if not groups:
-        return chain
-    rest = [e for e in chain if not any(e is g for g in groups)]
-    return rest + groups[::-1]
+def _members_first(items: list[tuple[int, ExceptionInfo]]) -> list[ExceptionInfo]:
+    """Exception groups print before their members (deeper `|` columns); the model wants each
+    group after its members, so the final exception stays last. Members not chained to another
+    member get relation "group_member"."""
+    out: list[ExceptionInfo] = []
+    i = 0
+    while i < len(items):
+        depth, exc = items[i]
+        j = i + 1
+        if exc.type.endswith("ExceptionGroup") and depth >= 0:
+            while j < len(items) and items[j][0] > depth:
+                j += 1
+            for member in _members_first(items[i + 1 : j]):
+                if member.relation is None:
+                    member.relation = "group_member"
+                out.append(member)
+        out.append(exc)
+        i = j
+    return out
 
 
 def parse_python(
     lines: list[str], skip: Callable[[int], bool] | None = None, start: int = 0, end: int = -1
 ) -> list[FailureBlock]:
-    """Every Python traceback in `lines[start:end]` (lines already passed through `ungroup`),
-    each chain of exceptions one block. `skip(i)` marks lines another parser owns."""
+    """Every Python traceback in `lines[start:end]`, each chain of exceptions (with exception
+    group members) one block. `skip(i)` marks lines another parser owns."""
     stop = len(lines) if end < 0 else end
-    region = lines[:stop]
+    region = Ungrouped(lines, start, stop)
     blocks: list[FailureBlock] = []
     i = start
     while i < stop:
@@ -156,25 +196,35 @@ def parse_python(
             i += 1
             continue
         block_start = i
-        chain: list[ExceptionInfo] = []
+        chain: list[tuple[int, ExceptionInfo]] = []
         relation: str | None = None
+        bare = False
         while i < stop:
-            exc, i, margin = _parse_exception(region, i, relation)
+            depth = region.depth.get(i, -1)
+            exc, i, margin = _parse_exception(region, i, relation, bare)
             if exc is None:
                 break
-            chain.append(exc)
+            chain.append((depth, exc))
             j = _next_content(region, i, margin)
+            in_group = False
+            while j < stop and region[j] in (GROUP_MEMBER, GROUP_END):
+                in_group = in_group or region[j] == GROUP_MEMBER
+                j = _next_content(region, j + 1, margin)
             relation = chain_relation(region[j]) if j < stop else None
+            bare = False
             if relation is not None:
                 j = _next_content(region, j + 1, margin)
-            elif j < stop and region[j] == GROUP_MEMBER:
-                while j < stop and region[j] == GROUP_MEMBER:
-                    j = _next_content(region, j + 1, margin)
-                relation = "group_member"
-            if relation is None or j >= stop or not _is_start(region[j]):
+            elif not in_group or j >= stop:
+                break
+            elif not _is_start(region[j]):
+                # a member that was never raised prints only `Type: message`
+                bare = split_exception_line(region[j]) is not None
+                if not bare:
+                    break
+            if j >= stop or not (bare or _is_start(region[j])):
                 break
             i = j
         if chain:
-            blocks.append(FailureBlock(block_start, i, "python", _groups_last(chain)))
+            blocks.append(FailureBlock(block_start, i, "python", _members_first(chain)))
         i = max(i, block_start + 1)
     return blocks

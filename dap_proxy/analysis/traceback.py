@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from dap_proxy.analysis.failure_lines import FailureBlock, split_lines
 from dap_proxy.analysis.failure_node import parse_node
 from dap_proxy.analysis.failure_pytest import parse_pytest
-from dap_proxy.analysis.failure_python import parse_python, ungroup
+from dap_proxy.analysis.failure_python import parse_python
 from dap_proxy.analysis.models import ExceptionInfo, ParsedFailure
 from dap_proxy.analysis.workspace import WorkspaceIndex, map_frame
 
@@ -42,7 +42,7 @@ def _find_blocks(text: str) -> tuple[list[FailureBlock], list[str]]:
 
 
 def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int]]]:
-    lines = ungroup(split_lines(text))
+    lines = split_lines(text)
     pytest = parse_pytest(lines)
     owned = bytearray(len(lines))  # lines inside pytest sections, parsed there already
     for start, end in pytest.regions:

@@ -117,6 +117,20 @@ PY_PROGRAMS: dict[str, str] = {
 
         validate([3, -1, 0])
         """,
+    "py_exception_group_nested.py": """
+        def inner():
+            raise ExceptionGroup("inner", [KeyError("k"), TypeError("t")])
+
+
+        def outer():
+            try:
+                inner()
+            except ExceptionGroup as eg:
+                raise ExceptionGroup("outer", [eg, ValueError("v")])
+
+
+        outer()
+        """,
     "py_library.py": """
         from pydantic import BaseModel
 
