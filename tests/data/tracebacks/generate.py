@@ -2,7 +2,9 @@
 
 Run from the repository root: `.venv/bin/python tests/data/tracebacks/generate.py`. The programs are
 written into a fixed scratch project (/tmp/sdtb-proj) so the saved paths are stable between runs;
-every saved file is exactly what the tool printed (stderr, or stdout for pytest).
+every saved file is exactly what the tool printed (stderr, or stdout for pytest). The two issue_*.txt
+files are hand-written prose around the real py_keyerror.txt traceback (the second with the paths a
+container would print). py38_* / py313_* need those interpreters under pyenv and are kept as saved.
 """
 
 from __future__ import annotations
