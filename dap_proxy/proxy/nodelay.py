@@ -50,6 +50,9 @@ from typing import Any
 ADAPTER_CMD_ENV = "SMART_DEBUG_ADAPTER_CMD"
 SHIM_DIR = Path(__file__).resolve().with_name("nodelay_shim")
 PYTHONPATH = "PYTHONPATH"
+# A directory whose path contains the PYTHONPATH separator cannot be put on PYTHONPATH: then the
+# launcher and debuggee keep debugpy's stock sockets (the adapter side still works).
+_SHIM_USABLE = os.pathsep not in str(SHIM_DIR)
 
 # Launch arguments that make a request an attach: there is no debuggee for us to start.
 _ATTACH_KEYS = ("processId", "listen", "connect", "port", "host")
@@ -74,7 +77,8 @@ def adapter_env(base: Mapping[str, str]) -> dict[str, str]:
     environment (console "internalConsole"), whose socket carries the program's output events.
     """
     env = dict(base)
-    env[PYTHONPATH] = _with_shim(env.get(PYTHONPATH))
+    if _SHIM_USABLE:
+        env[PYTHONPATH] = _with_shim(env.get(PYTHONPATH))
     return env
 
 
@@ -86,7 +90,8 @@ def launch_arguments(arguments: Mapping[str, Any]) -> dict[str, Any]:
     """
     forwarded = dict(arguments)
     if (
-        forwarded.get("noDebug")
+        not _SHIM_USABLE
+        or forwarded.get("noDebug")
         or forwarded.get("request") == "attach"
         or any(key in forwarded for key in _ATTACH_KEYS)
     ):
@@ -105,8 +110,12 @@ def launch_arguments(arguments: Mapping[str, Any]) -> dict[str, Any]:
 def _with_shim(pythonpath: str | None) -> str:
     """`pythonpath` with the shim directory first (once, even if it was already there)."""
     shim = str(SHIM_DIR)
-    entries = [entry for entry in (pythonpath or "").split(os.pathsep) if entry]
-    entries = [entry for entry in entries if os.path.normcase(entry) != os.path.normcase(shim)]
+    if not pythonpath:
+        return shim
+    # Empty entries stay: in PYTHONPATH they mean the current directory.
+    entries = [
+        e for e in pythonpath.split(os.pathsep) if os.path.normcase(e) != os.path.normcase(shim)
+    ]
     return os.pathsep.join([shim, *entries])
 
 

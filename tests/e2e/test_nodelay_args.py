@@ -73,6 +73,16 @@ def test_launch_without_env_pythonpath_keeps_the_inherited_one(
     assert forwarded["env"] == {"PYTHONPATH": os.pathsep.join([SHIM, "/inherited", "/second"])}
 
 
+def test_empty_pythonpath_entries_are_kept_because_they_mean_the_current_directory() -> None:
+    forwarded = nodelay.launch_arguments(
+        {"program": "app.py", "env": {"PYTHONPATH": os.pathsep + "/lib"}}
+    )
+    assert forwarded["env"]["PYTHONPATH"] == os.pathsep.join([SHIM, "", "/lib"])
+    assert nodelay.launch_arguments({"program": "a.py", "env": {"PYTHONPATH": ""}})["env"] == {
+        "PYTHONPATH": SHIM
+    }
+
+
 def test_launch_env_that_removes_pythonpath_leaves_only_the_shim(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

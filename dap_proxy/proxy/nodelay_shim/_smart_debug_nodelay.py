@@ -59,7 +59,8 @@ def _quickack_socket_class():
     return QuickAckSocket
 
 
-_quickack_class = []  # built on first use: the socket module is imported only when needed
+# Built on first use, so the socket module is imported only when needed.
+_quickack_class = []  # type: list[type | None]
 
 
 def quickack(sock):
