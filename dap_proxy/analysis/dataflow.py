@@ -184,8 +184,8 @@ class _Walker:
             return False
         if body.type in _EXITS:
             return True
-        last = body.named_children[-1] if body.named_child_count else None
-        return last is not None and last.type in _EXITS
+        statements = [c for c in body.named_children if c.type != "comment"]
+        return bool(statements) and statements[-1].type in _EXITS
 
     def in_branch(self, header: int, node: ts.Node | None) -> None:
         if node is None:

@@ -1,0 +1,131 @@
+"""Data flow on real files: def-use chains, names in scope, certainly-bound names and backward
+slices (lines found by `# @marker` comments, STYLE.md 9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dap_proxy.analysis.dataflow import (
+    backward_slice,
+    bound_names,
+    def_use,
+    find_function,
+    function_at,
+    names_in_scope,
+    uses_at,
+)
+from dap_proxy.analysis.engine import analyze_file
+from dap_proxy.analysis.models import FileAnalysis
+
+DATA = Path(__file__).parent.parent / "data" / "analysis"
+
+
+def marker(path: Path, name: str) -> int:
+    for number, text in enumerate(path.read_text(encoding="latin-1").splitlines(), start=1):
+        if text.rstrip().endswith(f"@{name}"):
+            return number
+    raise AssertionError(f"marker @{name} not in {path}")
+
+
+@pytest.fixture(scope="module")
+def guards() -> FileAnalysis:
+    return analyze_file(DATA / "guards.py")
+
+
+def at(name: str, file: str = "guards.py") -> int:
+    return marker(DATA / file, name)
+
+
+def test_function_at_and_find_function(guards: FileAnalysis) -> None:
+    function = function_at(guards, at("crash-then"))
+    assert function is not None and function.qualname == "ratio"
+    assert function_at(guards, 3) is None  # module level
+    assert find_function(guards, "depth") is not None
+    assert find_function(guards, "missing") is None
+
+
+def test_def_use_chains(guards: FileAnalysis) -> None:
+    flow = def_use(guards, "totals")
+    assert flow.parameters == ["rows"]
+    assert flow.definitions["total"] == [at("total-init"), at("accumulate")]
+    assert at("crash-total") in flow.uses["total"]
+    # Comprehension variables are the comprehension's own, not the function's.
+    assert flow.definitions["row"] == [at("loop")]
+    chain = next(c for c in flow.chains if c.name == "total" and c.def_line == at("total-init"))
+    assert at("accumulate") in chain.use_lines and at("crash-total") in chain.use_lines
+    # The loop's own update reaches its next iteration (back edge).
+    chain = next(c for c in flow.chains if c.name == "total" and c.def_line == at("accumulate"))
+    assert at("accumulate") in chain.use_lines
+    assert "len" in flow.free_names
+
+
+def test_def_use_of_unknown_function_raises(guards: FileAnalysis) -> None:
+    with pytest.raises(KeyError, match="no function named"):
+        def_use(guards, "nope")
+
+
+def test_names_in_scope(guards: FileAnalysis) -> None:
+    names = names_in_scope(guards, at("crash-total"))
+    assert {"rows", "total", "doubled", "row", "LIMIT", "ratio", "helper"} <= names
+    assert "len" not in names  # builtins are not user names
+    early = names_in_scope(guards, at("total-init"))
+    assert "total" not in early and "doubled" not in early and "rows" in early
+
+
+def test_bound_names_excludes_branch_local_and_loop_names(guards: FileAnalysis) -> None:
+    after_loop = bound_names(guards, at("crash-total"))
+    assert {"rows", "total", "doubled"} <= after_loop
+    assert "row" not in after_loop  # bound only if the loop ran
+    inside = bound_names(guards, at("accumulate"))
+    assert "row" in inside
+
+
+def test_uses_at(guards: FileAnalysis) -> None:
+    assert uses_at(guards, at("crash-total")) == ["doubled", "len", "total"]
+
+
+def test_backward_slice_data_and_control(guards: FileAnalysis) -> None:
+    lines = backward_slice(guards, at("crash-total"))
+    assert at("crash-total") in lines
+    assert {at("total-init"), at("accumulate"), at("comprehension"), at("loop")} <= set(lines)
+    assert at("accumulate") - 2 in lines  # `if row.skip: continue` decides the accumulate
+
+
+def test_backward_slice_of_one_variable(guards: FileAnalysis) -> None:
+    lines = backward_slice(guards, at("crash-total"), "doubled")
+    assert at("comprehension") in lines and at("total-init") not in lines
+
+
+def test_backward_slice_follows_an_early_exit(guards: FileAnalysis) -> None:
+    lines = backward_slice(guards, at("crash-after-guard"))
+    assert at("guard") in lines and at("first") in lines
+
+
+def test_javascript_data_flow() -> None:
+    analysis = analyze_file(DATA / "handlers.js")
+    flow = def_use(analysis, "loadConfig")
+    assert flow.parameters == ["path", "fallback"]
+    # `config.loaded = true` is a (weak) definition of config too: it changes its state.
+    mutation = at("js-mutation", "handlers.js")
+    assert flow.definitions["config"] == [mutation - 1, mutation]
+    crash = at("js-crash", "handlers.js")
+    assert {"config", "raw", "path", "fs"} <= names_in_scope(analysis, crash)
+    lines = backward_slice(analysis, crash)
+    assert at("js-read", "handlers.js") in lines and at("js-mutation", "handlers.js") in lines
+
+
+def test_typescript_parameters_and_slice() -> None:
+    analysis = analyze_file(DATA / "service.ts")
+    flow = def_use(analysis, "orderTotal")
+    assert flow.parameters == ["orders", "discount"]
+    lines = backward_slice(analysis, at("ts-crash", "service.ts"))
+    assert at("ts-loop", "service.ts") in lines and at("ts-guard", "service.ts") in lines
+
+
+def test_data_flow_is_cached_per_function(guards: FileAnalysis) -> None:
+    from dap_proxy.analysis.dataflow import flow_of
+
+    function = find_function(guards, "totals")
+    assert flow_of(guards, function) is flow_of(guards, function)
