@@ -19,8 +19,8 @@ from dap_proxy.analysis.failure_lines import FailureBlock, split_lines
 from dap_proxy.analysis.failure_node import parse_node
 from dap_proxy.analysis.failure_pytest import parse_pytest
 from dap_proxy.analysis.failure_python import parse_python
-from dap_proxy.analysis.models import ExceptionInfo, ParsedFailure
-from dap_proxy.analysis.workspace import WorkspaceIndex, map_frame
+from dap_proxy.analysis.models import ParsedFailure
+from dap_proxy.analysis.workspace import WorkspaceIndex, is_library_path, map_frame
 
 __all__ = [
     "SignatureParts",
@@ -147,20 +147,19 @@ def normalise_message(message: str) -> str:
     return text.strip()
 
 
-def _final(failure: ParsedFailure) -> ExceptionInfo | None:
-    return failure.final
-
-
 def signature_parts(failure: ParsedFailure) -> SignatureParts:
     """Type, normalised message and top project functions of the final exception."""
-    final = _final(failure)
+    final = failure.final
     if final is None:
         return SignatureParts()
-    frames = [f for f in final.frames if not f.is_library] or final.frames
+    # frames may come from elsewhere (a store, a debugger stack) with is_library never set
+    frames = [f for f in final.frames if not (f.is_library or is_library_path(f.file))]
     functions: list[str] = []
-    for frame in reversed(frames):
-        if frame.function and len(functions) < SIGNATURE_FRAMES:
-            functions.append(frame.function)
+    for frame in reversed(frames or final.frames):
+        # a frame without a function (SyntaxError, module level in Node) is named by its file
+        name = frame.function or re.split(r"[\\/]", frame.file)[-1]
+        if name and len(functions) < SIGNATURE_FRAMES:
+            functions.append(name)
     return SignatureParts(
         type=final.type.rsplit(".", 1)[-1],
         message=normalise_message(final.message),
@@ -170,7 +169,8 @@ def signature_parts(failure: ParsedFailure) -> SignatureParts:
 
 def error_signature(failure: ParsedFailure) -> str:
     """A stable 16-hex-digit fingerprint of the final exception: type, normalised message and
-    top project function names (no line numbers, no paths). "" for an empty failure."""
+    top project function names (a file's base name for a frame without one; no line numbers,
+    no paths). "" for an empty failure."""
     parts = signature_parts(failure)
     if not parts.type and not parts.message and not parts.functions:
         return ""

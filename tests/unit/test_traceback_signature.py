@@ -94,3 +94,19 @@ def test_empty_failure_has_no_signature() -> None:
 )
 def test_same_bug_under_other_pythons_and_colours_has_one_signature(names: tuple[str]) -> None:
     assert len({_signature(n) for n in names}) == 1
+
+
+def test_library_frames_are_left_out_even_when_not_marked() -> None:
+    frames = [
+        Frame(file="/app/src/cart.py", function="checkout"),
+        Frame(file="/usr/lib/python3.11/json/decoder.py", function="decode"),
+    ]
+    failure = ParsedFailure(exceptions=[ExceptionInfo(type="ValueError", frames=frames)])
+    assert signature_parts(failure).functions == ["checkout"]
+
+
+def test_syntax_errors_in_different_files_differ() -> None:
+    text = (DATA / "py_syntax_error.txt").read_text()
+    other = text.replace("py_syntax_error.py", "settings.py")
+    assert signature_parts(parse_failure(text)).functions == ["py_syntax_error.py"]
+    assert error_signature(parse_failure(text)) != error_signature(parse_failure(other))
