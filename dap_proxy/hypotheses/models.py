@@ -65,6 +65,7 @@ class BugPattern(str, Enum):
     ENV_VAR = "env_var"
     FEATURE_FLAG = "feature_flag"
     DEPENDENCY_VERSION = "dependency_version"
+    WRONG_CONFIG = "wrong_config"  # a path, host or setting configured for another environment
     SCHEMA_MISMATCH = "schema_mismatch"
     ENCODING = "encoding"
     CONSTRAINT_VIOLATION = "constraint_violation"
@@ -140,6 +141,9 @@ class EnvironmentHints(BaseModel):
     env_vars: list[str] = Field(default_factory=list)  # NAMES only, never values
     deployment: str | None = None  # "production", "staging", "ci", "local"
     notes: list[str] = Field(default_factory=list)  # other hints, verbatim and short
+    intermittent: bool = False  # the text says it does not always happen
+    under_load: bool = False
+    only_in_production: bool = False
 
 
 class StrategyName(str, Enum):
@@ -206,16 +210,32 @@ class FailureContext(BaseModel):
         final = self.failure.final
         return final.message if final else ""
 
+    def relative(self, path: str) -> str:
+        """`path` relative to the workspace (frames carry absolute workspace paths)."""
+        from pathlib import Path
+
+        try:
+            return Path(path).resolve().relative_to(Path(self.workspace).resolve()).as_posix()
+        except ValueError:
+            return path
+
     @property
     def workspace_frames(self) -> list[Frame]:
         """Frames inside the workspace (not library code), outermost first."""
         return [f for f in self.frames if f.workspace_path and not f.is_library]
 
     def signature(self) -> str:
-        """A short stable key for "have we seen this failure before": type + innermost workspace
-        function + message stripped of numbers and quoted values."""
+        """A stable key for "have we seen this failure before": the analysis room's
+        `error_signature` (type, normalised message, project functions) when available."""
         import re
 
+        try:
+            from dap_proxy.analysis.traceback import error_signature
+
+            if found := error_signature(self.failure):
+                return found
+        except ImportError:
+            pass
         kind = self.exception_type or ("Hang" if self.hang else "Unknown")
         inner = self.workspace_frames[-1] if self.workspace_frames else None
         where = f"{inner.function}" if inner and inner.function else ""

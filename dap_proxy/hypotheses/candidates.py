@@ -1,0 +1,170 @@
+"""What a rule of the offline engine sees (`RuleInput`: the failure, the crash site, the code) and
+what it proposes (`Candidate`: a hypothesis before ranking, with a relative weight)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dap_proxy.analysis.models import Frame, Probe, ProbeKind
+from dap_proxy.hypotheses.codeview import SourceView, view, workspace_views
+from dap_proxy.hypotheses.models import (
+    BugPattern,
+    CodeLocation,
+    Evidence,
+    EvidenceSource,
+    FailureContext,
+    HypothesisCategory,
+)
+
+
+@dataclass
+class Candidate:
+    pattern: BugPattern
+    category: HypothesisCategory
+    weight: float  # relative strength of the signals behind it, ~0..1
+    statement: str
+    evidence: list[Evidence] = field(default_factory=list)
+    falsification: list[str] = field(default_factory=list)
+    testing: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)
+    locations: list[CodeLocation] = field(default_factory=list)
+    probes: list[Probe] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    """A workspace frame with its source."""
+
+    frame: Frame
+    source: SourceView
+
+    @property
+    def rel(self) -> str:
+        return self.source.rel
+
+    @property
+    def line(self) -> int:
+        return self.frame.line or 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.rel}:{self.line}"
+
+    @property
+    def code(self) -> str:
+        return self.source.line(self.frame.line) or (self.frame.code or "")
+
+    @property
+    def function(self) -> str:
+        return self.frame.function or "<module>"
+
+    def location(self, role: str) -> CodeLocation:
+        return CodeLocation(
+            file=self.rel, line=self.line, function=self.frame.function, code=self.code, role=role
+        )
+
+    def at(self, line: int, role: str) -> CodeLocation:
+        return CodeLocation(file=self.rel, line=line, code=self.source.line(line), role=role)
+
+
+@dataclass
+class RuleInput:
+    context: FailureContext
+    exc_type: str  # short name: "KeyError" (module prefix stripped), "" when none
+    message: str
+    site: Site | None  # innermost workspace frame
+    caller: Site | None  # the workspace frame that called it
+    sources: list[SourceView]  # every workspace file on the path, innermost first
+
+    @classmethod
+    def build(cls, context: FailureContext) -> RuleInput:
+        frames = context.workspace_frames
+        sites = [
+            Site(f, view(context.workspace, context.relative(f.workspace_path or "")))
+            for f in frames
+        ]
+        # Skip generator/comprehension frames for the caller: they are the same statement.
+        callers = [
+            s for s in sites[:-1] if not (s.function.startswith("<") and s.function != "<module>")
+        ]
+        final = context.failure.final
+        return cls(
+            context=context,
+            exc_type=(final.type.split(".")[-1] if final else ""),
+            message=final.message if final else "",
+            site=sites[-1] if sites else None,
+            caller=callers[-1] if callers else None,
+            sources=workspace_views(context),
+        )
+
+    def traceback_evidence(self) -> Evidence:
+        where = self.site.where if self.site else None
+        text = f"{self.exc_type}: {self.message}".strip().rstrip(":")
+        return Evidence(
+            observation=f"{text} raised at {where}" if where else text,
+            source=EvidenceSource.TRACEBACK,
+            file=self.site.rel if self.site else None,
+            line=self.site.line if self.site else None,
+            value=self.message or None,
+        )
+
+    def reproduce_step(self) -> str:
+        """How to make the failure happen again, from what we know."""
+        if self.context.failing_test:
+            return f"Reproduce: `python -m pytest {self.context.failing_test} -x`"
+        frames = self.context.workspace_frames
+        if frames and frames[0].function == "<module>":
+            return f"Reproduce: `python {self.context.relative(frames[0].workspace_path or '')}`"
+        if self.site:
+            return (
+                f"Reproduce: run the scenario that calls `{self.site.function}` ({self.site.where})"
+            )
+        return "Reproduce: follow the reported steps and capture the full traceback"
+
+
+def code_evidence(source: SourceView, line: int, observation: str) -> Evidence:
+    return Evidence(
+        observation=observation,
+        source=EvidenceSource.CODE,
+        file=source.rel,
+        line=line,
+        value=source.line(line) or None,
+    )
+
+
+def text_evidence(observation: str) -> Evidence:
+    return Evidence(observation=observation, source=EvidenceSource.ISSUE_TEXT)
+
+
+def probe(
+    kind: ProbeKind,
+    site_rel: str,
+    line: int,
+    reason: str,
+    *,
+    condition: str | None = None,
+    log_message: str | None = None,
+    hit_condition: str | None = None,
+    score: float = 0.7,
+) -> Probe:
+    return Probe(
+        kind=kind,
+        file=site_rel,
+        line=line,
+        reason=reason,
+        condition=condition,
+        log_message=log_message,
+        hit_condition=hit_condition,
+        score=score,
+    )
+
+
+def quoted_values(message: str) -> list[str]:
+    """Values quoted in a message: 'x', "y", and bare numbers."""
+    return re.findall(r"'[^']*'|\"[^\"]*\"|-?\d+(?:\.\d+)?", message)
+
+
+def short(text: str, limit: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,116 @@
+"""Builds a FailureContext from what a user pastes (brief, Phase 1 `$ARGUMENTS`): free text with an
+error message, a traceback, reproduction steps and environment hints.
+
+Traceback parsing and environment extraction belong to the analysis room
+(`dap_proxy.analysis.traceback.parse_failure`, `dap_proxy.analysis.failure_context`); they are used
+when present, else the small private fallbacks in `_fallback_parse.py` take over.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dap_proxy.analysis.models import ParsedFailure
+from dap_proxy.hypotheses import _fallback_parse
+from dap_proxy.hypotheses.models import EnvironmentHints, FailureContext
+
+# Words that say the failure does not happen every time (intermittent flag).
+_INTERMITTENT = re.compile(
+    r"\b(intermittent(ly)?|flak(y|iness)|sporadic(ally)?|sometimes|occasionally|randomly|"
+    r"now and then|not always|every (?:few|other)|hard to reproduce|"
+    r"(?:can't|cannot|can not|couldn't) reproduce (?:it )?(?:reliably|consistently)|"
+    r"\d+\s*(?:out of|in|/)\s*\d+\s*(?:runs?|times|tries|attempts|requests)|"
+    r"\d+(?:\.\d+)?\s*%\s*of (?:the )?(?:runs?|requests|calls|time|cases|users))\b",
+    re.IGNORECASE,
+)
+# Words that report a hang or a timeout rather than an exception.
+_HANG = re.compile(
+    r"\b(hangs?|hanging|hung|freez(es|ing)|frozen|stuck|never (?:returns|finishes|completes|ends)|"
+    r"timed? ?out|timeout|deadlock(ed)?|100\s?% cpu|spins? forever|runs? forever|"
+    r"ctrl[- ]c)\b",
+    re.IGNORECASE,
+)
+_HANG_EXCEPTIONS = {"KeyboardInterrupt", "TimeoutError", "TimeoutExpired", "Timeout"}
+
+
+def parse_failure_text(text: str, workspace: Path) -> ParsedFailure:
+    """The analysis room's parser when it has landed, else the private fallback."""
+    try:
+        from dap_proxy.analysis.traceback import parse_failure
+    except ImportError:
+        return _fallback_parse.parse_failure(text, workspace)
+    try:
+        return parse_failure(text, workspace)
+    except Exception:  # a parser bug must not stop triage: the fallback still reads the text
+        return _fallback_parse.parse_failure(text, workspace)
+
+
+def prose(text: str) -> str:
+    """The text without its tracebacks, so keywords in code or paths (`<frozen ...>`, a variable
+    called `timeout`) do not count as what the user said."""
+    try:
+        from dap_proxy.analysis.traceback import strip_failures
+    except ImportError:
+        return _fallback_parse.strip_tracebacks(text)
+    return strip_failures(text)
+
+
+def environment_hints(text: str) -> EnvironmentHints:
+    """Environment facts from the text: ours, completed by the analysis room's extractor."""
+    hints = _fallback_parse.environment(prose(text))
+    try:
+        from dap_proxy.analysis.failure_context import extract_environment
+    except ImportError:
+        return hints
+    facts = extract_environment(text)
+    hints.python_version = hints.python_version or facts.python_version
+    if not hints.platform and facts.os:
+        hints.platform = f"{facts.os} {facts.os_version or ''}".strip()
+    for env in ("production", "staging", "ci"):
+        if not hints.deployment and env in facts.environments:
+            hints.deployment = env
+    hints.intermittent = facts.intermittent
+    hints.under_load = facts.under_load
+    hints.only_in_production = facts.only_in_production
+    return hints
+
+
+def build_context(text: str, workspace: Path | str = ".") -> FailureContext:
+    """Parse the pasted text into a FailureContext with frames mapped to `workspace` and the
+    strategy flags computed (see `strategy.compute_flags`)."""
+    from dap_proxy.hypotheses.strategy import compute_flags
+
+    root = Path(workspace).resolve()
+    failure = parse_failure_text(text, root)
+    final = failure.final
+    said = prose(text)
+    hang = bool(_HANG.search(said)) or bool(final and final.type.split(".")[-1] in _HANG_EXCEPTIONS)
+    environment = environment_hints(text)
+    context = FailureContext(
+        issue_text=text,
+        workspace=str(root),
+        failure=failure,
+        failing_test=failure.failing_tests[0] if failure.failing_tests else None,
+        environment=environment,
+        intermittent=bool(_INTERMITTENT.search(said)) or environment.intermittent,
+        hang=hang,
+    )
+    context.flags = compute_flags(context)
+    return context
+
+
+def is_recognisable(context: FailureContext) -> bool:
+    """True when the text held something triage can work with: an exception, a hang report, or
+    frames."""
+    return bool(context.failure.exceptions or context.hang or context.frames)
+
+
+def intermittent_phrase(text: str) -> str | None:
+    match = _INTERMITTENT.search(prose(text))
+    return match.group(0) if match else None
+
+
+def hang_phrase(text: str) -> str | None:
+    match = _HANG.search(prose(text))
+    return match.group(0) if match else None

@@ -1,0 +1,159 @@
+"""The offline hypothesis engine (the default; DESIGN.md "the offline engine must be good alone"):
+FailureContext + code -> 3-5 ranked, falsifiable hypotheses with coherent probabilities.
+
+Rules (rules_errors.py keyed on the exception, rules_state.py on code and text) propose weighted
+candidates quoting the real names, lines and values; this module merges duplicates, keeps the best
+3-5, turns weights into percentages that leave an explicit "other" share, cross-links the
+alternatives, and attaches the analysis engine's candidate probes that fall in each hypothesis's
+code locations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dap_proxy.analysis.models import Probe
+from dap_proxy.hypotheses import rules_errors, rules_state
+from dap_proxy.hypotheses.candidates import Candidate, RuleInput, short
+from dap_proxy.hypotheses.models import (
+    MIN_OTHER,
+    BugPattern,
+    FailureContext,
+    Hypothesis,
+)
+from dap_proxy.hypotheses.probability import normalise
+
+MAX_HYPOTHESES = 5
+MIN_HYPOTHESES = 3
+MAX_PROBES_PER_HYPOTHESIS = 4
+
+Rule = Callable[[RuleInput], list[Candidate]]
+
+# Exception type -> the rule that reads it. Names are matched on the last dotted part.
+EXCEPTION_RULES: dict[str, Rule] = {
+    "KeyError": rules_errors.key_error,
+    "IndexError": rules_errors.index_error,
+    "AttributeError": rules_errors.attribute_error,
+    "TypeError": rules_errors.type_error,
+    "ZeroDivisionError": rules_errors.zero_division,
+    "RecursionError": rules_errors.recursion_error,
+    "UnicodeDecodeError": rules_state.encoding,
+    "UnicodeEncodeError": rules_state.encoding,
+    "ValueError": rules_state.schema_value,
+}
+# Rules that look at the code and the text whatever the exception.
+CONTEXT_RULES: tuple[Rule, ...] = (
+    rules_state.hang,
+    rules_state.race,
+    rules_state.stale_cache,
+    rules_state.shared_mutable,
+    rules_state.integration,
+    rules_state.configuration,
+)
+
+
+def _other_share(candidates: list[Candidate], context: FailureContext) -> float:
+    """How much to leave to "something else": less when a strong, code-backed signal exists."""
+    top = max((c.weight for c in candidates), default=0.0)
+    if not context.frames and not context.failure.exceptions:
+        return 30.0
+    if top >= 0.7:
+        return 10.0
+    if top >= 0.5:
+        return 15.0
+    return 25.0
+
+
+def _merge(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per (pattern, first location): keep the strongest, sorted by weight."""
+    best: dict[tuple[BugPattern, str], Candidate] = {}
+    for cand in candidates:
+        loc = cand.locations[0] if cand.locations else None
+        key = (cand.pattern, f"{loc.file}:{loc.line}" if loc else cand.statement[:40])
+        if key not in best or cand.weight > best[key].weight:
+            best[key] = cand
+    return sorted(best.values(), key=lambda c: -c.weight)
+
+
+def _analysis_probes(context: FailureContext) -> list[Probe]:
+    """The analysis engine's candidate probes for this failure, when that engine is available."""
+    try:
+        from dap_proxy.analysis.probes import candidate_probes  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    try:
+        return list(candidate_probes(context.failure, workspace=context.workspace))
+    except TypeError:
+        try:
+            return list(candidate_probes(context.failure))
+        except Exception:
+            return []
+    except Exception:  # analysis trouble must not stop hypotheses
+        return []
+
+
+def _probes_for(cand: Candidate, extra: list[Probe]) -> list[Probe]:
+    """The rule's own probes first, then analysis probes inside the hypothesis's locations."""
+    chosen = list(cand.probes)
+    seen = {(p.file, p.line, p.kind) for p in chosen}
+    for loc in cand.locations:
+        for p in extra:
+            key = (p.file, p.line, p.kind)
+            if p.file == loc.file and abs(p.line - loc.line) <= 3 and key not in seen:
+                chosen.append(p)
+                seen.add(key)
+    return sorted(chosen, key=lambda p: -p.score)[:MAX_PROBES_PER_HYPOTHESIS]
+
+
+def candidates_for(context: FailureContext) -> list[Candidate]:
+    inp = RuleInput.build(context)
+    found: list[Candidate] = []
+    rule = EXCEPTION_RULES.get(inp.exc_type)
+    if rule is not None:
+        found.extend(rule(inp))
+    for context_rule in CONTEXT_RULES:
+        found.extend(context_rule(inp))
+    merged = _merge(found)
+    # Generic alternatives only fill the list up to the minimum: they never crowd out specific ones.
+    for extra in rules_state.fallback(inp):
+        if len(merged) >= MIN_HYPOTHESES:
+            break
+        merged = _merge([*merged, extra])
+    return merged
+
+
+def generate_offline(context: FailureContext, limit: int = MAX_HYPOTHESES) -> list[Hypothesis]:
+    """3-5 ranked hypotheses for the failure; probabilities sum to 100 minus the "other" share."""
+    limit = max(MIN_HYPOTHESES, min(limit, MAX_HYPOTHESES))
+    chosen = candidates_for(context)[:limit]
+    if not chosen:
+        return []
+    other = _other_share(chosen, context)
+    total = sum(c.weight for c in chosen)
+    extra = _analysis_probes(context)
+    hypotheses = []
+    for index, cand in enumerate(chosen, start=1):
+        hypotheses.append(
+            Hypothesis(
+                id=f"H{index}",
+                statement=cand.statement,
+                category=cand.category,
+                pattern=cand.pattern,
+                probability=(100.0 - other) * cand.weight / total,
+                supporting_evidence=cand.evidence,
+                falsification_criteria=cand.falsification,
+                testing_approach=cand.testing,
+                expected_symptoms=cand.symptoms,
+                locations=cand.locations,
+                probes=_probes_for(cand, extra),
+            )
+        )
+    hypotheses = normalise(hypotheses)
+    other_pct = round(100.0 - sum(h.probability for h in hypotheses), 1)
+    for h in hypotheses:
+        h.alternatives = [
+            f"{o.id} ({o.probability:.0f}%): {short(o.statement)}"
+            for o in hypotheses
+            if o.id != h.id
+        ] + [f"something not listed ({max(other_pct, MIN_OTHER):.0f}%)"]
+    return hypotheses
