@@ -5,7 +5,7 @@ Every request gets a successful response straight away; `launch`/`attach` also s
 first (like debugpy), `threads` answers one thread, `disconnect` answers and exits. Standard library
 only, one write per message, so the adapter itself adds nothing but a read and a write.
 
-    SMART_DEBUG_ADAPTER_CMD="python bench/echo_adapter.py" smart-debug dap
+    SMART_DEBUG_ADAPTER_CMD="python bench/support/echo_adapter.py" smart-debug dap
 """
 
 from __future__ import annotations
