@@ -31,8 +31,10 @@ async def serve_tcp(
     port: int, log: TrafficLog | None = None, max_frame: int = DEFAULT_MAX_FRAME
 ) -> int:
     """Accept one editor on 127.0.0.1:port (0 = any free port), serve it, then exit."""
-    listener = await anyio.create_tcp_listener(local_host=LOOPBACK, local_port=port)
-    async with listener:
+    multi = await anyio.create_tcp_listener(local_host=LOOPBACK, local_port=port)
+    # one address (IPv4 loopback), so one listener; accept exactly one editor
+    listener = multi.listeners[0]
+    async with multi:
         bound = listener.extra(anyio.abc.SocketAttribute.local_port)
         # Tools and tests read this line to learn the port (useful with --port 0).
         print(f"smart-debug: DAP server listening on {LOOPBACK}:{bound}", flush=True)

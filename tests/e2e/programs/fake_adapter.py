@@ -1,0 +1,96 @@
+"""A scripted debug adapter on stdio for proxy tests (started through SMART_DEBUG_ADAPTER_CMD).
+
+- numbers its own messages from 1000, so a seq the proxy forgot to renumber stands out;
+- answers `initialize` with one capability debugpy 1.8.22 lacks (`supportsRestartRequest`);
+- on `launch`: sends `initialized`, then two reverse requests, `runInTerminal` (safe) and
+  `evilCommand` (must be refused by the proxy), and reports the responses it gets as a
+  `fake/reverseResponses` event; answers launch after `configurationDone`;
+- answers every other request with `{"sawSeq": <seq it received>}`; `disconnect` ends it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from dap_proxy.wire.framing import FrameDecoder, FrameError, encode_message
+
+out = sys.stdout.buffer
+seq = 999
+pending_launch: dict | None = None
+reverse: dict[int, str] = {}
+reverse_responses: list[dict] = []
+
+
+def send(message: dict) -> None:
+    global seq
+    seq += 1
+    out.write(encode_message({"seq": seq, **message}))
+    out.flush()
+
+
+def respond(request: dict, body: dict | None = None) -> None:
+    send(
+        {
+            "type": "response",
+            "request_seq": request["seq"],
+            "command": request["command"],
+            "success": True,
+            "body": body or {},
+        }
+    )
+
+
+def handle(message: dict) -> bool:
+    global pending_launch
+    if message["type"] == "response":
+        reverse_responses.append(message)
+        if len(reverse_responses) == 2:
+            send(
+                {
+                    "type": "event",
+                    "event": "fake/reverseResponses",
+                    "body": {"responses": reverse_responses, "sent": reverse},
+                }
+            )
+        return True
+    command = message["command"]
+    if command == "initialize":
+        respond(message, {"supportsConfigurationDoneRequest": True, "supportsRestartRequest": True})
+    elif command == "launch":
+        pending_launch = message
+        send({"type": "event", "event": "initialized"})
+        for name in ("runInTerminal", "evilCommand"):
+            send(
+                {
+                    "type": "request",
+                    "command": name,
+                    "arguments": {"kind": "integrated", "args": ["true"], "cwd": "."},
+                }
+            )
+            reverse[seq] = name
+    elif command == "configurationDone":
+        respond(message, {"sawSeq": message["seq"]})
+        if pending_launch is not None:
+            respond(pending_launch, {"sawArguments": pending_launch.get("arguments")})
+    elif command == "threads":
+        respond(message, {"threads": [{"id": 1, "name": "main"}, {"id": 2, "name": "worker"}]})
+    elif command == "disconnect":
+        respond(message)
+        return False
+    else:
+        respond(message, {"sawSeq": message["seq"]})
+    return True
+
+
+def main() -> None:
+    decoder = FrameDecoder()
+    while data := os.read(0, 65536):
+        for item in decoder.feed(data):
+            if isinstance(item, FrameError):
+                continue
+            if not handle(item):
+                return
+
+
+main()
