@@ -26,6 +26,7 @@ from dap_proxy.hypotheses.probability import normalise
 MAX_HYPOTHESES = 5
 MIN_HYPOTHESES = 3
 MAX_PROBES_PER_HYPOTHESIS = 4
+GENERIC_WEIGHT = 0.6  # analysis probes are about the code, not about one hypothesis
 
 Rule = Callable[[RuleInput], list[Candidate]]
 
@@ -82,27 +83,27 @@ def _analysis_probes(context: FailureContext) -> list[Probe]:
     except ImportError:
         return []
     try:
-        return list(candidate_probes(context.failure, workspace=context.workspace))
-    except TypeError:
-        try:
-            return list(candidate_probes(context.failure))
-        except Exception:
-            return []
-    except Exception:  # analysis trouble must not stop hypotheses
+        found = candidate_probes(context.failure, workspace=context.workspace)
+    except Exception:  # analysis trouble must not stop hypotheses: the rules' probes remain
         return []
+    # Hypothesis locations are workspace-relative; make the probes comparable.
+    return [p.model_copy(update={"file": context.relative(p.file)}) for p in found]
 
 
 def _probes_for(cand: Candidate, extra: list[Probe]) -> list[Probe]:
-    """The rule's own probes first, then analysis probes inside the hypothesis's locations."""
-    chosen = list(cand.probes)
-    seen = {(p.file, p.line, p.kind) for p in chosen}
+    """The rule's own probes (made to test this hypothesis) first, then the analysis engine's
+    probes inside the hypothesis's locations, weighted down as they are not specific to it."""
+    own = sorted(cand.probes, key=lambda p: -p.score)
+    seen = {(p.file, p.line, p.kind) for p in own}
+    generic: list[Probe] = []
     for loc in cand.locations:
         for p in extra:
             key = (p.file, p.line, p.kind)
             if p.file == loc.file and abs(p.line - loc.line) <= 3 and key not in seen:
-                chosen.append(p)
+                generic.append(p.model_copy(update={"score": round(p.score * GENERIC_WEIGHT, 3)}))
                 seen.add(key)
-    return sorted(chosen, key=lambda p: -p.score)[:MAX_PROBES_PER_HYPOTHESIS]
+    generic.sort(key=lambda p: -p.score)
+    return (own + generic)[:MAX_PROBES_PER_HYPOTHESIS]
 
 
 def candidates_for(context: FailureContext) -> list[Candidate]:

@@ -252,12 +252,23 @@ class Suggestion(BaseModel):
     kind: ProbeKind
     condition: str | None = None
     log_message: str | None = None
+    hit_condition: str | None = None  # DAP hitCondition (kind hit_count); an extra optional key
     reason: str
     hypothesis: str | None = None  # the hypothesis id it tests
 
     def to_contract(self) -> dict[str, object]:
         """The contract's JSON object: optional keys left out when unset."""
         return self.model_dump(mode="json", exclude_none=True)
+
+
+class PastSession(BaseModel):
+    """A similar failure from the workspace's knowledge base (the store)."""
+
+    session_id: int
+    title: str
+    created_at: str = ""
+    root_cause: str | None = None
+    match: str = ""  # "signature" | "text"
 
 
 class TriageResult(BaseModel):
@@ -269,3 +280,5 @@ class TriageResult(BaseModel):
     other_probability: float  # the explicit remainder: 100 - sum(hypotheses)
     suggestions: list[Suggestion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # e.g. "AI engine unavailable"
+    similar_sessions: list[PastSession] = Field(default_factory=list)
+    session_id: int | None = None  # the store's id for this triage, when recorded

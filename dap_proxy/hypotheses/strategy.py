@@ -81,7 +81,7 @@ def compute_flags(context: FailureContext) -> StrategyFlags:
         if local_frames:
             inner = local_frames[-1]
             reasons["reproducible_locally"].append(
-                f"the traceback runs through {inner.workspace_path}:{inner.line} in this workspace"
+                f"the traceback runs through {context.relative(inner.workspace_path or '')}:{inner.line} in this workspace"
             )
         if context.failing_test:
             reasons["reproducible_locally"].append(f"failing test {context.failing_test}")
