@@ -300,3 +300,58 @@ def test_attach_listen_sets_nodelay_on_the_adapter_side_only(
                 user_program.wait()
     assert adapter_links and set(adapter_links.values()) == {1}, adapter_links
     assert list(program_links.values()) == [0], program_links
+
+
+def run_with_shim(
+    tmp_path: Path, code: str, user_sitecustomize: str | None
+) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter with the PYTHONPATH launch_arguments gives a debuggee
+    whose launch `env` sets PYTHONPATH to a user directory (optionally with a sitecustomize)."""
+    userlib = tmp_path / "lib"
+    userlib.mkdir(exist_ok=True)
+    if user_sitecustomize is not None:
+        (userlib / "sitecustomize.py").write_text(user_sitecustomize)
+    env = proxy_env()
+    launch = nodelay.launch_arguments({"program": "x.py", "env": {"PYTHONPATH": str(userlib)}})
+    env["PYTHONPATH"] = launch["env"]["PYTHONPATH"]
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=EVENT_TIMEOUT,
+        check=False,
+    )
+
+
+def test_a_failing_user_sitecustomize_is_reported_by_site_and_the_program_still_runs(
+    tmp_path: Path,
+) -> None:
+    result = run_with_shim(
+        tmp_path,
+        "import sys; print([type(f).__name__ for f in sys.meta_path][0]); print('ran')",
+        "raise RuntimeError('user sitecustomize is broken')\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["NodelayFinder", "ran"]
+    # The same report `site` prints for a broken sitecustomize without smart-debug.
+    assert "Error in sitecustomize" in result.stderr
+    assert "user sitecustomize is broken" in result.stderr
+
+
+def test_the_users_own_sockets_keep_nagle(tmp_path: Path) -> None:
+    """Only debugpy's sockets are changed: a socket the program opens itself is left alone."""
+    code = (
+        "import socket\n"
+        "import debugpy.common.sockets as debugpy_sockets\n"
+        "assert debugpy_sockets.__smart_debug_nodelay__  # the patch is active here\n"
+        "assert debugpy_sockets.create_client().getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)\n"
+        "server = socket.create_server(('127.0.0.1', 0))\n"
+        "client = socket.create_connection(server.getsockname())\n"
+        "peer, _ = server.accept()\n"
+        "print(client.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),"
+        " peer.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), type(peer).__name__)\n"
+    )
+    result = run_with_shim(tmp_path, code, None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "0", "socket"]
