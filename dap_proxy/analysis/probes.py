@@ -157,15 +157,17 @@ def probes_at_line(analysis: FileAnalysis, line: int, weight: float = 1.0) -> li
     if function is not None:
         recursion = [f for f in analysis.facts if f.kind == FactKind.RECURSION]
         recursion = [f for f in recursion if f.function == function.qualname]
-        if recursion and function.body_line != statement:
+        # On the recursive call itself (the entry line is taken by the entry logpoint).
+        call_line = recursion[0].start_line if recursion else statement
+        if recursion and call_line != statement:
             probes.append(
                 Probe(
                     kind=ProbeKind.HIT_COUNT,
                     file=analysis.path,
-                    line=function.body_line,
+                    line=call_line,
                     hit_condition=">=2",
-                    reason=f"{function.qualname} calls itself: stop from the second call on "
-                    "(the first recursive level)",
+                    reason=f"{function.qualname} calls itself: stop at the recursive call from "
+                    "its second run on (one level deep)",
                     facts=recursion,
                     score=round(SCORE_RECURSION * weight, 4),
                 )

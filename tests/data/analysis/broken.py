@@ -4,7 +4,7 @@ def good(x):
     return 0
 
 
-def bad(y:
+def bad(y):
     y = y +
     return y
 
