@@ -97,7 +97,9 @@ def launch_arguments(arguments: Mapping[str, Any]) -> dict[str, Any]:
     ):
         return forwarded
     raw_env = forwarded.get("env")
-    env: dict[str, Any] = dict(raw_env) if isinstance(raw_env, Mapping) else {}
+    if raw_env is not None and not isinstance(raw_env, Mapping):
+        return forwarded  # not an object: debugpy answers it with its own error message
+    env: dict[str, Any] = dict(raw_env or {})
     key = _env_key(env, PYTHONPATH)
     # debugpy's launcher starts from its own environment and applies `env` on top (a None value
     # removes the variable), so a PYTHONPATH in `env` replaces the inherited one entirely.

@@ -98,7 +98,10 @@ def test_launch_env_that_removes_pythonpath_leaves_only_the_shim(
         {"listen": {"host": "127.0.0.1", "port": 5678}},
         {"connect": {"host": "127.0.0.1", "port": 5678}},
         {"program": "app.py", "noDebug": True},
+        {"program": "app.py", "env": ["not", "an", "object"]},  # debugpy reports this one
     ],
 )
-def test_attach_and_no_debug_pass_through_unchanged(arguments: dict[str, object]) -> None:
+def test_attach_no_debug_and_invalid_env_pass_through_unchanged(
+    arguments: dict[str, object],
+) -> None:
     assert nodelay.launch_arguments(arguments) == arguments
