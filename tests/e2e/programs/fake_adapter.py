@@ -5,6 +5,7 @@
 - on `launch`: sends `initialized`, then two reverse requests, `runInTerminal` (safe) and
   `evilCommand` (must be refused by the proxy), and reports the responses it gets as a
   `fake/reverseResponses` event; answers launch after `configurationDone`;
+- `fake/seqs` answers the seq of every message it received from the proxy, in order;
 - answers every other request with `{"sawSeq": <seq it received>}`; `disconnect` ends it.
 """
 
@@ -20,6 +21,7 @@ seq = 999
 pending_launch: dict | None = None
 reverse: dict[int, str] = {}
 reverse_responses: list[dict] = []
+received: list[int] = []  # seq of every message from the proxy, in order
 
 
 def send(message: dict) -> None:
@@ -43,6 +45,7 @@ def respond(request: dict, body: dict | None = None) -> None:
 
 def handle(message: dict) -> bool:
     global pending_launch
+    received.append(message["seq"])
     if message["type"] == "response":
         reverse_responses.append(message)
         if len(reverse_responses) == 2:
@@ -73,6 +76,8 @@ def handle(message: dict) -> bool:
         respond(message, {"sawSeq": message["seq"]})
         if pending_launch is not None:
             respond(pending_launch, {"sawArguments": pending_launch.get("arguments")})
+    elif command == "fake/seqs":
+        respond(message, {"received": received})
     elif command == "threads":
         respond(message, {"threads": [{"id": 1, "name": "main"}, {"id": 2, "name": "worker"}]})
     elif command == "disconnect":
