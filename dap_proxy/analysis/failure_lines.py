@@ -40,12 +40,36 @@ class FailureBlock:
     extra_tests: list[str] = field(default_factory=list)
 
 
+def _expand_escaped(line: str) -> list[str] | None:
+    """A JSON log record whose string value holds a whole traceback or stack (`"exc":
+    "Traceback (most recent call last):\\n  File \\"...`): the record's prefix, the
+    traceback's own lines, a blank line, the rest of the record. None for any other line."""
+    first = line.find("\\n")
+    if first < 0 or not ("Traceback (most recent call last):\\n" in line or "\\n    at " in line):
+        return None
+    start = line.rfind('"', 0, first) + 1  # the value's opening quote (0 when there is none)
+    last = line.rfind("\\n")
+    end = last + 2
+    while end < len(line) and not (line[end] == '"' and line[end - 1] != "\\"):
+        end += 1
+    value = line[start:end].replace("\\\\", "\x00").replace("\\n", "\n")
+    value = value.replace('\\"', '"').replace("\\t", "\t").replace("\x00", "\\")
+    return [line[:start], *value.split("\n"), "", line[end:]]
+
+
 def split_lines(text: str) -> list[str]:
-    """The text's lines without line ends and colour codes, each cut to MAX_LINE characters."""
+    """The text's lines without line ends and colour codes, each cut to MAX_LINE characters;
+    tracebacks escaped inside JSON log records are unfolded into lines of their own."""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [line[:MAX_LINE] for line in lines]
+    if "\\n" not in text:
+        return [line[:MAX_LINE] for line in lines]
+    out: list[str] = []
+    for line in lines:
+        expanded = _expand_escaped(line) if "\\n" in line else None
+        out.extend(piece[:MAX_LINE] for piece in (expanded or [line]))
+    return out
 
 
 def is_caret_line(line: str) -> bool:

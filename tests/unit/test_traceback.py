@@ -138,6 +138,24 @@ CASES = [
         ],
     ),
     Case(
+        "py_json_log.txt",  # a traceback escaped inside a JSON log record
+        "python",
+        ["ZeroDivisionError"],
+        "division by zero",
+        ["handle", "average_price"],
+        10,
+        "return total / len(self.items)",
+    ),
+    Case(
+        "node_json_log.txt",  # err.stack escaped inside a JSON log record (pino style)
+        "javascript",
+        ["TypeError"],
+        "Cannot read properties of undefined (reading 'amount')",
+        ["Object.<anonymous>", "priceOf"],
+        2,
+        None,
+    ),
+    Case(
         "py_library.txt",
         "python",
         ["pydantic_core._pydantic_core.ValidationError"],

@@ -176,6 +176,25 @@ PY_PROGRAMS: dict[str, str] = {
                 log.exception("job failed: %r", job)
         log.warning("worker finished with errors")
         """,
+    "py_json_log.py": """
+        import json
+        import sys
+        import traceback
+
+        from src.cart import Cart
+
+
+        def handle(request_id):
+            try:
+                return Cart().average_price()
+            except ZeroDivisionError:
+                record = {"level": "error", "request": request_id, "exc": traceback.format_exc()}
+                print(json.dumps(record), file=sys.stderr)
+
+
+        print(json.dumps({"level": "info", "msg": "started"}), file=sys.stderr)
+        handle("req-81f3")
+        """,
     "py_assert.py": """
         def test_like(a, b):
             assert a == b, f"expected {a} to equal {b}"
@@ -346,6 +365,19 @@ NODE_PROGRAMS: dict[str, str] = {
           return 1;
         }
         const broken = { a: 1,, b: 2 };
+        """,
+    "node_json_log.js": """
+        function priceOf(item) {
+          return item.price.amount;
+        }
+
+        try {
+          priceOf({});
+        } catch (err) {
+          const record = { level: 50, time: 1764338400000, msg: "pricing failed" };
+          record.err = { type: err.name, message: err.message, stack: err.stack };
+          console.error(JSON.stringify(record));
+        }
         """,
     "node_range.js": """
         class Matrix {
