@@ -50,6 +50,11 @@ FRAGMENTS = [
     "        ^",
     "",
     "```",
+    '{"exc": "Traceback (most recent call last):\\n  File \\"a.py\\", line 1, in f\\nValueError"}',
+    '"stack":"Error: x\\n    at f (/a.js:1:2)',
+    "\\n    at ",
+    "\\n",
+    "\x1b[31m",
 ]
 
 text_strategy = st.one_of(
