@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dap_proxy.analysis.models import Probe
-from dap_proxy.hypotheses import rules_errors, rules_state
+from dap_proxy.hypotheses import rules_errors, rules_state, rules_tests
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, short
 from dap_proxy.hypotheses.models import (
     MIN_OTHER,
@@ -50,6 +50,7 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     rules_state.shared_mutable,
     rules_state.integration,
     rules_state.configuration,
+    rules_tests.assertion_in_test,
 )
 
 

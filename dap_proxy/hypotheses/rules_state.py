@@ -901,7 +901,12 @@ def fallback(inp: RuleInput) -> list[Candidate]:
     out = []
     if site is not None:
         via = f"`{caller.code}` at {caller.where}" if caller else "its caller"
-        if site.function == "<module>":
+        if site.function.startswith("test"):
+            statement = (
+                f"The code called by `{site.code}` ({site.where}) returns a wrong result for this "
+                "case; the fault is in the code under test, not where the assertion reports it."
+            )
+        elif site.function == "<module>":
             statement = (
                 f"A value computed before {site.where} is already wrong when `{site.code}` runs; "
                 "the fault is upstream of the line that reports it."
