@@ -32,6 +32,8 @@ def _split_location(location: str) -> tuple[str, int, int] | None:
 def parse_at(rest: str) -> Frame | None:
     """One `at ...` line body -> Frame; None when it is not a stack frame (prose)."""
     rest = rest.strip()
+    if rest.endswith(" {"):
+        rest = rest[:-2]  # the last frame of an uncaught error that has extra properties
     if rest.startswith("async "):
         rest = rest[len("async ") :]
     function: str | None = None

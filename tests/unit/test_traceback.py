@@ -411,6 +411,15 @@ CASES = [
         "const broken = { a: 1,, b: 2 };",
     ),
     Case(
+        "node_fs_uncaught.txt",  # thrown inside node:fs, with an `{ errno, code }` block after
+        "javascript",
+        ["Error"],
+        "ENOENT: no such file or directory, open '/tmp/sdtb-proj/templates/invoice.html'",
+        ["Object.<anonymous>", "loadTemplate", "Object.readFileSync"],
+        448,
+        "return binding.readFileUtf8(path, stringToFlags(options.flag));",
+    ),
+    Case(
         "node_caught.txt",
         "javascript",
         ["Error"],
@@ -578,3 +587,13 @@ def test_windows_carriage_returns() -> None:
     failure = parse_failure(text)
     assert failure.final is not None and failure.final.message == "'widget-42'"
     assert failure.frames[-1].code == "discount = coupons[cart.items[0][0]]"
+
+
+def test_node_frame_before_an_error_properties_block_is_kept() -> None:
+    failure = parse_failure((DATA / "node_fs_uncaught.txt").read_text())
+    outermost = failure.frames[0]  # printed as `at node:internal/main/run_main_module:28:49 {`
+    assert (outermost.file, outermost.line, outermost.column) == (
+        "node:internal/main/run_main_module",
+        28,
+        49,
+    )

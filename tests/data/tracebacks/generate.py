@@ -379,6 +379,15 @@ NODE_PROGRAMS: dict[str, str] = {
           console.error(JSON.stringify(record));
         }
         """,
+    "node_fs_uncaught.js": """
+        const fs = require("fs");
+
+        function loadTemplate(name) {
+          return fs.readFileSync(`/tmp/sdtb-proj/templates/${name}.html`, "utf8");
+        }
+
+        loadTemplate("invoice");
+        """,
     "node_range.js": """
         class Matrix {
           constructor(n) {
