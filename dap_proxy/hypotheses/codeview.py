@@ -108,12 +108,15 @@ class SourceView:
         return chain
 
     def _enclosing(self, line: int, kinds: tuple[type, ...]) -> list[ast.AST]:
-        found = [
+        found: list[ast.stmt] = [
             n
             for n in self.nodes()
-            if isinstance(n, kinds) and n.lineno <= line <= (n.end_lineno or n.lineno)
+            if isinstance(n, kinds)
+            and isinstance(n, ast.stmt)
+            and n.lineno <= line <= (n.end_lineno or n.lineno)
         ]
-        return sorted(found, key=lambda n: n.lineno)  # outermost first
+        found.sort(key=lambda n: n.lineno)  # outermost first
+        return list(found)
 
     def function_at(self, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         if line not in self._function_at:

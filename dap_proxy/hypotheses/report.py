@@ -97,13 +97,12 @@ def render(result: TriageResult, console: Console) -> None:
         probes.add_column("Kind", no_wrap=True)
         probes.add_column("Condition / message", ratio=1)
         probes.add_column("Why", ratio=1)
-        for s in result.suggestions:
-            detail = (
-                s.condition
-                or s.log_message
-                or (f"hit {s.hit_condition}" if s.hit_condition else "")
+        for sug in result.suggestions:
+            hit = f"hit {sug.hit_condition}" if sug.hit_condition else ""
+            detail = sug.condition or sug.log_message or hit
+            probes.add_row(
+                f"{sug.file}:{sug.line}", sug.kind.value, escape(detail), escape(sug.reason)
             )
-            probes.add_row(f"{s.file}:{s.line}", s.kind.value, escape(detail), escape(s.reason))
         console.print(probes)
 
     if result.similar_sessions:

@@ -392,7 +392,7 @@ def _null_candidates(inp: RuleInput, site: Site, expr: str, use: str) -> list[Ca
         else (None, None)
     )
     origin = ""
-    if assign is not None:
+    if isinstance(assign, ast.stmt):
         assign_line = assign.lineno
         origin = f"`{site.source.segment(assign)}` (line {assign_line})"
         locations.insert(0, site.at(assign_line, "value assigned"))
@@ -601,17 +601,17 @@ def type_error(inp: RuleInput) -> list[Candidate]:
         ]
     if match := _NONE_USE.search(msg):
         nodes = site.source.nodes_on_line(site.line)
-        expr = None
+        used: str | None = None
         for node in nodes:
             if match["what"] == "subscriptable" and isinstance(node, ast.Subscript):
-                expr = site.source.segment(node.value)
+                used = site.source.segment(node.value)
             elif match["what"] == "callable" and isinstance(node, ast.Call):
-                expr = site.source.segment(node.func)
+                used = site.source.segment(node.func)
             elif match["what"] == "iterable" and isinstance(node, ast.For | ast.comprehension):
-                expr = site.source.segment(node.iter)
-            if expr:
+                used = site.source.segment(node.iter)
+            if used:
                 break
-        return _null_candidates(inp, site, expr or "a value", site.code)
+        return _null_candidates(inp, site, used or "a value", site.code)
     if _SIGNATURE.search(msg):
         return [
             Candidate(

@@ -63,7 +63,7 @@ def hang(inp: RuleInput) -> list[Candidate]:
             )
             if stuck:
                 first = stuck[0]
-                tgt = first.targets[0].id  # type: ignore[union-attr]
+                tgt = first.targets[0].id  # type: ignore[attr-defined]
                 val = source.segment(first.value)
                 statement += (
                     f": `{source.segment(first)}` (line {first.lineno}) leaves `{tgt}` unchanged "

@@ -82,7 +82,7 @@ def _with_ai(
         from dap_proxy.hypotheses.settings import AiSettings
     except ImportError:
         return hypotheses, "AI engine unavailable: showing the offline engine's hypotheses"
-    settings = AiSettings(mode="anthropic")
+    settings = AiSettings.model_validate({"ai": "anthropic"})
     if not settings.enabled:
         return hypotheses, settings.disabled_reason or "AI off"
     merged, note = generate_with_ai(context, hypotheses, settings, store=store)  # type: ignore[arg-type]
