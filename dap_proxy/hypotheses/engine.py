@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dap_proxy.analysis.models import Probe
-from dap_proxy.hypotheses import rules_errors, rules_state, rules_tests
+from dap_proxy.hypotheses import rules_errors, rules_js, rules_state, rules_tests
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, short
 from dap_proxy.hypotheses.models import (
     MIN_OTHER,
@@ -111,6 +111,8 @@ def candidates_for(context: FailureContext) -> list[Candidate]:
     inp = RuleInput.build(context)
     found: list[Candidate] = []
     rule = EXCEPTION_RULES.get(inp.exc_type)
+    if context.failure.language == "javascript":
+        rule = rules_js.javascript_error
     if rule is not None:
         found.extend(rule(inp))
     for context_rule in CONTEXT_RULES:

@@ -5,6 +5,7 @@ lines and values quoted."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,6 +124,8 @@ CASES = [
 def _run(program: str) -> str:
     """Run the example for real and return its stderr (the traceback)."""
     cmd = [sys.executable, "-u", program]
+    if program.endswith(".js"):
+        cmd = [shutil.which("node") or "node", program]
     if program == "search_index.py":  # a hang: wait until it spins, then interrupt like a user
         proc = subprocess.Popen(
             cmd, cwd=EXAMPLES, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -139,6 +142,16 @@ def _run(program: str) -> str:
         if done.returncode != 0:
             return done.stderr
     pytest.fail(f"{program} did not fail in {RACE_ATTEMPTS} runs")
+
+
+JS_CASE = Case(
+    "user_profile.js",
+    HypothesisCategory.LOGIC_ERROR,
+    BugPattern.NULL_HANDLING,
+    ("`user`", "undefined", "user_profile.js:11", "findUser(id)"),
+)
+if shutil.which("node"):
+    CASES.append(JS_CASE)
 
 
 @pytest.fixture(scope="module")
