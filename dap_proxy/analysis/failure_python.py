@@ -25,6 +25,7 @@ FILE_LINE = re.compile(r'^(\s*)File "([^"]+)", line (\d+)(?:, in (.*\S))?\s*$')
 REPEAT_LINE = re.compile(r"^\s*\[Previous line repeated (\d+) more times?\]\s*$")
 # exception-group decoration: `  + Exception Group ...`, `  | ...`, `  +-+---- 1 ----`
 _GROUP_DECOR = re.compile(r"^\s*[|+](?: |$)")
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "Interrupt", "Exit", "Group", "Iteration")
 _GROUP_SEPARATOR = re.compile(r"^\s*\+[-+]*-{4}")
 
 
@@ -74,9 +75,14 @@ class Ungrouped(Sequence[str]):
 def _strip_margin(line: str, margin: str) -> str | None:
     if line.startswith(margin):
         return line[len(margin) :]
-    if not line.strip():
-        return ""
+    if not line.strip() or line.rstrip() == margin.rstrip():
+        return ""  # a blank line, or a quoted one (`>` for a `> ` margin)
     return None
+
+
+def _looks_like_exception(line: str) -> bool:
+    parsed = split_exception_line(line)
+    return parsed is not None and parsed[0].rsplit(".", 1)[-1].endswith(_EXCEPTION_SUFFIXES)
 
 
 def _parse_exception(
@@ -99,6 +105,7 @@ def _parse_exception(
             return None, i + 1, ""
         margin = fm.group(1)[:-2]  # frames are indented two spaces past the margin
     frames: list[Frame] = []
+    flat = False
     while i < n:
         s = _strip_margin(lines[i], margin)
         if s is None:
@@ -115,9 +122,17 @@ def _parse_exception(
             frames.append(
                 Frame(file=fm.group(2), line=int(fm.group(3)), function=fm.group(4) or None)
             )
+            # a paste that lost its indentation: the code follows at the same column
+            flat = not fm.group(1)
             i += 1
             continue
-        if s[0] in " \t":
+        if flat and frames and frames[-1].code is None and not _looks_like_exception(s):
+            frames[-1].code = s.strip()
+            flat = False
+            i += 1
+            continue
+        flat = False
+        if s[0] in " \t" or is_caret_line(s):
             repeat = REPEAT_LINE.match(s)
             if repeat and frames:
                 frames[-1].repeated = int(repeat.group(1))

@@ -597,3 +597,18 @@ def test_node_frame_before_an_error_properties_block_is_kept() -> None:
         28,
         49,
     )
+
+
+def test_a_quoted_reply_keeps_the_chain() -> None:
+    body = (DATA / "py_chained_cause.txt").read_text().splitlines()
+    quoted = "\n".join(("> " + line).rstrip() for line in body)  # mail quoting: bare `>`
+    failure = parse_failure("On Monday you wrote:\n" + quoted)
+    assert [e.type for e in failure.exceptions] == ["KeyError", "PaymentError"]
+
+
+def test_a_paste_that_lost_its_indentation() -> None:
+    flat = "\n".join(line.strip() for line in (DATA / "py_keyerror.txt").read_text().splitlines())
+    failure = parse_failure(flat)
+    assert failure.final is not None and failure.final.type == "KeyError"
+    assert [f.function for f in failure.frames] == ["<module>", "run", "checkout"]
+    assert failure.frames[-1].code == "discount = coupons[cart.items[0][0]]"
