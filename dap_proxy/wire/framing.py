@@ -31,6 +31,10 @@ _TYPE_REQUEST_RE = re.compile(rb'"type"\s*:\s*"request"')
 
 Message = dict[str, Any]
 
+# Built once: json.dumps/json.loads with options construct a new coder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER = json.JSONDecoder()
+
 
 class FrameErrorKind(str, Enum):
     """What was wrong with a frame."""
@@ -58,12 +62,16 @@ class FrameError:
 
 def encode_message(message: Message) -> bytes:
     """One complete frame (header + UTF-8 JSON body), ready for a single write."""
-    body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = _ENCODER.encode(message).encode("utf-8")
     return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
 
 
 def _parse_length(header: bytes) -> int | str:
     """The Content-Length value, or a reason string when the header block has none usable."""
+    if header.startswith(b"Content-Length: "):  # the usual single header: no splitting
+        text = header[16:]
+        if text.isdigit():
+            return int(text)
     length: int | str = "no Content-Length header"
     for line in header.split(b"\r\n"):
         name, sep, value = line.partition(b":")
@@ -91,7 +99,7 @@ def _salvage_request(body: bytes) -> tuple[int | None, str | None]:
 def decode_body(body: bytes) -> Message | FrameError:
     """Parse one frame body into a DAP message, or say why it is not one."""
     try:
-        value = json.loads(body)
+        value = _DECODER.decode(body.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
         seq, command = _salvage_request(body)
         return FrameError(

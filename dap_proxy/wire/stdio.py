@@ -84,6 +84,11 @@ class FdSendStream(ByteSendStream):
         self._writer = asyncio.StreamWriter(transport, protocol, None, loop)
         return self._writer
 
+    @property
+    def transport(self) -> asyncio.WriteTransport | None:
+        """The pipe transport once started (the message channel writes to it directly)."""
+        return self._writer.transport if self._writer is not None else None  # type: ignore[return-value]
+
     async def send(self, item: bytes) -> None:
         if self._use_loop:
             writer = self._writer or await self._start()
