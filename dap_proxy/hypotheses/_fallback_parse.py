@@ -55,14 +55,8 @@ def map_to_workspace(file: str, workspace: Path) -> str | None:
 
 def _frame(file: str, line: int, func: str | None, workspace: Path) -> Frame:
     rel = map_to_workspace(file, workspace)
-    is_library = any(marker in file for marker in _LIBRARY) or (rel is None and "/" in file)
-    return Frame(
-        file=file,
-        line=line,
-        function=func,
-        workspace_path=rel,
-        is_library=is_library and rel is None,
-    )
+    is_library = rel is None and any(marker in file for marker in _LIBRARY)
+    return Frame(file=file, line=line, function=func, workspace_path=rel, is_library=is_library)
 
 
 def parse_failure(text: str, workspace: Path) -> ParsedFailure:
@@ -86,7 +80,17 @@ def parse_failure(text: str, workspace: Path) -> ParsedFailure:
                 frames[-1].code = following.strip()
             continue
         if match := _PYTEST_FRAME.match(line):
+            # pytest's `path:line: Type` closes one failure's section.
             frames.append(_frame(match["file"], int(match["line"]), None, workspace))
+            last = result.exceptions[-1] if result.exceptions else None
+            if last is not None and last.type == match["type"] and not last.frames:
+                last.frames = frames
+            else:
+                message = result.assertion or ""
+                result.exceptions.append(
+                    ExceptionInfo(type=match["type"], message=message, frames=frames)
+                )
+            frames = []
             continue
         if line.startswith("E ") and result.assertion is None:
             result.assertion = line[1:].strip()
