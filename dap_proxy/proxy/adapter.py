@@ -141,14 +141,14 @@ class AdapterSide:
         try:
             while True:
                 item = await self.channel.receive()
-                if type(item) is FrameError:
+                if isinstance(item, FrameError):
                     await self.session.editor.output(
                         f"smart-debug ignored a malformed message from {self.describe}: "
-                        f"{item.message}",  # type: ignore[union-attr]
+                        f"{item.message}",
                         "stderr",
                     )
                     continue
-                await self.on_message(item)  # type: ignore[arg-type]
+                await self.on_message(item)
         except ChannelClosed:
             pass
         finally:
@@ -174,8 +174,8 @@ class AdapterSide:
             else:
                 await handler(message)
         elif kind == "response":
-            origin = self.pending.pop(message.get("request_seq"), None)  # type: ignore[arg-type]
-            if type(origin) is tuple:
+            origin = self.pending.pop(message.get("request_seq", -1), None)
+            if isinstance(origin, tuple):
                 message["request_seq"] = origin[0]
                 handler = self._handler(message["command"] + "_response")
                 if handler is None:
@@ -183,7 +183,7 @@ class AdapterSide:
                 else:
                     await handler(message)
             elif origin is not None:
-                origin.resolve(message)  # type: ignore[union-attr]
+                origin.resolve(message)
         elif kind == "request":
             await self.reverse_request(message)
 

@@ -72,10 +72,10 @@ class EditorSide:
         try:
             while True:
                 item = await self.channel.receive()
-                if type(item) is FrameError:
+                if isinstance(item, FrameError):
                     await self.bad_frame(item)
                 else:
-                    await self.on_message(item)  # type: ignore[arg-type]
+                    await self.on_message(item)
         except ChannelClosed:
             self.gone = True
         finally:

@@ -31,7 +31,15 @@ async def serve_tcp(
     port: int, log: TrafficLog | None = None, max_frame: int = DEFAULT_MAX_FRAME
 ) -> int:
     """Accept one editor on 127.0.0.1:port (0 = any free port), serve it, then exit."""
-    multi = await anyio.create_tcp_listener(local_host=LOOPBACK, local_port=port)
+    try:
+        multi = await anyio.create_tcp_listener(local_host=LOOPBACK, local_port=port)
+    except OSError as exc:
+        print(
+            f"smart-debug dap: could not listen on {LOOPBACK}:{port}: {exc.strerror or exc}. "
+            "Is another program using that port? Pick another with --port (0 = any free port).",
+            file=sys.stderr,
+        )
+        return 1
     # one address (IPv4 loopback), so one listener; accept exactly one editor
     listener = multi.listeners[0]
     async with multi:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import anyio
@@ -82,7 +82,7 @@ class Session:
             tg.cancel_scope.cancel()
         await self.editor.channel.aclose()
 
-    def spawn(self, func: Callable[[], Awaitable[Any]]) -> None:
+    def spawn(self, func: Callable[[], Coroutine[Any, Any, Any]]) -> None:
         """Run a coroutine function alongside the session (never inline in a reader loop that
         would have to deliver its responses)."""
         assert self._tg is not None
