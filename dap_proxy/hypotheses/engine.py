@@ -107,6 +107,15 @@ def _probes_for(cand: Candidate, extra: list[Probe]) -> list[Probe]:
     return (own + generic)[:MAX_PROBES_PER_HYPOTHESIS]
 
 
+def _apply(rule: Rule, inp: RuleInput) -> list[Candidate]:
+    """One rule's candidates; a rule that trips over unusual code yields nothing rather than
+    taking the whole triage down (the other rules and the fallbacks still answer)."""
+    try:
+        return rule(inp)
+    except Exception:  # noqa: BLE001 - arbitrary user code and text reach the rules
+        return []
+
+
 def candidates_for(context: FailureContext) -> list[Candidate]:
     inp = RuleInput.build(context)
     found: list[Candidate] = []
@@ -114,12 +123,13 @@ def candidates_for(context: FailureContext) -> list[Candidate]:
     if context.failure.language == "javascript":
         rule = rules_js.javascript_error
     if rule is not None:
-        found.extend(rule(inp))
+        found.extend(_apply(rule, inp))
+    found.extend(_apply(rules_errors.message_only, inp))
     for context_rule in CONTEXT_RULES:
-        found.extend(context_rule(inp))
+        found.extend(_apply(context_rule, inp))
     merged = _merge(found)
     # Generic alternatives only fill the list up to the minimum: they never crowd out specific ones.
-    for extra in rules_state.fallback(inp):
+    for extra in _apply(rules_state.fallback, inp):
         if len(merged) >= MIN_HYPOTHESES:
             break
         merged = _merge([*merged, extra])

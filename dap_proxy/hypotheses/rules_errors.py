@@ -55,15 +55,7 @@ def _reads_parsed_data(site: Site) -> bool:
 def key_error(inp: RuleInput) -> list[Candidate]:
     site, key = inp.site, inp.message or "the key"
     if site is None:
-        return [
-            Candidate(
-                P.WRONG_KEY,
-                C.LOGIC_ERROR,
-                0.5,
-                f"A lookup uses key {key}, which the mapping does not hold (no frame in this "
-                "workspace shows where).",
-            )
-        ]
+        return []  # `message_only` covers a KeyError without a frame
     subs = _subscripts(site.source, site.line)
     container = site.source.segment(subs[0].value) if subs else None
     key_expr = site.source.segment(subs[0].slice) if subs else None
@@ -885,4 +877,147 @@ def recursion_error(inp: RuleInput) -> list[Candidate]:
             locations=locations[-1:],
         )
     )
+    return out
+
+
+# --- no frame in the workspace: the message alone -----------------------------------------------
+# exception -> (pattern, category, weight, statement template with {msg}, falsified if)
+_MESSAGE_ONLY: dict[str, list[tuple[P, C, float, str, str]]] = {
+    "KeyError": [
+        (
+            P.WRONG_KEY,
+            C.LOGIC_ERROR,
+            0.5,
+            "A lookup uses the key {msg}, built differently from the stored keys (case, format or type).",
+            "{msg} is stored with exactly this spelling",
+        ),
+        (
+            P.MISSING_DATA,
+            C.DATA_CORRUPTION,
+            0.3,
+            "The key {msg} is right but the data never received that entry.",
+            "the data holds {msg}",
+        ),
+    ],
+    "IndexError": [
+        (
+            P.OFF_BY_ONE,
+            C.LOGIC_ERROR,
+            0.5,
+            "An index runs one past the end of a sequence ({msg}): a loop bound or an i + 1 is off by one.",
+            "the failing index is well inside the sequence",
+        ),
+        (
+            P.UNCHECKED_INPUT,
+            C.LOGIC_ERROR,
+            0.35,
+            "A sequence is empty where the code takes an element of it ({msg}).",
+            "the sequence is non-empty when it fails",
+        ),
+    ],
+    "ZeroDivisionError": [
+        (
+            P.DIVISION_BY_ZERO,
+            C.LOGIC_ERROR,
+            0.55,
+            "A count or total is 0 where it is divided by ({msg}): an empty collection is not guarded.",
+            "the divisor is non-zero just before the failure",
+        ),
+        (
+            P.MISSING_DATA,
+            C.DATA_CORRUPTION,
+            0.3,
+            "The input has no items for one entry, so its count is 0 ({msg}).",
+            "every entry in the input has items",
+        ),
+    ],
+    "RecursionError": [
+        (
+            P.MISSING_BASE_CASE,
+            C.LOGIC_ERROR,
+            0.55,
+            "A recursive function never reaches its base case ({msg}).",
+            "successive calls approach the base case",
+        ),
+        (
+            P.CONSTRAINT_VIOLATION,
+            C.DATA_CORRUPTION,
+            0.3,
+            "The data followed by the recursion has a cycle ({msg}).",
+            "walking the data never revisits an item",
+        ),
+    ],
+    "AttributeError": [
+        (
+            P.NULL_HANDLING,
+            C.LOGIC_ERROR,
+            0.55,
+            "A value is None/missing where an attribute is read ({msg}).",
+            "the object is set when the attribute is read",
+        ),
+        (
+            P.WRONG_TYPE,
+            C.LOGIC_ERROR,
+            0.3,
+            "An object of another type reaches the code ({msg}).",
+            "the object has the expected type",
+        ),
+    ],
+    "TypeError": [
+        (
+            P.NULL_HANDLING,
+            C.LOGIC_ERROR,
+            0.45,
+            "A None reaches an operation that needs a value ({msg}).",
+            "no operand is None when it fails",
+        ),
+        (
+            P.WRONG_TYPE,
+            C.LOGIC_ERROR,
+            0.4,
+            "A value of the wrong type reaches an operation ({msg}).",
+            "every operand has its intended type",
+        ),
+    ],
+    "ValueError": [
+        (
+            P.UNCHECKED_INPUT,
+            C.LOGIC_ERROR,
+            0.45,
+            "An input value is outside what the code accepts ({msg}).",
+            "the input is valid by the contract",
+        ),
+        (
+            P.SCHEMA_MISMATCH,
+            C.DATA_CORRUPTION,
+            0.35,
+            "The input's format changed ({msg}).",
+            "the input has the documented format",
+        ),
+    ],
+}
+
+
+def message_only(inp: RuleInput) -> list[Candidate]:
+    """Hypotheses from the exception type and message when no frame is in the workspace."""
+    if inp.site is not None:
+        return []
+    msg = inp.message or inp.exc_type
+    out = []
+    for pattern, category, weight, statement, falsified in _MESSAGE_ONLY.get(inp.exc_type, []):
+        out.append(
+            Candidate(
+                pattern,
+                category,
+                weight,
+                statement.format(msg=msg),
+                evidence=[inp.traceback_evidence()],
+                falsification=[falsified.format(msg=msg)],
+                testing=[
+                    inp.reproduce_step(),
+                    "Run it again with the traceback visible to find the line",
+                ],
+                symptoms=[f"{inp.exc_type}: {msg}"],
+            )
+        )
     return out

@@ -972,6 +972,19 @@ def fallback(inp: RuleInput) -> list[Candidate]:
                 symptoms=["only some inputs fail"],
             )
         )
+        out.append(
+            Candidate(
+                P.MISSING_DATA,
+                C.DATA_CORRUPTION,
+                0.12,
+                f"The input data differs from what the code expects (a missing field or an empty "
+                f"collection) and surfaces as {summary}.",
+                evidence=[inp.traceback_evidence()] if inp.exc_type else [],
+                falsification=["the same input works in another environment"],
+                testing=["Capture the input of the failing run and replay it locally"],
+                symptoms=["only some records or requests fail"],
+            )
+        )
     out.append(
         Candidate(
             P.DEPENDENCY_VERSION,
