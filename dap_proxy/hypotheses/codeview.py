@@ -19,6 +19,7 @@ from dap_proxy.hypotheses.models import FailureContext
 CACHE_WORDS = ("cache", "memo", "_cached", "lru")
 MUTABLE_CALLS = {"list", "dict", "set", "defaultdict", "OrderedDict", "Counter", "deque"}
 THREAD_CALLS = {"Thread", "ThreadPoolExecutor", "ProcessPoolExecutor", "Timer", "start_new_thread"}
+MEMO_DECORATORS = {"lru_cache", "cache", "memoize", "memoized", "cached"}
 INVALIDATING_METHODS = {"pop", "clear", "popitem", "discard", "remove", "invalidate", "cache_clear"}
 
 
@@ -255,6 +256,37 @@ class SourceView:
     def caches(self) -> list[Container]:
         return [c for c in self.containers() if any(w in c.name.lower() for w in CACHE_WORDS)]
 
+    def memoised_functions(self) -> list[tuple[str, int, list[str]]]:
+        """(function, def line, module containers it reads) for @lru_cache / @cache functions."""
+        containers = {c.name for c in self.containers() if c.owner == "module"}
+        found = []
+        for node in self.nodes():
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for deco in node.decorator_list:
+                target = deco.func if isinstance(deco, ast.Call) else deco
+                name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+                if name in MEMO_DECORATORS:
+                    reads = sorted(
+                        {
+                            n.id
+                            for n in ast.walk(node)
+                            if isinstance(n, ast.Name) and n.id in containers
+                        }
+                    )
+                    found.append((node.name, node.lineno, reads))
+                    break
+        return found
+
+    def calls_method(self, method: str) -> list[int]:
+        return [
+            n.lineno
+            for n in self.nodes()
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr == method
+        ]
+
     def thread_lines(self) -> list[int]:
         lines = []
         for node in self.nodes():
@@ -326,6 +358,8 @@ def state_signals(context: FailureContext) -> list[str]:
     for source in workspace_views(context):
         for cache in source.caches():
             reasons.append(f"{source.rel}:{cache.line} keeps a cache `{cache.name}`")
+        for func, line, _reads in source.memoised_functions():
+            reasons.append(f"{source.rel}:{line} memoises `{func}`")
         for func, param, line, default in source.mutable_defaults():
             reasons.append(f"{source.rel}:{line} `{func}` has a mutable default {param}={default}")
         for container in source.containers():

@@ -47,6 +47,7 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     rules_state.hang,
     rules_state.race,
     rules_state.stale_cache,
+    rules_state.memoised_reads,
     rules_state.shared_mutable,
     rules_state.integration,
     rules_state.configuration,

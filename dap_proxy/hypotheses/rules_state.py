@@ -308,6 +308,77 @@ def stale_cache(inp: RuleInput) -> list[Candidate]:
     return out
 
 
+def memoised_reads(inp: RuleInput) -> list[Candidate]:
+    """An @lru_cache function reading module data that another function changes, with no
+    cache_clear() anywhere: the memo serves the old answer."""
+    out = []
+    for source in inp.sources:
+        if source.calls_method("cache_clear"):
+            continue
+        containers = {c.name: c for c in source.containers()}
+        for func, line, reads in source.memoised_functions():
+            for data in reads:
+                writers = [
+                    (w, f.name)
+                    for w in containers[data].writes
+                    if (f := source.function_at(w)) is not None and f.name != func
+                ]
+                if not writers:
+                    continue
+                write_line, writer = writers[0]
+                out.append(
+                    Candidate(
+                        P.STALE_CACHE,
+                        C.STATE_MANAGEMENT,
+                        0.75,
+                        f"`{func}` ({source.rel}:{line}) is memoised with lru_cache but reads "
+                        f"`{data}`, which `{writer}` changes at {source.rel}:{write_line}; nothing "
+                        f"calls `{func}.cache_clear()`, so it keeps returning the answer cached "
+                        f"before the change{_message_values(inp)}.",
+                        evidence=[
+                            inp.traceback_evidence(),
+                            code_evidence(source, line, f"`{func}` is memoised and reads `{data}`"),
+                            code_evidence(source, write_line, f"`{writer}` writes `{data}`"),
+                        ],
+                        falsification=[
+                            f"calling `{func}.cache_clear()` after `{writer}` does not change the result"
+                        ],
+                        testing=[
+                            inp.reproduce_step(),
+                            f"Add `{func}.cache_clear()` after `{writer}` and rerun",
+                        ],
+                        symptoms=["the first answer sticks until the process restarts"],
+                        locations=[
+                            _loc(source.rel, line, "memoised function", source.line(line)),
+                            _loc(
+                                source.rel,
+                                write_line,
+                                "write the cache does not see",
+                                source.line(write_line),
+                            ),
+                        ],
+                        probes=[
+                            probe(
+                                ProbeKind.LOGPOINT,
+                                source.rel,
+                                write_line,
+                                f"log the memo's stats when `{data}` changes",
+                                log_message=f"{data} changed; {func} cache={{{func}.cache_info()}}",
+                                score=0.8,
+                            ),
+                            probe(
+                                ProbeKind.BREAKPOINT,
+                                source.rel,
+                                _body_line(source, line),
+                                "never hit after the change if the memo answers",
+                                score=0.6,
+                            ),
+                        ],
+                    )
+                )
+    return out
+
+
 def _value_at(source, line: int):  # noqa: ANN001 - SourceView, avoided to keep imports light
     for node in source.nodes_on_line(line):
         if isinstance(node, ast.Assign):

@@ -87,6 +87,12 @@ CASES = [
         "After changing a price the shop keeps showing the old one until a restart.",
     ),
     Case(
+        "feature_flags.py",
+        HypothesisCategory.STATE_MANAGEMENT,
+        BugPattern.STALE_CACHE,
+        ("`is_enabled`", "lru_cache", "`_flags`", "set_flag", "cache_clear"),
+    ),
+    Case(
         "shopping_basket.py",
         HypothesisCategory.STATE_MANAGEMENT,
         BugPattern.SHARED_MUTABLE_STATE,
