@@ -31,23 +31,29 @@ def stdlib_files(limit: int | None) -> list[tuple[str, bytes]]:
     return [(path, source) for path, source in data if refusal(source) is None]
 
 
-def whole_pass(files: list[tuple[str, bytes]]) -> tuple[float, float, int]:
+def whole_pass(files: list[tuple[str, bytes]], rounds: int) -> tuple[float, float, int]:
+    """Sum over files of the best-of-`rounds` CPU time of each side. Each file is parsed and
+    then analysed back to back, so both sides see the same machine load; the per-file minimum
+    filters out the moments other processes took the CPU's caches."""
     parser = new_parser("python")
     analyze_source(b"x = 1\n", "warmup.py")  # compile the query outside the timing
-    parse_time = analysis_time = 0.0
-    facts = 0
     # CPU time of this process: other work on the machine inflates wall time unevenly.
     clock = time.process_time
-    for path, source in files:
-        start = clock()
-        parser.parse(source)
-        middle = clock()
-        analysis = analyze_source(source, path)
-        end = clock()
-        parse_time += middle - start
-        analysis_time += end - middle
-        facts += len(analysis.facts)
-    return parse_time, analysis_time, facts
+    parse_best = [float("inf")] * len(files)
+    analysis_best = [float("inf")] * len(files)
+    facts = 0
+    for _ in range(rounds):
+        facts = 0
+        for index, (path, source) in enumerate(files):
+            start = clock()
+            parser.parse(source)
+            middle = clock()
+            analysis = analyze_source(source, path)
+            end = clock()
+            parse_best[index] = min(parse_best[index], middle - start)
+            analysis_best[index] = min(analysis_best[index], end - middle)
+            facts += len(analysis.facts)
+    return sum(parse_best), sum(analysis_best), facts
 
 
 def five_thousand_lines() -> bytes:
@@ -94,13 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N files")
     parser.add_argument("--edits", type=int, default=40, help="edits of the 5,000-line file")
+    parser.add_argument("--rounds", type=int, default=2, help="passes; best per file is kept")
     args = parser.parse_args(argv)
     files = stdlib_files(args.limit)
     size = sum(len(source) for _, source in files)
     print(f"stdlib: {len(files)} files, {size / 1e6:.1f} MB ({sysconfig.get_paths()['stdlib']})")
-    parse_time, analysis_time, facts = whole_pass(files)
+    parse_time, analysis_time, facts = whole_pass(files, max(args.rounds, 1))
     ratio = analysis_time / parse_time
-    print(f"raw tree-sitter parse:   {parse_time:7.2f} s")
+    print(f"raw tree-sitter parse:   {parse_time:7.2f} s  (CPU, best of {args.rounds} per file)")
     print(f"whole analysis:          {analysis_time:7.2f} s  ({facts:,} facts)")
     print(f"ratio analysis/parse:    {ratio:7.2f}x  (target <= 2.0x)")
     warm, cold, line_count = reanalysis(args.edits)

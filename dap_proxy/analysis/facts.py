@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import tree_sitter as ts
 
@@ -115,6 +116,52 @@ _HANDLER_DECORATOR = re.compile(
     re.IGNORECASE,
 )
 _DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
+_SELF_BYTES = {b"self", b"cls", b"this"}
+# Methods that change their receiver, by language family (matched on the callee's last name).
+MUTATING_METHODS = {
+    True: {
+        b"append",
+        b"extend",
+        b"insert",
+        b"pop",
+        b"popitem",
+        b"remove",
+        b"clear",
+        b"update",
+        b"setdefault",
+        b"add",
+        b"discard",
+        b"sort",
+        b"reverse",
+        b"appendleft",
+        b"popleft",
+        b"extendleft",
+        b"rotate",
+        b"__setitem__",
+        b"__delitem__",
+        b"write",
+        b"writelines",
+    },
+    False: {
+        b"push",
+        b"pop",
+        b"shift",
+        b"unshift",
+        b"splice",
+        b"sort",
+        b"reverse",
+        b"fill",
+        b"copyWithin",
+        b"set",
+        b"delete",
+        b"add",
+        b"clear",
+        b"assign",
+        b"setItem",
+        b"removeItem",
+        b"write",
+    },
+}
 _HANDLER_NAME = re.compile(r"^(on_|on[A-Z]|handle|do_[A-Z]+$)")
 _JS_TEST_CALLEES = {"it", "test", "specify", "it.only", "test.only", "it.each", "test.each"}
 _JS_HANDLER_METHODS = {
@@ -163,18 +210,32 @@ class PassResult:
     function_nodes: list[ts.Node] = field(default_factory=list)
 
 
+_LINES = attrgetter("start_line", "end_line")
 _FACT_FIELDS = set(Fact.model_fields)
+_FUNCTION_FIELDS = set(FunctionInfo.model_fields)
+_setattr = object.__setattr__
 
 
 def _new_fact(**values: object) -> Fact:
-    """A `Fact` from trusted values without validation. Even `model_construct` costs ~19 us a
-    fact, which on a large repository is more than parsing it; this is ~1 us."""
+    """A `Fact` from trusted values (all fields given) without validation. Even
+    `model_construct` costs ~19 us a fact, which on a large repository is more than parsing
+    it; this is ~1 us."""
     fact = Fact.__new__(Fact)
-    object.__setattr__(fact, "__dict__", values)
-    object.__setattr__(fact, "__pydantic_fields_set__", _FACT_FIELDS)
-    object.__setattr__(fact, "__pydantic_extra__", None)
-    object.__setattr__(fact, "__pydantic_private__", None)
+    _setattr(fact, "__dict__", values)
+    _setattr(fact, "__pydantic_fields_set__", _FACT_FIELDS)
+    _setattr(fact, "__pydantic_extra__", None)
+    _setattr(fact, "__pydantic_private__", None)
     return fact
+
+
+def _new_function(**values: object) -> FunctionInfo:
+    """`FunctionInfo` from trusted values, like `_new_fact`."""
+    info = FunctionInfo.__new__(FunctionInfo)
+    _setattr(info, "__dict__", values)
+    _setattr(info, "__pydantic_fields_set__", _FUNCTION_FIELDS)
+    _setattr(info, "__pydantic_extra__", None)
+    _setattr(info, "__pydantic_private__", None)
+    return info
 
 
 def _text(node: ts.Node) -> str:
@@ -190,16 +251,31 @@ def _names(text: bytes) -> list[str]:
 
 
 class _Lines:
-    """Source lines decoded lazily (only lines that carry a fact are ever decoded)."""
+    """Source lines decoded lazily, found from a byte offset (only lines that carry a fact are
+    ever located and decoded; splitting every line of every file up front costs more)."""
 
     def __init__(self, source: bytes) -> None:
-        self.raw = source.split(b"\n")
+        self.source = source
         self.cache: dict[int, str] = {}
 
-    def text(self, row: int) -> str:
+    def text_at(self, row: int, byte: int) -> str:
         got = self.cache.get(row)
         if got is None:
-            raw = self.raw[row] if row < len(self.raw) else b""
+            source = self.source
+            start = source.rfind(b"\n", 0, byte) + 1
+            end = source.find(b"\n", byte, start + TEXT_LIMIT * 2)
+            if end < 0:
+                end = min(len(source), start + TEXT_LIMIT * 2)
+            got = source[start:end].decode("utf-8", "replace").strip()[:TEXT_LIMIT]
+            self.cache[row] = got
+        return got
+
+    def text(self, row: int) -> str:
+        """Text of a row when no byte offset is at hand (rare: entry facts use the node's)."""
+        got = self.cache.get(row)
+        if got is None:
+            lines = self.source.split(b"\n", row + 1)
+            raw = lines[row] if row < len(lines) else b""
             got = raw.strip().decode("utf-8", "replace")[:TEXT_LIMIT]
             self.cache[row] = got
         return got
@@ -223,19 +299,21 @@ def syntax_error_lines(root: ts.Node) -> list[int]:
 
 def _python_body_line(node: ts.Node) -> int:
     body = node.child_by_field_name("body")
-    if body is None or body.named_child_count == 0:
-        return node.start_point.row + 1
-    statements = body.named_children
-    first = statements[0]
+    first = body.named_child(0) if body is not None else None
+    if first is None:
+        return node.start_point[0] + 1
     # A docstring produces no line event, so a probe there would never fire.
-    if (
-        first.type == "expression_statement"
-        and first.named_child_count == 1
-        and first.named_children[0].type == "string"
-        and len(statements) > 1
-    ):
-        first = statements[1]
-    return first.start_point.row + 1
+    if first.type == "expression_statement":
+        string = first.named_child(0)
+        following = first.next_named_sibling
+        if (
+            string is not None
+            and string.type == "string"
+            and first.named_child_count == 1
+            and following is not None
+        ):
+            first = following
+    return first.start_point[0] + 1
 
 
 def _ecma_body_line(node: ts.Node) -> int:
@@ -310,6 +388,23 @@ def _ecma_require(node: ts.Node, aliases: dict[str, str]) -> None:
                 aliases[_text(target)] = module
 
 
+_config_cache: dict[int, tuple[BoundaryConfig, frozenset[bytes], frozenset[bytes]]] = {}
+
+
+def _config_bytes(config: BoundaryConfig) -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """A boundary table's call names and callee roots as bytes, computed once per table."""
+    cached = _config_cache.get(id(config))
+    if cached is None or cached[0] is not config:
+        calls = frozenset(k.encode() for k in config.calls)
+        roots = frozenset(k.encode() for k in config.modules) | frozenset(
+            k.encode().partition(b".")[0] for k in config.calls if "." in k
+        )
+        if len(_config_cache) > 64:  # per-call tables (analyze_source(boundaries=...))
+            _config_cache.clear()
+        cached = _config_cache[id(config)] = (config, calls, roots)
+    return cached[1], cached[2]
+
+
 class _Builder:
     """Collects one file's captures, then resolves functions, calls and facts in one sweep."""
 
@@ -321,6 +416,7 @@ class _Builder:
         self.language = language
         self.is_python = language == PYTHON
         self.boundaries = boundaries
+        self.source = source
         self.lines = _Lines(source)
         self.scopes: dict[int, _Scope] = {}
         self.decorators: dict[int, list[str]] = {}
@@ -425,15 +521,15 @@ class _Builder:
             stack.append(index)
         self.ordered = ordered
         self.starts = [s.start for s in ordered]
+        # Indexed by `enclosing()`, whose -1 (module level) picks the trailing None.
+        self.qualnames: list[str | None] = [s.qualname for s in ordered] + [None]
         facts: list[Fact] = []
-        self.fact_keys: set[tuple[str, int]] = set()
         functions, function_nodes = self._functions(facts)
         for name, captured in self.items:
-            for node in captured:
-                self._fact(facts, name, node)
+            self._facts_for(facts, name, captured)
         self._classify_calls(facts)
         self._global_mutations(facts)
-        facts.sort(key=lambda f: (f.start_line, f.end_line))
+        facts.sort(key=_LINES)
         return PassResult(facts, functions, syntax_error_lines(self.root), function_nodes)
 
     def enclosing(self, byte: int, functions_only: bool = True) -> int:
@@ -458,12 +554,13 @@ class _Builder:
             parent = self.ordered[scope.parent] if scope.parent >= 0 else None
             kind, reason = self._entry_kind(scope, parent)
             scope.kind = kind
-            start = node.start_point.row + 1
-            end = node.end_point.row + 1
-            is_async = node.child_count > 0 and node.children[0].type == "async"
+            start = node.start_point[0] + 1
+            end = node.end_point[0] + 1
+            first = node.child(0)
+            is_async = first is not None and first.type == "async"
             body_line = _python_body_line(node) if self.is_python else _ecma_body_line(node)
             functions.append(
-                FunctionInfo(
+                _new_function(
                     name=scope.name,
                     qualname=scope.qualname,
                     start_line=start,
@@ -488,7 +585,7 @@ class _Builder:
                         reason=reason,
                         function=self.ordered[outer].qualname if outer >= 0 else None,
                         names=[],
-                        text=self.lines.text(start - 1),
+                        text=self.lines.text_at(start - 1, node.start_byte),
                     )
                 )
         return functions, nodes
@@ -513,76 +610,132 @@ class _Builder:
             return "method", f"method {scope.qualname}"
         return "function", f"function {scope.qualname}"
 
+    def _facts_for(self, facts: list[Fact], capture: str, nodes: list[ts.Node]) -> None:
+        """Facts for every node of one capture (constants hoisted: this loop is the hot path
+        of the whole-repository pass)."""
+        kind, reason = CAPTURE_FACTS[capture]
+        named = capture in _NAMED_CAPTURES
+        path = self.path
+        enclosing = self.enclosing
+        qualnames = self.qualnames
+        source = self.source
+        texts = self.lines.cache
+        line_text = self.lines.text_at
+        append = facts.append
+        new = Fact.__new__
+        fields_set = _FACT_FIELDS
+        names: list[str] = []
+        for node in nodes:
+            start = node.start_point[0]
+            if named:
+                names = _names(source[node.start_byte : node.end_byte])
+            text = texts.get(start)
+            if text is None:
+                text = line_text(start, node.start_byte)
+            # `_new_fact` inlined: this is the innermost loop of the whole-repository pass.
+            fact = new(Fact)
+            _setattr(
+                fact,
+                "__dict__",
+                {
+                    "file": path,
+                    "start_line": start + 1,
+                    "end_line": node.end_point[0] + 1,
+                    "kind": kind,
+                    "reason": reason,
+                    "function": qualnames[enclosing(node.start_byte)],
+                    "names": names,
+                    "text": text,
+                },
+            )
+            _setattr(fact, "__pydantic_fields_set__", fields_set)
+            _setattr(fact, "__pydantic_extra__", None)
+            _setattr(fact, "__pydantic_private__", None)
+            append(fact)
+            if named:
+                names = []
+
     def _fact(
-        self,
-        facts: list[Fact],
-        capture: str,
-        node: ts.Node,
-        reason: str | None = None,
-        names: list[str] | None = None,
+        self, facts: list[Fact], capture: str, node: ts.Node, reason: str, names: list[str]
     ) -> None:
-        entry = CAPTURE_FACTS.get(capture)
-        if entry is None:
-            return
-        key = (capture, node.start_byte)
-        if key in self.fact_keys:
-            return
-        self.fact_keys.add(key)
-        kind, default_reason = entry
-        start = node.start_point.row
-        if names is None and capture in _NAMED_CAPTURES:
-            names = _names(node.text or b"")
-        if capture == "mutation.method":
-            reason = f"mutating call .{_text(node)}()"
-            parent = node.parent
-            obj = parent.child_by_field_name("object") if parent is not None else None
-            names = _names(obj.text or b"")[:1] if obj is not None else []
-        function = self.enclosing(node.start_byte)
+        kind, _ = CAPTURE_FACTS[capture]
+        start = node.start_point[0]
         facts.append(
             _new_fact(
                 file=self.path,
                 start_line=start + 1,
-                end_line=node.end_point.row + 1,
+                end_line=node.end_point[0] + 1,
                 kind=kind,
-                reason=reason or default_reason,
-                function=self.ordered[function].qualname if function >= 0 else None,
-                names=names or [],
-                text=self.lines.text(start),
+                reason=reason,
+                function=self.qualnames[self.enclosing(node.start_byte)],
+                names=names,
+                text=self.lines.text_at(start, node.start_byte),
             )
         )
 
     def _classify_calls(self, facts: list[Fact]) -> None:
+        """Boundary calls and recursion. Most calls are neither, so each is first tested on
+        raw bytes sliced from the source (cheaper than `node.text` and a decode)."""
         boundaries = self.boundaries
-        function_names = {s.name for s in self.ordered if not s.is_class}
+        source = self.source
+        function_names = {s.name.encode() for s in self.ordered if not s.is_class}
+        method_names = {s.name.encode() for s in self.ordered if s.in_class}
+        aliases = {k.encode(): v for k, v in self.aliases.items()}
+        calls, call_roots = _config_bytes(boundaries)
+        bare = calls | set(aliases) | function_names
         for node in self.call_self:
             self._recursion(facts, node, _text(node), method=True)
         for node in self.call_functions:
-            name = _text(node)
+            raw = source[node.start_byte : node.end_byte]
+            if raw not in bare:
+                continue
+            name = raw.decode()
             category = boundaries.calls.get(name)
-            if category is None and name in self.aliases:
-                category = boundaries.modules.get(self.aliases[name])
+            if category is None and raw in aliases:
+                category = boundaries.modules.get(aliases[raw])
             if category is not None:
                 self._boundary(facts, node, name, category)
-            elif name in function_names:
+            elif raw in function_names:
                 self._recursion(facts, node, name, method=False)
+        roots = call_roots | set(aliases)
         modules = boundaries.modules
+        mutating = MUTATING_METHODS[self.is_python]
         for node in self.call_members:
-            dotted = _text(node)
-            root, _, rest = dotted.partition(".")
-            if root in ("self", "cls", "this"):
-                if "." not in rest and rest.isidentifier():
-                    self._recursion(facts, node, rest, method=True)
+            raw = source[node.start_byte : node.end_byte]
+            method = raw.rpartition(b".")[2]
+            if method in mutating:
+                self._mutating_call(facts, node, raw, method)
+            elif method == b"catch" and not self.is_python:
+                self._fact(facts, "error.promise_catch", node, "promise rejection handler", [])
+            root, _, rest = raw.partition(b".")
+            if root in _SELF_BYTES:
+                if rest in method_names:
+                    self._recursion(facts, node, rest.decode(), method=True)
                 continue
-            module = self.aliases.get(root, root)
+            if root not in roots:
+                continue
+            dotted = raw.decode("utf-8", "replace")
+            root_name = root.decode()
+            module = self.aliases.get(root_name, root_name)
             category = boundaries.calls.get(dotted)
             if category is None:
                 if module not in modules or not _DOTTED.match(dotted):
                     continue
-                canonical = f"{module}.{rest}"
+                canonical = f"{module}.{rest.decode()}"
                 if canonical in boundaries.pure or dotted in boundaries.pure:
                     continue
                 category = modules[module]
             self._boundary(facts, node, dotted, category)
+
+    def _mutating_call(self, facts: list[Fact], node: ts.Node, raw: bytes, method: bytes) -> None:
+        receiver = raw[: len(raw) - len(method) - 1]
+        self._fact(
+            facts,
+            "mutation.method",
+            node,
+            f"mutating call .{method.decode()}()",
+            _names(receiver)[:1],
+        )
 
     def _boundary(self, facts: list[Fact], node: ts.Node, callee: str, category: str) -> None:
         call = node
@@ -598,7 +751,7 @@ class _Builder:
                 reason=f"{category} call {callee}()",
                 function=self.ordered[function].qualname if function >= 0 else None,
                 names=[callee],
-                text=self.lines.text(call.start_point.row),
+                text=self.lines.text_at(call.start_point[0], call.start_byte),
             )
         )
 
@@ -618,7 +771,7 @@ class _Builder:
                 reason=f"recursive call: {scope.qualname} calls itself",
                 function=scope.qualname,
                 names=[name],
-                text=self.lines.text(node.start_point.row),
+                text=self.lines.text_at(node.start_point[0], node.start_byte),
             )
         )
 

@@ -35,13 +35,8 @@
 (augmented_assignment_expression left: (_) @mutation.augmented)
 (update_expression argument: (_) @mutation.update)
 ((unary_expression operator: "delete") @mutation.delete)
-((call_expression
-   function: (member_expression property: (property_identifier) @mutation.method))
-  (#any-of? @mutation.method
-    "push" "pop" "shift" "unshift" "splice" "sort" "reverse" "fill" "copyWithin"
-    "set" "delete" "add" "clear" "assign" "setItem" "removeItem" "write"))
-
-; --- calls (boundaries and recursion are decided in Python against a configurable table)
+; --- calls: boundaries, recursion and mutating methods (`.push()`...) are decided in
+; Python against tables (a text predicate here costs more than the rest of the call patterns)
 (call_expression function: (identifier) @call.function)
 (new_expression constructor: (identifier) @call.function)
 (call_expression function: (member_expression) @call.member)
@@ -56,9 +51,6 @@
 (finally_clause) @error.finally
 (throw_statement) @error.throw
 (catch_clause body: (statement_block (return_statement) @error.return))
-((call_expression
-   function: (member_expression property: (property_identifier) @error.promise_catch))
-  (#eq? @error.promise_catch "catch"))
 
 ; --- returns
 (return_statement) @return.statement

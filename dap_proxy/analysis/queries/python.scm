@@ -35,16 +35,11 @@
 (assignment left: (pattern_list [(attribute) (subscript)] @mutation.unpacked))
 (augmented_assignment left: (_) @mutation.augmented)
 (delete_statement) @mutation.delete
-((call
-   function: (attribute attribute: (identifier) @mutation.method))
-  (#any-of? @mutation.method
-    "append" "extend" "insert" "pop" "popitem" "remove" "clear" "update" "setdefault"
-    "add" "discard" "sort" "reverse" "appendleft" "popleft" "extendleft" "rotate"
-    "__setitem__" "__delitem__" "write" "writelines"))
 (global_statement (identifier) @scope.global)
 (nonlocal_statement (identifier) @scope.nonlocal)
 
-; --- calls (boundaries and recursion are decided in Python against a configurable table)
+; --- calls: boundaries, recursion and mutating methods (`.append()`...) are decided in
+; Python against tables (a text predicate here costs more than the rest of the call patterns)
 (call function: (identifier) @call.function)
 (call function: (attribute) @call.member)
 [(import_statement) (import_from_statement)] @import.statement
