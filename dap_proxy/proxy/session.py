@@ -62,6 +62,7 @@ class Session:
         self.launch_arguments: LaunchArguments | None = None
         self.options = SmartDebugOptions()
         self.debuggee_pid: int | None = None
+        self.keep_debuggee = False
         self.disconnected = False  # the adapter answered a disconnect
         self.disconnect_requested = False
         self.terminated_sent = False
@@ -106,7 +107,7 @@ class Session:
     def _reap_debuggee(self) -> None:
         """The launched program must not outlive the session (debugpy normally sees to it)."""
         pid = self.debuggee_pid
-        if pid is None:
+        if pid is None or self.keep_debuggee:
             return
         with contextlib.suppress(OSError):  # already gone: the usual case
             os.kill(pid, signal.SIGKILL)
@@ -233,6 +234,9 @@ class Session:
 
     async def disconnect(self, request: Message) -> None:
         self.disconnect_requested = True
+        arguments = request.get("arguments")
+        if isinstance(arguments, dict) and arguments.get("terminateDebuggee") is False:
+            self.keep_debuggee = True  # the user detaches from a launched program on purpose
         adapter = self.adapter
         if adapter is None or adapter.lost:
             await self.editor.respond(request)
