@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dap_proxy.analysis.models import Frame, Probe, ProbeKind
+from pathlib import Path
+
+from dap_proxy.analysis.models import Fact, FactKind, Frame, Probe, ProbeKind
 from dap_proxy.hypotheses.codeview import SourceView, view, workspace_views
 from dap_proxy.hypotheses.models import (
     BugPattern,
@@ -97,6 +99,22 @@ class RuleInput:
             caller=callers[-1] if callers else None,
             sources=workspace_views(context),
         )
+
+    def boundaries(self, source: SourceView, function: str | None = None) -> list[Fact]:
+        """The analysis engine's BOUNDARY facts (I/O, network, database, threads...) in a file,
+        optionally only inside `function` (its qualified or plain name). [] if unavailable."""
+        try:
+            from dap_proxy.analysis.engine import analyze_file
+
+            facts = analyze_file(Path(self.context.workspace) / source.rel).facts
+        except Exception:  # noqa: BLE001 - no analysis means no boundary evidence, not a failure
+            return []
+        found = [f for f in facts if f.kind == FactKind.BOUNDARY]
+        if function is not None:
+            found = [
+                f for f in found if f.function and f.function.split(".")[-1] == function.split(".")[-1]
+            ]
+        return found
 
     def traceback_evidence(self) -> Evidence:
         where = self.site.where if self.site else None

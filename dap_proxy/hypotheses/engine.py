@@ -51,6 +51,7 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     rules_state.shared_mutable,
     rules_state.integration,
     rules_state.configuration,
+    rules_state.boundary_on_path,
     rules_tests.assertion_in_test,
 )
 

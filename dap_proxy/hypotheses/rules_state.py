@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from dap_proxy.analysis.models import ProbeKind
 from dap_proxy.hypotheses.candidates import (
@@ -22,6 +23,8 @@ from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import CodeLocation
 from dap_proxy.hypotheses.models import HypothesisCategory as C
 
+_EXTERNAL_KINDS = ("network", "database", "subprocess")
+_BLOCKING = ("socket", "ssl", "select", "recv", "subprocess", "acquire", "wait", "urllib", "http")
 _NETWORK = re.compile(r"\b(requests\.|urlopen|socket\.|httpx\.|\.recv\(|\.connect\(|aiohttp|grpc)")
 
 
@@ -40,7 +43,12 @@ def hang(inp: RuleInput) -> list[Candidate]:
     site = inp.site
     out: list[Candidate] = []
     threads = any(s.thread_lines() for s in inp.sources)
-    network = site is not None and bool(_NETWORK.search(site.source.text))
+    external = [
+        f
+        for f in (inp.boundaries(site.source, site.function) if site else [])
+        if any(word in f.reason for word in _EXTERNAL_KINDS)
+    ]
+    network = bool(external) or (site is not None and bool(_NETWORK.search(site.source.text)))
     if site is not None:
         source = site.source
         loops = source.loops_at(site.line)
@@ -146,12 +154,20 @@ def hang(inp: RuleInput) -> list[Candidate]:
                     locations=[_loc(source.rel, loops[-1].lineno, "loop", header)],
                 )
             )
+    # Interrupted inside blocking library I/O (socket, ssl, select, subprocess, a lock): waiting,
+    # not spinning.
+    frames = inp.context.frames
+    inner_lib = frames[frames.index(site.frame) + 1 :] if site and site.frame in frames else []
+    blocked = next(
+        (f for f in reversed(inner_lib) if any(w in f"{f.file} {f.function}" for w in _BLOCKING)),
+        None,
+    )
     if not out:
         out.append(
             Candidate(
                 P.NON_TERMINATING_LOOP,
                 C.LOGIC_ERROR,
-                0.4,
+                0.15 if blocked else 0.4,
                 f'The process "{phrase}" because a loop never meets its exit condition; interrupt it '
                 "(Ctrl-C or `py-spy dump`) to see where it spins.",
                 evidence=list(ev),
@@ -162,29 +178,63 @@ def hang(inp: RuleInput) -> list[Candidate]:
             )
         )
     where = site.where if site else "the hanging step"
+    if external and site is not None:
+        fact = external[0]
+        call = f"`{fact.text}` ({site.rel}:{fact.start_line}, {fact.reason})"
+    else:
+        call = "an external call (network, database, subprocess)"
+    inside = (
+        f", and the interrupt landed inside `{blocked.function}` ({Path(blocked.file).name})"
+        if blocked
+        else ""
+    )
+    weight = (
+        0.7 if blocked and external else 0.5 if blocked or external else 0.35 if network else 0.15
+    )
     out.append(
         Candidate(
             P.TIMEOUT,
             C.INTEGRATION_FAILURE,
-            0.35 if network else 0.15,
-            f"{where} waits on an external call (network, database, subprocess) that never "
-            "answers and has no timeout.",
-            evidence=list(ev),
+            weight,
+            f"{where} waits on {call} that never answers and has no timeout{inside}.",
+            evidence=list(ev)
+            + (
+                [code_evidence(site.source, external[0].start_line, external[0].reason)]
+                if external and site
+                else []
+            ),
             falsification=["CPU is busy during the hang, or no external call is in progress"],
             testing=[
-                "Check CPU use while it hangs; dump the stack (py-spy) to see if it sits in I/O"
+                "Check CPU use while it hangs; dump the stack (py-spy) to see if it sits in I/O",
+                "Give the call a timeout and check that the hang becomes a timeout error",
             ],
             symptoms=["0% CPU while hung", "it resumes or fails when the remote side is restarted"],
             locations=[site.location("blocked here")] if site else [],
+            probes=[
+                probe(
+                    ProbeKind.LOGPOINT,
+                    site.rel,
+                    site.line,
+                    "log just before the blocking call",
+                    log_message=f"calling {external[0].names[0] if external and external[0].names else 'the external call'}",
+                    score=0.6,
+                )
+            ]
+            if site
+            else [],
         )
     )
+    waiting_on_lock = blocked is not None and any(
+        w in f"{blocked.function}" for w in ("acquire", "wait", "join")
+    )
+    deadlock_weight = 0.5 if waiting_on_lock else 0.1 if blocked else 0.3
     if threads:
         thread_line = next(s for s in inp.sources if s.thread_lines())
         out.append(
             Candidate(
                 P.DEADLOCK,
                 C.RACE_CONDITION,
-                0.3,
+                deadlock_weight,
                 f"Threads started at {thread_line.rel}:{thread_line.thread_lines()[0]} wait on each "
                 "other (a deadlock: two locks taken in opposite orders, or a join on a thread that "
                 "waits for the caller).",
@@ -921,6 +971,53 @@ def integration(inp: RuleInput) -> list[Candidate]:
             "Save the failing payload and validate it",
             "only some payloads fail",
         )
+    return out
+
+
+def boundary_on_path(inp: RuleInput) -> list[Candidate]:
+    """An external boundary (network, database, subprocess, file I/O) in the failing function or
+    its caller: what came back from it may be what the code chokes on."""
+    out: list[Candidate] = []
+    for site in (inp.site, inp.caller):
+        if site is None or site.function == "<module>":
+            continue
+        for fact in inp.boundaries(site.source, site.function):
+            if not any(word in fact.reason for word in (*_EXTERNAL_KINDS, "file")):
+                continue
+            where = f"{site.rel}:{fact.start_line}"
+            out.append(
+                Candidate(
+                    P.API_CHANGE if "file" not in fact.reason else P.MISSING_DATA,
+                    C.INTEGRATION_FAILURE if "file" not in fact.reason else C.DATA_CORRUPTION,
+                    0.2,
+                    f"`{fact.text}` at {where} ({fact.reason}) returns something `{site.function}` "
+                    f"does not expect (an error payload, an empty result, another format), and "
+                    f"that is what fails at {inp.site.where if inp.site else where}.",
+                    evidence=[
+                        inp.traceback_evidence(),
+                        code_evidence(
+                            site.source, fact.start_line, f"external boundary: {fact.reason}"
+                        ),
+                    ],
+                    falsification=[
+                        f"the value returned at {where} in the failing run is well-formed"
+                    ],
+                    testing=[inp.reproduce_step(), f"Log what `{fact.text}` returns at {where}"],
+                    symptoms=["failures line up with errors or changes on the other side"],
+                    locations=[_loc(site.rel, fact.start_line, "external boundary", fact.text)],
+                    probes=[
+                        probe(
+                            ProbeKind.LOGPOINT,
+                            site.rel,
+                            min(fact.start_line + 1, site.line or fact.start_line + 1),
+                            f"log what came back from {fact.reason}",
+                            log_message=f"after {fact.names[0] if fact.names else 'call'}: {{locals()}}",
+                            score=0.55,
+                        )
+                    ],
+                )
+            )
+            return out  # the innermost boundary is enough
     return out
 
 

@@ -25,6 +25,10 @@ from dap_proxy.hypotheses.models import (
 from tests.conftest import EVENT_TIMEOUT
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "failures"
+HANGS = {  # program -> the line it prints once it is stuck
+    "search_index.py": "indexing started",
+    "report_fetch.py": "request received",
+}
 RACE_ATTEMPTS = 10  # the race program fails nearly always; an intermittent bug gets a few tries
 
 
@@ -113,6 +117,13 @@ CASES = [
         "The nightly indexing job hangs forever at 100% CPU; I had to press Ctrl-C:",
     ),
     Case(
+        "report_fetch.py",
+        HypothesisCategory.INTEGRATION_FAILURE,
+        BugPattern.TIMEOUT,
+        ("urllib.request.urlopen", "report_fetch.py:", "no timeout", "network call"),
+        "The report job hangs forever at 0% CPU; Ctrl-C gave:",
+    ),
+    Case(
         "customer_import.py",
         HypothesisCategory.DATA_CORRUPTION,
         BugPattern.ENCODING,
@@ -132,12 +143,12 @@ def _run(program: str) -> str:
     cmd = [sys.executable, "-u", program]
     if program.endswith(".js"):
         cmd = [shutil.which("node") or "node", program]
-    if program == "search_index.py":  # a hang: wait until it spins, then interrupt like a user
+    if program in HANGS:  # a hang: wait until it is stuck, then interrupt it like a user
         proc = subprocess.Popen(
             cmd, cwd=EXAMPLES, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         assert proc.stdout is not None
-        assert proc.stdout.readline().startswith("indexing started")
+        assert proc.stdout.readline().startswith(HANGS[program])
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=EVENT_TIMEOUT)
         return err
