@@ -51,19 +51,37 @@ def parse_at(rest: str) -> Frame | None:
 
 
 def _error_above(lines: list[str], first_at: int) -> tuple[int, str, str] | None:
-    """(line index, type, message) of the error line printed above a stack."""
+    """(line index, type, message) of the error line printed above a stack: the topmost line of
+    that shape in the lines right above it; past a blank line (assertion messages hold some) the
+    nearest `...Error` line, so a stray `Note: ...` further up is not taken for the error."""
+    found: int | None = None
+    crossed_blank = False
+    match: re.Match[str] | None = None
     k = first_at - 1
-    found: tuple[int, str, str] | None = None
-    while k >= 0 and first_at - k <= _MAX_LOOKBACK and lines[k].strip():
-        if _AT.match(lines[k]):
+    while k >= 0 and first_at - k <= _MAX_LOOKBACK:
+        line = lines[k]
+        if not line.strip():
+            if found is not None:
+                break
+            crossed_blank = True
+        elif _AT.match(line):
             break
-        m = _ERROR_LINE.match(lines[k]) or _BARE_ERROR.match(lines[k])
-        if m is not None:
-            tail = [t.rstrip() for t in lines[k + 1 : first_at]][:MAX_MESSAGE_LINES]
-            head = m.group(2) if m.re is _ERROR_LINE else ""
-            found = (k, m.group(1), "\n".join([head or "", *tail]).strip())
+        else:
+            m = _ERROR_LINE.match(line) or _BARE_ERROR.match(line)
+            if m is not None and (not crossed_blank or m.group(1).endswith(("Error", "Exception"))):
+                found, match = k, m
+                if crossed_blank:
+                    break
         k -= 1
-    return found
+    if found is None or match is None:
+        return None
+    indent = len(lines[found]) - len(lines[found].lstrip())  # a test reporter indents it all
+    tail = [
+        (t[indent:] if not t[:indent].strip() else t).rstrip()
+        for t in lines[found + 1 : first_at][:MAX_MESSAGE_LINES]
+    ]
+    head = match.group(2) if match.re is _ERROR_LINE else ""
+    return found, match.group(1), "\n".join([head or "", *tail]).strip()
 
 
 def _excerpt_above(lines: list[str], error_line: int) -> tuple[int, Frame] | None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.failure_lines import FailureBlock, split_lines
 from dap_proxy.analysis.failure_node import parse_node
+from dap_proxy.analysis.failure_nodetest import parse_node_tests
 from dap_proxy.analysis.failure_pytest import parse_pytest
 from dap_proxy.analysis.failure_python import parse_python
 from dap_proxy.analysis.models import ParsedFailure
@@ -36,27 +37,44 @@ SIGNATURE_FRAMES = 3  # innermost project functions that go into a signature
 
 
 def _find_blocks(text: str) -> tuple[list[FailureBlock], list[str]]:
-    """All failures in the text, the pytest ones first in summary order, then by position."""
+    """All failures in the text: pytest's first (in its summary's order), then `node --test`'s,
+    then every other traceback and stack by position."""
     blocks, failing_tests, _ = _scan(text)
     return blocks, failing_tests
 
 
 def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int]]]:
     lines = split_lines(text)
-    pytest = parse_pytest(lines)
-    owned = bytearray(len(lines))  # lines inside pytest sections, parsed there already
-    for start, end in pytest.regions:
-        owned[start:end] = b"\x01" * (end - start)
+    owned = bytearray(len(lines))  # lines a test-runner parser has read already
 
     def skip(i: int) -> bool:
         return bool(owned[i])
 
-    others = parse_python(lines, skip) + parse_node(lines, skip)
+    def own(spans: list[tuple[int, int]]) -> None:
+        for start, end in spans:
+            owned[start:end] = b"\x01" * (end - start)
+
+    pytest = parse_pytest(lines)
+    own(pytest.regions)
+    node_tests = parse_node_tests(lines, skip)
+    own(node_tests.spans)
+    others: list[FailureBlock] = []
+    for block in parse_python(lines, skip) + parse_node(lines, skip):
+        block.test_id = node_tests.spec_lines.get(block.start - 1)
+        # the spec reporter prints every failure twice: inline, then under "failing tests:"
+        if block.test_id and any(
+            o.test_id == block.test_id and o.exceptions == block.exceptions for o in others
+        ):
+            continue
+        others.append(block)
     others.sort(key=lambda b: b.start)
     order = {test_id: n for n, test_id in enumerate(pytest.failing_tests)}
     tests = sorted(pytest.blocks, key=lambda b: order.get(b.test_id or "", len(order)))
-    spans = pytest.regions + [(b.start, b.end) for b in others]
-    return tests + others, pytest.failing_tests, spans
+    spans = pytest.regions + node_tests.spans + [(b.start, b.end) for b in others]
+    failing = pytest.failing_tests + [
+        n for n in node_tests.failing_tests if n not in pytest.failing_tests
+    ]
+    return tests + node_tests.blocks + others, failing, spans
 
 
 def strip_failures(text: str) -> str:
@@ -69,7 +87,8 @@ def strip_failures(text: str) -> str:
         return text
     keep = bytearray(b"\x01" * len(lines))
     for start, end in spans:
-        keep[start:end] = bytes(end - start)
+        end = min(end, len(lines))
+        keep[start:end] = bytes(max(0, end - start))
     return "\n".join(line for line, k in zip(lines, keep, strict=True) if k)
 
 

@@ -420,6 +420,26 @@ CASES = [
         "return binding.readFileUtf8(path, stringToFlags(options.flag));",
     ),
     Case(
+        "nodetest_tap.txt",  # `node --test` when not on a terminal: TAP with YAML blocks
+        "javascript",
+        ["AssertionError"],
+        "Expected values to be strictly equal:\n\nNaN !== 0",
+        ["Test.runInAsyncScope", "TestContext.<anonymous>"],
+        13,
+        None,
+        failing_tests=["average of empty is zero", "drops empty lines"],
+    ),
+    Case(
+        "nodetest_spec.txt",  # `node --test --test-reporter=spec`
+        "javascript",
+        ["AssertionError"],
+        "Expected values to be strictly equal:\n\nNaN !== 0",
+        ["Test.runInAsyncScope", "TestContext.<anonymous>"],
+        13,
+        None,
+        failing_tests=["average of empty is zero", "drops empty lines"],
+    ),
+    Case(
         "node_caught.txt",
         "javascript",
         ["Error"],
@@ -612,3 +632,17 @@ def test_a_paste_that_lost_its_indentation() -> None:
     assert failure.final is not None and failure.final.type == "KeyError"
     assert [f.function for f in failure.frames] == ["<module>", "run", "checkout"]
     assert failure.frames[-1].code == "discount = coupons[cart.items[0][0]]"
+
+
+@pytest.mark.parametrize("name", ["nodetest_tap.txt", "nodetest_spec.txt"])
+def test_node_test_runner_failures_one_per_test(name: str) -> None:
+    failures = parse_failures((DATA / name).read_text())
+    # the spec reporter repeats each failure under "failing tests:"; a failed suite has no error
+    assert [f.failing_tests for f in failures] == [
+        ["average of empty is zero"],
+        ["drops empty lines"],
+    ]
+    inner = failures[1].frames[-1]
+    assert (inner.file, inner.line, inner.column) == ("/tmp/sdtb-proj/cart.test.js", 19, 12)
+    assert failures[1].final is not None
+    assert failures[1].final.message == "Expected values to be strictly deep-equal:\n\n1 !== 2"

@@ -55,6 +55,13 @@ FRAGMENTS = [
     "\\n    at ",
     "\\n",
     "\x1b[31m",
+    "not ok 2 - a test",
+    "  ---",
+    "  ...",
+    "  stack: |-",
+    "  error: |-",
+    "  name: 'AssertionError'",
+    "\u2716 a test (1.5ms)",
 ]
 
 text_strategy = st.one_of(

@@ -290,6 +290,30 @@ PYTEST_EXTRA: dict[str, str] = {
         """,
 }
 
+NODE_TESTS = """
+    const { describe, test } = require("node:test");
+    const assert = require("node:assert");
+
+    function average(xs) {
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    }
+
+    test("average of two", () => {
+      assert.strictEqual(average([2, 4]), 3);
+    });
+
+    test("average of empty is zero", () => {
+      assert.strictEqual(average([]), 0);
+    });
+
+    describe("cart", () => {
+      test("drops empty lines", () => {
+        const lines = [{ qty: 1 }, { qty: 0 }];
+        assert.deepStrictEqual(lines.filter((l) => l.qty).length, 2);
+      });
+    });
+    """
+
 NODE_PROGRAMS: dict[str, str] = {
     "node_modules/tiny-validate/index.js": """
         function validate(schema, value) {
@@ -438,6 +462,10 @@ def main() -> None:
     (HERE / "pytest_chained_fixture.txt").write_text(out.stdout)
     out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "broken"])
     (HERE / "pytest_collect_error.txt").write_text(out.stdout)
+    write(PROJ, {"cart.test.js": NODE_TESTS})
+    (HERE / "nodetest_tap.txt").write_text(run(["node", "--test", "cart.test.js"]).stdout)
+    spec = run(["node", "--test", "--test-reporter=spec", "cart.test.js"]).stdout
+    (HERE / "nodetest_spec.txt").write_text(spec)
     for name in NODE_PROGRAMS:
         if name.startswith("node_modules/"):
             continue
