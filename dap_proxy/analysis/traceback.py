@@ -1,10 +1,13 @@
-"""Failure text in, frames out (issue 3): detects Python tracebacks, pytest output and Node stack
-traces anywhere in a text (a log, an issue with a pasted traceback), maps their frames to the
-workspace, and fingerprints a failure for the knowledge base of past sessions.
+"""Failure text in, frames out (issue 3): detects Python tracebacks, pytest output, Node stack
+traces and `node --test` output anywhere in a text (a log, a JSON log record, an issue with a
+pasted traceback), maps their frames to the workspace, and fingerprints a failure for the
+knowledge base of past sessions.
 
 `parse_failure` returns the primary failure: the first failing test for pytest output (in the
-short summary's order, so a FAILED test wins over a setup ERROR), else the first traceback printed
-(in a log, the first error is usually the cause of the rest). `parse_failures` returns them all.
+short summary's order, so a FAILED test wins over a setup ERROR), then `node --test`'s first,
+else the first traceback printed (in a log, the first error is usually the cause of the rest),
+with every failing test id. `parse_failures` returns them all, each with its own test id.
+Frames are outermost first for every language (Node prints them innermost first).
 """
 
 from __future__ import annotations
