@@ -73,7 +73,12 @@ def reanalysis(edits: int) -> tuple[float, float, int]:
     median ms of a cold (uncached, fresh parse) analysis of the same file for comparison."""
     source = five_thousand_lines()
     lines = source.split(b"\n")
-    target = next(i for i in range(len(lines) // 2, len(lines)) if lines[i].startswith(b"    "))
+    # A statement line in the middle of the file, edited the way a person types: same
+    # indentation, different code.
+    target = next(
+        i for i in range(len(lines) // 2, len(lines)) if lines[i].startswith(b"        ans = ")
+    )
+    indent = lines[target][: len(lines[target]) - len(lines[target].lstrip())]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big_module.py"
         path.write_bytes(source)
@@ -81,7 +86,7 @@ def reanalysis(edits: int) -> tuple[float, float, int]:
         analyze_file(path)
         warm: list[float] = []
         for index in range(edits):
-            lines[target] = b"    _edit_marker = %d  # edited" % index
+            lines[target] = indent + b"ans = _edit_marker(%d)  # edited" % index
             path.write_bytes(b"\n".join(lines))
             start = time.process_time()
             analysis = analyze_file(path)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 from pydantic import BaseModel, Field
 
+from dap_proxy.analysis.facts import FUNCTION_TYPES
 from dap_proxy.analysis.languages import PYTHON
 from dap_proxy.analysis.models import FileAnalysis, FunctionInfo
 
@@ -712,12 +713,21 @@ def find_function(
 
 
 def _function_node(analysis: FileAnalysis, function: FunctionInfo) -> ts.Node | None:
-    try:
-        index = analysis.functions.index(function)
-    except ValueError:
+    """The function's node in the analysis's tree, found again from its byte span."""
+    index = next((i for i, f in enumerate(analysis.functions) if f is function), None)
+    if index is None:
+        try:
+            index = analysis.functions.index(function)
+        except ValueError:
+            return None
+    spans = analysis._function_spans
+    if analysis._tree is None or index >= len(spans):
         return None
-    nodes = analysis._function_nodes
-    return nodes[index] if index < len(nodes) else None
+    start, end = spans[index]
+    node = analysis._tree.root_node.descendant_for_byte_range(start, end)
+    if node is None or node.type not in FUNCTION_TYPES:
+        return None
+    return node
 
 
 def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFlow:

@@ -13,6 +13,7 @@ import tree_sitter as ts
 
 from dap_proxy.analysis.boundaries import BoundaryConfig, default_boundaries
 from dap_proxy.analysis.facts import extract
+from dap_proxy.analysis.incremental import diff, edit_tree, reanalyze
 from dap_proxy.analysis.languages import check_language, language_for_path, new_parser
 from dap_proxy.analysis.models import FileAnalysis
 
@@ -54,44 +55,8 @@ def _parser(language: str) -> ts.Parser:
     return parser
 
 
-def _point(source: bytes, byte: int) -> tuple[int, int]:
-    row = source.count(b"\n", 0, byte)
-    return row, byte - (source.rfind(b"\n", 0, byte) + 1)
-
-
-def _incremental_tree(parser: ts.Parser, previous: FileAnalysis, source: bytes) -> ts.Tree:
-    """Tell the previous tree what changed (one edited span: common prefix and suffix) and let
-    tree-sitter reuse everything outside it."""
-    old = previous._source
-    limit = min(len(old), len(source))
-    start = 0
-    # Compare in blocks first: a Python loop over every byte would cost more than the parse.
-    block = 4096
-    while start + block <= limit and old[start : start + block] == source[start : start + block]:
-        start += block
-    while start < limit and old[start] == source[start]:
-        start += 1
-    end_old, end_new = len(old), len(source)
-    while (
-        end_old - block >= start
-        and end_new - block >= start
-        and (old[end_old - block : end_old] == source[end_new - block : end_new])
-    ):
-        end_old -= block
-        end_new -= block
-    while end_old > start and end_new > start and old[end_old - 1] == source[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    tree = previous._tree.copy()
-    tree.edit(
-        start_byte=start,
-        old_end_byte=end_old,
-        new_end_byte=end_new,
-        start_point=_point(old, start),
-        old_end_point=_point(old, end_old),
-        new_end_point=_point(source, end_new),
-    )
-    return parser.parse(source, tree)
+def line_count(source: bytes) -> int:
+    return source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
 
 
 def analyze_source(
@@ -124,19 +89,30 @@ def analyze_source(
     if reason is not None:
         return FileAnalysis(path=path, language=language, content_hash=digest, refused=reason)
     parser = _parser(language)
-    if previous is not None and previous._tree is not None and previous.language == language:
-        tree = _incremental_tree(parser, previous, source)
-    else:
-        tree = parser.parse(source)
     config = default_boundaries(language)
     if boundaries is not None:
         config = config.merged(boundaries)
+    reusable = (
+        previous is not None
+        and previous._tree is not None
+        and previous.language == language
+        and previous.refused is None
+    )
+    if reusable and previous is not None:
+        edit = diff(previous._source, source)
+        tree = parser.parse(source, edit_tree(previous._tree, previous._source, source, edit))
+        if boundaries is None and previous._default_boundaries and previous.path == path:
+            region = reanalyze(previous, source, tree, edit, config, digest)
+            if region is not None:
+                return region
+    else:
+        tree = parser.parse(source)
     result = extract(tree, source, path, language, config)
     analysis = FileAnalysis.model_construct(
         path=path,
         language=language,
         content_hash=digest,
-        line_count=source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1),
+        line_count=line_count(source),
         facts=result.facts,
         functions=result.functions,
         syntax_error_lines=result.syntax_error_lines,
@@ -146,7 +122,9 @@ def analyze_source(
     analysis.__pydantic_private__ = {
         "_tree": tree,
         "_source": source,
-        "_function_nodes": result.function_nodes,
+        "_function_spans": result.function_spans,
+        "_aliases": result.aliases,
+        "_default_boundaries": boundaries is None,
         "_cache": {},
     }
     return analysis

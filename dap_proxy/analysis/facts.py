@@ -197,6 +197,7 @@ class _Scope:
     kind: str = "function"
     reason: str = ""
     in_class: bool = False
+    external: bool = False  # an ancestor of a reanalysed region: context only, no output
     parent: int = -1
     qualname: str = ""
 
@@ -206,8 +207,9 @@ class PassResult:
     facts: list[Fact]
     functions: list[FunctionInfo]
     syntax_error_lines: list[int]
-    # Function start byte -> tree-sitter node, for on-demand data flow (same order as functions).
-    function_nodes: list[ts.Node] = field(default_factory=list)
+    # Each function's byte span, in `functions` order (to find its node again on demand).
+    function_spans: list[tuple[int, int]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 _LINES = attrgetter("start_line", "end_line")
@@ -530,7 +532,8 @@ class _Builder:
         self._classify_calls(facts)
         self._global_mutations(facts)
         facts.sort(key=_LINES)
-        return PassResult(facts, functions, syntax_error_lines(self.root), function_nodes)
+        spans = [(node.start_byte, node.end_byte) for node in function_nodes]
+        return PassResult(facts, functions, syntax_error_lines(self.root), spans, self.aliases)
 
     def enclosing(self, byte: int, functions_only: bool = True) -> int:
         """Index in `ordered` of the innermost function (or class) containing `byte`, or -1.
@@ -548,7 +551,7 @@ class _Builder:
         functions: list[FunctionInfo] = []
         nodes: list[ts.Node] = []
         for scope in self.ordered:
-            if scope.is_class:
+            if scope.is_class or scope.external:
                 continue
             node = scope.node
             parent = self.ordered[scope.parent] if scope.parent >= 0 else None
@@ -813,4 +816,66 @@ def extract(
     """Run the combined query once and build the facts and the function table of one file."""
     builder = _Builder(tree.root_node, source, path, language, boundaries)
     builder.collect(ts.QueryCursor(facts_query(language)).captures(tree.root_node))
+    return builder.build()
+
+
+FUNCTION_TYPES = frozenset(
+    {
+        "function_definition",
+        "function_declaration",
+        "generator_function_declaration",
+        "method_definition",
+        "arrow_function",
+        "function_expression",
+        "generator_function",
+    }
+)
+CLASS_TYPES = frozenset({"class_definition", "class_declaration", "class"})
+
+
+def extract_region(
+    tree: ts.Tree,
+    source: bytes,
+    path: str,
+    language: str,
+    boundaries: BoundaryConfig,
+    region: ts.Node,
+    aliases: dict[str, str],
+) -> PassResult:
+    """The whole-file pass restricted to one function node after an edit inside it: the query
+    runs only over its bytes; its enclosing functions and classes are added as context (for
+    qualified names) but yield no facts; imports come from the previous analysis."""
+    start, end = region.start_byte, region.end_byte
+    cursor = ts.QueryCursor(facts_query(language))
+    cursor.set_byte_range(start, end)
+    captured = cursor.captures(tree.root_node)
+    inside = {
+        name: [n for n in nodes if n.start_byte >= start and n.end_byte <= end]
+        for name, nodes in captured.items()
+    }
+    builder = _Builder(tree.root_node, source, path, language, boundaries)
+    builder.aliases.update(aliases)
+    builder.collect(inside)
+    parent = region.parent
+    if parent is not None and parent.type == "decorated_definition":
+        for child in parent.named_children:
+            if child.type == "decorator":
+                builder.decorators.setdefault(start, []).append(_text(child))
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.type in CLASS_TYPES:
+            name = ancestor.child_by_field_name("name")
+            label = _text(name) if name is not None else f"<class@{ancestor.start_point[0] + 1}>"
+            builder._add_scope(ancestor, label, "class", is_class=True)
+        elif ancestor.type in FUNCTION_TYPES:
+            if builder.is_python:
+                name = ancestor.child_by_field_name("name")
+                builder._add_scope(ancestor, _text(name) if name is not None else "?", "function")
+            else:
+                builder._add_ecma_function(ancestor)
+        else:
+            ancestor = ancestor.parent
+            continue
+        builder.scopes[ancestor.start_byte].external = True
+        ancestor = ancestor.parent
     return builder.build()

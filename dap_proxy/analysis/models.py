@@ -139,8 +139,11 @@ class FileAnalysis(BaseModel):
     refused: str | None = None  # why the file was not analysed (binary, too large), else None
 
     # Engine state, never serialised: the tree-sitter tree and source (for incremental reparse
-    # and on-demand data flow), the function nodes in `functions` order, and per-function caches.
+    # and on-demand data flow), each function's byte span (in `functions` order), the import
+    # aliases seen, whether the default boundary table was used, and per-function caches.
     _tree: Any = PrivateAttr(default=None)
     _source: bytes = PrivateAttr(default=b"")
-    _function_nodes: list[Any] = PrivateAttr(default_factory=list)
+    _function_spans: list[tuple[int, int]] = PrivateAttr(default_factory=list)
+    _aliases: dict[str, str] = PrivateAttr(default_factory=dict)
+    _default_boundaries: bool = PrivateAttr(default=True)
     _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)

@@ -4,17 +4,19 @@ reparsed incrementally and gives the same result as a fresh analysis."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from dap_proxy.analysis.dataflow import def_use, find_function, names_in_scope
 from dap_proxy.analysis.engine import (
     AnalysisError,
     analyze_file,
     analyze_source,
     clear_cache,
 )
-from dap_proxy.analysis.models import FactKind
+from dap_proxy.analysis.models import FactKind, FileAnalysis
 
 DATA = Path(__file__).parent.parent / "data" / "analysis"
 
@@ -86,26 +88,136 @@ def test_cache_returns_the_same_analysis_for_unchanged_content(tmp_path: Path) -
     assert any(f.kind == FactKind.DECISION for f in second.facts)
 
 
-@pytest.mark.parametrize(
-    ("before", "after"),
-    [
-        ("def f(a):\n    return a\n", "def f(a):\n    x = a * 2\n    return x\n"),
-        ("def f(a):\n    if a:\n        return 1\n", "def f(a):\n    return 1\n"),
-        ("x = 1\n", "def g(n):\n    return g(n - 1)\nx = 1\n"),
-        ("def f(a):\n    return a\n", ""),
-    ],
-)
+CLASS_MODULE = """import os
+
+
+class Store:
+    @app.route("/x")
+    def view(self, request):
+        total = 0
+        for item in request.items:
+            total += item
+        return total
+
+    def save(self, path):
+        with open(path) as fh:
+            fh.write("x")
+        return self.save(path)
+
+
+def after(n):
+    if n:
+        return after(n - 1)
+    return os.getcwd()
+"""
+
+JS_MODULE = """const fs = require("fs");
+class Box {
+  grow(step) {
+    this.size += step;
+    return this.size;
+  }
+}
+function later(p) {
+  return fs.readFileSync(p);
+}
+app.get("/u", (req, res) => {
+  res.send(1);
+});
+"""
+
+
+def _edits() -> list[tuple[str, str, str]]:
+    rows = [
+        ("a.py", "def f(a):\n    return a\n", "def f(a):\n    x = a * 2\n    return x\n"),
+        ("a.py", "def f(a):\n    if a:\n        return 1\n", "def f(a):\n    return 1\n"),
+        ("a.py", "x = 1\n", "def g(n):\n    return g(n - 1)\nx = 1\n"),
+        ("a.py", "def f(a):\n    return a\n", ""),
+    ]
+    # Edits inside one function body: the region path (same lines, more lines, fewer lines).
+    body = "            total += item\n"
+    rows.append(
+        ("m.py", CLASS_MODULE, CLASS_MODULE.replace(body, "            total += item * 2\n"))
+    )
+    rows.append(
+        (
+            "m.py",
+            CLASS_MODULE,
+            CLASS_MODULE.replace(
+                body,
+                body
+                + "            os.remove(item)\n            if total > 3:\n                break\n",
+            ),
+        )
+    )
+    rows.append(
+        (
+            "m.py",
+            CLASS_MODULE,
+            CLASS_MODULE.replace('        with open(path) as fh:\n            fh.write("x")\n', ""),
+        )
+    )
+    rows.append(
+        (
+            "m.py",
+            CLASS_MODULE,
+            CLASS_MODULE.replace("return after(n - 1)", "return after(n - 2) + after(0)"),
+        )
+    )
+    rows.append(
+        (
+            "m.py",
+            CLASS_MODULE,
+            CLASS_MODULE.replace("def save(self, path):", "def save(self, path, mode):"),
+        )
+    )
+    rows.append(
+        (
+            "m.js",
+            JS_MODULE,
+            JS_MODULE.replace("this.size += step;", "this.size += step;\n    this.grow(step);"),
+        )
+    )
+    rows.append(
+        ("m.js", JS_MODULE, JS_MODULE.replace("res.send(1);", "res.send(fs.readFileSync(2));"))
+    )
+    rows.append(("m.py", CLASS_MODULE, CLASS_MODULE.replace("total = 0", "total = (0")))  # breaks
+    return rows
+
+
+def _canonical(analysis: FileAnalysis) -> dict[str, object]:
+    dumped = analysis.model_dump(mode="json")
+    dumped["facts"] = sorted(dumped["facts"], key=lambda f: json.dumps(f, sort_keys=True))
+    return dumped
+
+
+@pytest.mark.parametrize(("name", "before", "after"), _edits())
 def test_incremental_reanalysis_matches_a_fresh_analysis(
-    tmp_path: Path, before: str, after: str
+    tmp_path: Path, name: str, before: str, after: str
 ) -> None:
+    assert before != after
     clear_cache()
-    path = tmp_path / "edit.py"
+    path = tmp_path / name
     path.write_text(before)
     analyze_file(path)
     path.write_text(after)
     incremental = analyze_file(path)
     fresh = analyze_source(after.encode(), str(path))
-    assert incremental.model_dump() == fresh.model_dump()
+    assert _canonical(incremental) == _canonical(fresh)
+
+
+def test_region_reanalysis_keeps_data_flow_working(tmp_path: Path) -> None:
+    clear_cache()
+    path = tmp_path / "m.py"
+    path.write_text(CLASS_MODULE)
+    analyze_file(path)
+    edited = CLASS_MODULE.replace("        total = 0\n", "        total = 0\n        seen = []\n")
+    path.write_text(edited)
+    analysis = analyze_file(path)
+    line = next(i for i, t in enumerate(edited.splitlines(), 1) if "return total" in t)
+    assert {"total", "seen", "request"} <= names_in_scope(analysis, line)
+    save = find_function(analysis, "save")
+    assert save is not None and def_use(analysis, save).parameters == ["self", "path"]
 
 
 def test_facts_carry_file_lines_function_and_text() -> None:
@@ -119,3 +231,27 @@ def test_facts_carry_file_lines_function_and_text() -> None:
     functions = {f.qualname: f for f in analysis.functions}
     average = functions["Cart.average"]
     assert average.kind == "method" and average.body_line == average.start_line + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "region"),
+    [
+        ("total += item\n", "total += item * 2\n", True),  # inside a method body
+        ("def save(self, path):", "def save(self, path, mode):", False),  # a header
+        ("import os\n", "import os, sys\n", False),  # module level
+    ],
+)
+def test_only_body_edits_take_the_region_path(old: str, new: str, region: bool) -> None:
+    from dap_proxy.analysis.engine import _parser, content_hash, default_boundaries
+    from dap_proxy.analysis.incremental import diff, edit_tree, reanalyze
+
+    previous = analyze_source(CLASS_MODULE.encode(), "m.py")
+    source = CLASS_MODULE.replace(old, new).encode()
+    edit = diff(previous._source, source)
+    tree = _parser("python").parse(
+        source, edit_tree(previous._tree, previous._source, source, edit)
+    )
+    result = reanalyze(
+        previous, source, tree, edit, default_boundaries("python"), content_hash(source)
+    )
+    assert (result is not None) is region
