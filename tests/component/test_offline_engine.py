@@ -26,7 +26,7 @@ from tests.conftest import EVENT_TIMEOUT
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "failures"
 HANGS = {  # program -> the line it prints once it is stuck
-    "search_index.py": "indexing started",
+    "search_index.py": "slow search",
     "report_fetch.py": "request received",
 }
 RACE_ATTEMPTS = 10  # the race program fails nearly always; an intermittent bug gets a few tries
@@ -113,7 +113,7 @@ CASES = [
         "search_index.py",
         HypothesisCategory.LOGIC_ERROR,
         BugPattern.NON_TERMINATING_LOOP,
-        ("while lo < hi", "lo = mid", "find_slot", "search_index.py:9"),
+        ("while lo < hi", "lo = mid", "find_slot", "search_index.py:10"),
         "The nightly indexing job hangs forever at 100% CPU; I had to press Ctrl-C:",
     ),
     Case(
