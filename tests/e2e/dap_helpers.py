@@ -162,6 +162,17 @@ def cmdline(pid: int) -> str:
         return ""
 
 
+def processes_matching(*parts: str) -> list[int]:
+    """Live processes whose command line contains every one of `parts`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and alive(int(entry)):
+            line = cmdline(int(entry))
+            if all(part in line for part in parts):
+                found.append(int(entry))
+    return found
+
+
 def assert_all_gone(pids: Iterable[int], timeout: float = SHUTDOWN_TIMEOUT) -> None:
     pids = set(pids)
     try:

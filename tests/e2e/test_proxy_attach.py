@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from dap_helpers import (
     find_markers,
     free_port,
     port_listening,
+    processes_matching,
     spawn_proxy,
     start_debugpy_program,
     start_session,
@@ -178,3 +180,32 @@ def test_attach_by_process_id() -> None:
     finally:
         target.kill()
         target.wait()
+
+
+def test_remote_peer_vanishing_ends_the_session() -> None:
+    port = free_port()
+    program = start_debugpy_program(
+        ["--listen", f"127.0.0.1:{port}", "--wait-for-client", str(WAIT)], cwd=PROGRAMS
+    )
+    try:
+        wait_for(lambda: port_listening(port), STARTUP_TIMEOUT, f"debugpy listening on {port}")
+        with spawn_proxy() as client:
+            start_session(client, "attach", {"connect": {"host": "127.0.0.1", "port": port}})
+            client.wait_event("smartDebug/ready")
+            # the remote adapter (started detached by the program; it owns the socket) dies
+            # without a word
+            [adapter] = processes_matching("--for-server", f"--port {port}")
+            os.kill(adapter, signal.SIGKILL)
+            said = client.wait_event("output", lambda e: "unexpectedly" in e["body"]["output"])
+            assert (
+                f"the debugged program at 127.0.0.1:{port} closed the connection"
+                in (said["body"]["output"])
+            )
+            client.wait_event("terminated")
+            client.wait_event("exited")
+            client.wait_closed()
+            assert client.process.wait(EVENT_TIMEOUT) == 0
+    finally:
+        if program.poll() is None:
+            program.kill()
+        program.wait()
