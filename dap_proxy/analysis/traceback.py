@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from dap_proxy.analysis.failure_ipython import parse_ipython
 from dap_proxy.analysis.failure_lines import FailureBlock, split_lines
 from dap_proxy.analysis.failure_node import parse_node
 from dap_proxy.analysis.failure_nodetest import parse_node_tests
@@ -62,7 +63,7 @@ def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int
     node_tests = parse_node_tests(lines, skip)
     own(node_tests.spans)
     others: list[FailureBlock] = []
-    for block in parse_python(lines, skip) + parse_node(lines, skip):
+    for block in parse_python(lines, skip) + parse_node(lines, skip) + parse_ipython(lines, skip):
         block.test_id = node_tests.spec_lines.get(block.start - 1)
         # the spec reporter prints every failure twice: inline, then under "failing tests:"
         if block.test_id and any(

@@ -138,6 +138,34 @@ CASES = [
         ],
     ),
     Case(
+        "ipython_simple.txt",  # IPython 8 / Jupyter: `File x.py:6, in main()` and `---->`
+        "python",
+        ["ZeroDivisionError"],
+        "division by zero",
+        ["<module>", "main", "average_price"],
+        10,
+        "return total / len(self.items)",
+    ),
+    Case(
+        "ipython_chained_cause.txt",
+        "python",
+        ["KeyError", "PaymentError"],
+        "no account for user 'alice' (amount=12.5)",
+        ["<module>", "charge"],
+        9,
+        'raise PaymentError(f"no account for user {user!r} (amount={amount})") from exc',
+        relations=[None, "cause"],
+    ),
+    Case(
+        "ipython_syntax_error.txt",
+        "python",
+        ["SyntaxError"],
+        "'(' was never closed",
+        [None],
+        2,
+        "return sum(item.price for item in items",
+    ),
+    Case(
         "py_json_log.txt",  # a traceback escaped inside a JSON log record
         "python",
         ["ZeroDivisionError"],

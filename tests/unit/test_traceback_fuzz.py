@@ -62,6 +62,12 @@ FRAGMENTS = [
     "  error: |-",
     "  name: 'AssertionError'",
     "\u2716 a test (1.5ms)",
+    "---------------------------------------------------------------------------",
+    "ValueError                                Traceback (most recent call last)",
+    "File /app/x.py:10, in Cart.total(self)",
+    "Cell In[3], line 2",
+    "----> 10     return total / n",
+    "  File /app/x.py:2",
 ]
 
 text_strategy = st.one_of(

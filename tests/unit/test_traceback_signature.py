@@ -89,6 +89,9 @@ def test_empty_failure_has_no_signature() -> None:
         ("py_simple.txt", "py38_simple.txt", "py313_simple.txt"),
         ("py_chained_cause.txt", "py38_chained_cause.txt", "py313_chained_cause.txt"),
         ("py_keyerror.txt", "py313_keyerror_color.txt"),
+        ("py_simple.txt", "ipython_simple.txt"),
+        ("py_chained_cause.txt", "ipython_chained_cause.txt"),
+        ("py_syntax_error.txt", "py313_syntax_error.txt", "ipython_syntax_error.txt"),
         ("pytest_tb_auto.txt", "pytest_verbose_color.txt"),
     ],
 )

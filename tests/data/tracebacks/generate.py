@@ -472,7 +472,20 @@ def main() -> None:
         out = run(["node", name]).stderr
         (HERE / Path(name).with_suffix(".txt").name).write_text(out)
     other_interpreters()
+    ipython()
     write_issues()
+
+
+def ipython() -> None:
+    """IPython 8's own traceback format (what a notebook shows), when IPython is installed."""
+    python = Path(sys.base_prefix) / "bin" / "python"
+    probe = run([str(python), "-c", "import IPython"])
+    if probe.returncode != 0:
+        return
+    for name in ("py_simple.py", "py_chained_cause.py", "py_syntax_error.py"):
+        out = run([str(python), "-m", "IPython", "--colors=NoColor", "--no-banner", name])
+        tag = name.removeprefix("py_").replace(".py", ".txt")
+        (HERE / f"ipython_{tag}").write_text(out.stdout + out.stderr)
 
 
 def other_interpreters() -> None:
