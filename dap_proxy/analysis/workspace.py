@@ -42,7 +42,8 @@ _FOREIGN_STDLIB = re.compile(
     r"(?:^|[\\/])lib[\\/]python\d+(?:\.\d+)?[\\/]|(?:^|[\\/])python\d{2,3}[\\/]lib[\\/]",
     re.IGNORECASE,
 )
-_PSEUDO_FILES = ("<frozen ", "<anonymous>", "native", "<built-in>")
+# pseudo files of runtime code; `<string>` / `<stdin>` / `Cell In[3]` are the user's own
+_PSEUDO_FILES = ("<frozen ", "<built-in", "<anonymous>", "<native>", "<index ")
 _SPLIT = re.compile(r"[\\/]+")
 
 

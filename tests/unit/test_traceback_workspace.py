@@ -104,7 +104,16 @@ def test_library_code(file: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "file", ["src/cart.py", "/app/src/cart.py", "/home/u/lib/cart.py", "tests/test_cart.py"]
+    "file",
+    [
+        "src/cart.py",
+        "/app/src/cart.py",
+        "/home/u/lib/cart.py",
+        "tests/test_cart.py",
+        "native_codec.py",
+        "<string>",
+        "Cell In[3]",
+    ],
 )
 def test_project_code(file: str) -> None:
     assert not is_library_path(file)
