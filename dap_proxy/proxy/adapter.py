@@ -155,6 +155,11 @@ class AdapterSide:
             self.lost = True
             await self.session.adapter_lost(self)
 
+    def set_handler(self, name: str, handler: Handler) -> None:
+        """Handle `<event>_event` or `<command>_response` with `handler` instead of the method
+        of that name or forwarding."""
+        self._handlers[name] = handler
+
     def _handler(self, name: str) -> Handler | None:
         try:
             return self._handlers[name]

@@ -33,6 +33,10 @@ class EditorSide:
         self._handlers: dict[str, Handler | None] = {}
         self.gone = False
 
+    def set_handler(self, command: str, handler: Handler) -> None:
+        """Handle requests `command` with `handler` instead of `<command>_request`/forwarding."""
+        self._handlers[command] = handler
+
     # ------------------------------------------------------------------ sending
     async def send(self, message: Message) -> None:
         """Renumber and send; a vanished editor ends the session instead of raising."""

@@ -12,6 +12,11 @@ unanswered instead would deadlock: the editor waits for its response before send
 
 The proxy's own API for later work (editor never sees these requests' responses):
 `await session.request_adapter(command, arguments)` and `await session.send_event(event, body)`.
+Other rooms plug in without editing the peers: `session.on_editor_request("setBreakpoints", h)`
+and `session.on_adapter_message("setBreakpoints_response", h)` (or `"<event>_event"`); a
+handler gets the message (already renumbered for its destination's seq map) and decides what to
+send: `session.forward_request(request)` for a request, `session.editor.send(message)` for a
+response or event.
 Issue 2 section 3; DESIGN.md "Contracts".
 """
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import anyio
@@ -46,6 +51,8 @@ REQUEST_TIMEOUT = 30.0  # seconds: the proxy's own requests to the adapter
 READY_EVENT = "smartDebug/ready"
 DEFAULT_INITIALIZE = {"clientID": "smart-debug", "adapterID": "debugpy"}
 
+Handler = Callable[[Message], Awaitable[None]]
+
 
 class Session:
     """Everything between one editor connection and one debugpy adapter."""
@@ -70,6 +77,7 @@ class Session:
         self.end_reason = ""
         self._done = anyio.Event()
         self._tg: TaskGroup | None = None
+        self._adapter_handlers: dict[str, Handler] = {}
 
     # ------------------------------------------------------------------ running
     async def run(self) -> None:
@@ -142,6 +150,17 @@ class Session:
         """Send an event of the proxy's own to the editor (e.g. `smartDebug/hypotheses`)."""
         await self.editor.send_event(event, body)
 
+    def on_editor_request(self, command: str, handler: Handler) -> None:
+        """Serve requests `command` from the editor with `handler(request)` (a seam for other
+        rooms, e.g. the breakpoints room merging its probes into setBreakpoints)."""
+        self.editor.set_handler(command, handler)
+
+    def on_adapter_message(self, name: str, handler: Handler) -> None:
+        """Serve `<event>_event` or `<command>_response` from the adapter with `handler`."""
+        self._adapter_handlers[name] = handler
+        if self.adapter is not None:
+            self.adapter.set_handler(name, handler)
+
     # ------------------------------------------------------------------ forwarding
     async def forward_request(self, message: Message) -> None:
         """Editor request -> adapter, renumbered; answered with a failure if impossible."""
@@ -212,6 +231,8 @@ class Session:
             return
         if self.log is not None:
             adapter.channel.tap = self.log.tap("adapter")
+        for name, handler in self._adapter_handlers.items():
+            adapter.set_handler(name, handler)
         self.adapter = adapter
         self.spawn(adapter.run)
         init = await self.request_adapter(
