@@ -18,7 +18,7 @@ from dap_proxy.analysis.models import ExceptionInfo, Frame
 
 _BANNER = re.compile(r"^={3,} (.+?) ={3,}$")
 _HEADER = re.compile(r"^_{3,} (.+?) _{3,}$")
-_SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$")
+_SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+)")  # then ` - message`, cut to the terminal
 _VERBOSE = re.compile(r"^(\S+::\S+) (FAILED|ERROR)\b")
 # `tests/x.py:18: in test_y` (short), `src/cart.py:10: ZeroDivisionError` (long), `x.py:9: `
 _LOCATION = re.compile(r"^((?:[A-Za-z]:[\\/])?[^\s:]+):(\d+):(?: (.*))?$")
@@ -62,6 +62,11 @@ def failing_test_ids(lines: list[str]) -> list[str]:
         if m is None:
             continue
         test_id = m.group(2) if m.group(1) in ("FAILED", "ERROR") else m.group(1)
+        if "[" in test_id and not test_id.endswith("]"):
+            # a parameter id with spaces: `test_x[two words]` runs to its closing bracket
+            close = line.find("]", line.find(test_id) + len(test_id))
+            if close > 0:
+                test_id = line[line.find(test_id) : close + 1]
         if _looks_like_test_id(test_id) and test_id not in ids:
             ids.append(test_id)
     return ids

@@ -16,6 +16,7 @@ CART_TESTS = [
     "tests/test_cart.py::test_checkout_discount",
     "tests/test_cart.py::test_items_list",
     "tests/test_cart.py::TestCheckout::test_unknown_coupon[SAVE1.5]",
+    "tests/test_cart.py::TestCheckout::test_unknown_coupon[two words]",
 ]
 
 
@@ -543,6 +544,7 @@ def test_node_columns_and_frame_order() -> None:
         ),
         (CART_TESTS[3], ["AssertionError"], "AssertionError: assert ['item0', 'item1'] =="),
         (CART_TESTS[4], ["KeyError"], "KeyError: 'item0'"),
+        (CART_TESTS[5], ["KeyError"], "KeyError: 'item0'"),
     ],
 )
 def test_every_pytest_failure_with_its_assertion(

@@ -245,7 +245,7 @@ PYTEST_FILES: dict[str, str] = {
 
 
         class TestCheckout:
-            @pytest.mark.parametrize("code", ["SAVE1.5"])
+            @pytest.mark.parametrize("code", ["SAVE1.5", "two words"])
             def test_unknown_coupon(self, code):
                 assert checkout(make_cart(5), {code: 1}) == 4
         """,
