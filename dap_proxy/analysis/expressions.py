@@ -123,7 +123,12 @@ def is_side_effect_free(expr: str, language: str) -> bool:
         current = stack.pop()
         if current.type in _ES_UNSAFE:
             return False
-        if current.type == "unary_expression" and current.child(0).type == "delete":
+        operator = current.child(0) if current.child_count else None
+        if (
+            current.type == "unary_expression"
+            and operator is not None
+            and operator.type == "delete"
+        ):
             return False
         stack.extend(current.named_children)
     return True

@@ -245,11 +245,12 @@ def _text(node: ts.Node) -> str:
 
 
 def _names(text: bytes) -> list[str]:
-    seen: dict[str, None] = {}
-    for match in _IDENT.findall(text):
-        if match not in _KEYWORDS:
-            seen[match.decode("utf-8", "replace")] = None
-    return list(seen)
+    """Identifiers a piece of code reads, first occurrence order, keywords left out (ASCII:
+    the pattern only matches ASCII identifiers)."""
+    found = _IDENT.findall(text)
+    if not found:
+        return []
+    return [n.decode("ascii") for n in dict.fromkeys(found) if n not in _KEYWORDS]
 
 
 class _Lines:
@@ -301,12 +302,13 @@ def syntax_error_lines(root: ts.Node) -> list[int]:
 
 def _python_body_line(node: ts.Node) -> int:
     body = node.child_by_field_name("body")
-    first = body.named_child(0) if body is not None else None
+    # `named_child` raises IndexError (not None) past the end: check the count first.
+    first = body.named_child(0) if body is not None and body.named_child_count else None
     if first is None:
         return node.start_point[0] + 1
     # A docstring produces no line event, so a probe there would never fire.
     if first.type == "expression_statement":
-        string = first.named_child(0)
+        string = first.named_child(0) if first.named_child_count else None
         following = first.next_named_sibling
         if (
             string is not None
@@ -438,9 +440,17 @@ class _Builder:
             label = _text(name) if name is not None else f"<class@{node.start_point.row + 1}>"
             self._add_scope(node, label, "class", is_class=True)
         if self.is_python:
+            source = self.source
+            scopes = self.scopes
             for node in captures.get("function.def", ()):
                 name = node.child_by_field_name("name")
-                self._add_scope(node, _text(name) if name is not None else "?", "function")
+                label = (
+                    source[name.start_byte : name.end_byte].decode("utf-8", "replace")
+                    if name is not None
+                    else "?"
+                )
+                start = node.start_byte
+                scopes[start] = _Scope(node, label, start, node.end_byte)
             for node in captures.get("function.decorator", ()):
                 parent = node.parent
                 target = parent.child_by_field_name("definition") if parent else None
@@ -559,8 +569,7 @@ class _Builder:
             scope.kind = kind
             start = node.start_point[0] + 1
             end = node.end_point[0] + 1
-            first = node.child(0)
-            is_async = first is not None and first.type == "async"
+            is_async = self.source.startswith(b"async", node.start_byte)
             body_line = _python_body_line(node) if self.is_python else _ecma_body_line(node)
             functions.append(
                 _new_function(
@@ -618,8 +627,10 @@ class _Builder:
         of the whole-repository pass)."""
         kind, reason = CAPTURE_FACTS[capture]
         named = capture in _NAMED_CAPTURES
+        main_check = capture == "decision.if" and self.is_python
         path = self.path
-        enclosing = self.enclosing
+        starts = self.starts
+        ordered = self.ordered
         qualnames = self.qualnames
         source = self.source
         texts = self.lines.cache
@@ -631,11 +642,21 @@ class _Builder:
         for node in nodes:
             start = node.start_point[0]
             if named:
-                names = _names(source[node.start_byte : node.end_byte])
+                raw = source[node.start_byte : node.end_byte]
+                names = _names(raw)
+                if main_check and raw.startswith(b"__name__") and b"__main__" in raw:
+                    self._main_block(facts, node)
             text = texts.get(start)
             if text is None:
                 text = line_text(start, node.start_byte)
-            # `_new_fact` inlined: this is the innermost loop of the whole-repository pass.
+            # `enclosing()` and `_new_fact` inlined: the innermost loop of the whole pass.
+            byte = node.start_byte
+            index = bisect_right(starts, byte) - 1
+            while index >= 0:
+                scope = ordered[index]
+                if scope.end > byte and not scope.is_class:
+                    break
+                index = scope.parent
             fact = new(Fact)
             _setattr(
                 fact,
@@ -646,7 +667,7 @@ class _Builder:
                     "end_line": node.end_point[0] + 1,
                     "kind": kind,
                     "reason": reason,
-                    "function": qualnames[enclosing(node.start_byte)],
+                    "function": qualnames[index],
                     "names": names,
                     "text": text,
                 },
@@ -657,6 +678,16 @@ class _Builder:
             append(fact)
             if named:
                 names = []
+
+    def _main_block(self, facts: list[Fact], condition: ts.Node) -> None:
+        """`if __name__ == "__main__":` at module level is an entry point."""
+        statement = condition.parent
+        if statement is None or self.enclosing(statement.start_byte) >= 0:
+            return
+        compact = (condition.text or b"").replace(b" ", b"").replace(b"'", b'"')
+        if compact not in (b'__name__=="__main__"', b'"__main__"==__name__'):
+            return
+        self._fact(facts, "entry.main", statement, 'if __name__ == "__main__" block', [])
 
     def _fact(
         self, facts: list[Fact], capture: str, node: ts.Node, reason: str, names: list[str]

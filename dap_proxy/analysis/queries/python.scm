@@ -5,12 +5,8 @@
 (function_definition) @function.def
 (class_definition) @class.def
 (decorated_definition (decorator) @function.decorator definition: (function_definition))
-((if_statement
-   condition: (comparison_operator
-     (identifier) @_name
-     (string (string_content) @_main))) @entry.main
-  (#eq? @_name "__name__")
-  (#eq? @_main "__main__"))
+; `if __name__ == "__main__":` is recognised in Python from the if condition's text (a text
+; predicate here would be evaluated on every `if` with a comparison, and costs more).
 
 ; --- decision nodes
 (if_statement condition: (_) @decision.if)
