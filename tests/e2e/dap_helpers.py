@@ -99,6 +99,14 @@ def output_text(client: DapClient, category: str | None = None) -> str:
     )
 
 
+def wait_output(client: DapClient, pattern: str, category: str | None = None) -> re.Match[str]:
+    """Wait until the joined output matches `pattern` (stdout events are not line-aligned, so
+    match whole lines, e.g. ending in `\\n`)."""
+    return wait_for(
+        lambda: re.search(pattern, output_text(client, category)), what=f"output {pattern!r}"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -21,6 +21,7 @@ from dap_helpers import (
     start_session,
     stopped_frame,
     wait_for,
+    wait_output,
 )
 
 from dap_proxy.wire.client import DapClient
@@ -138,9 +139,8 @@ def test_terminate_then_disconnect_and_malformed_frame_mid_session() -> None:
     with spawn_proxy() as client:
         start_session(client, "launch", launch_arguments(WAIT))
         client.wait_event("smartDebug/ready")
-        wait_for(lambda: "waiting pid" in output_text(client, "stdout"), what="program output")
+        debuggee = int(wait_output(client, r"waiting pid (\d+)\n", "stdout").group(1))
         tree = descendants(client.process.pid)
-        debuggee = int(output_text(client, "stdout").split("waiting pid")[1].split()[0])
         assert debuggee in tree
 
         body = b'{"seq": 99, "type": "request", "command": "threads", broken'
@@ -163,9 +163,11 @@ def test_editor_closing_ends_adapter_and_debuggee() -> None:
     client = spawn_proxy()
     try:
         start_session(client, "launch", launch_arguments(WAIT))
-        wait_for(lambda: "waiting pid" in output_text(client, "stdout"), what="program output")
+        debuggee = int(wait_output(client, r"waiting pid (\d+)\n", "stdout").group(1))
         tree = descendants(client.process.pid)
-        assert len(tree) >= 2  # the adapter and, below it, the launcher and the debuggee
+        assert (
+            debuggee in tree and len(tree) >= 2
+        )  # the adapter and, below it, the launcher and the debuggee
     finally:
         client.close()  # like an editor that goes away without disconnect
     assert client.process.returncode == 0
