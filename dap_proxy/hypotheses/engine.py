@@ -53,6 +53,8 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     rules_state.configuration,
     rules_state.boundary_on_path,
     rules_tests.assertion_in_test,
+    rules_tests.wrong_result,
+    rules_tests.missing_update,
 )
 
 

@@ -46,6 +46,8 @@ class BugPattern(str, Enum):
     WRONG_OPERATOR = "wrong_operator"
     WRONG_VARIABLE = "wrong_variable"
     WRONG_TYPE = "wrong_type"
+    WRONG_COMPUTATION = "wrong_computation"  # a function returns a wrong value for some inputs
+    MISSING_UPDATE = "missing_update"  # a state change done on one path is missing on another
     MISSING_BASE_CASE = "missing_base_case"
     NON_TERMINATING_LOOP = "non_terminating_loop"
     DIVISION_BY_ZERO = "division_by_zero"  # an empty collection or a zero count reaching a divide

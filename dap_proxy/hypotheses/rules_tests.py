@@ -16,6 +16,7 @@ from dap_proxy.hypotheses.models import CodeLocation
 from dap_proxy.hypotheses.models import HypothesisCategory as C
 
 _BOUNDARY_OPS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<="}
+_MUTATORS = {"append", "extend", "add", "update", "insert", "pop", "remove", "clear", "setdefault"}
 _BUILTINS = {"len", "round", "sorted", "list", "dict", "set", "str", "int", "float", "abs"}
 _FLIP = {">": ">=", "<": "<=", ">=": ">", "<=": "<"}
 _PARAM_ID = re.compile(r"\[(?P<id>[^\]]+)\]$")
@@ -50,6 +51,67 @@ def _module_for(test: SourceView, name: str, workspace: Path) -> tuple[SourceVie
     return None
 
 
+def _imported_modules(test: SourceView, workspace: Path) -> list[SourceView]:
+    """Workspace modules the test file imports (`from cart import x`, `import cart`)."""
+    if test.tree is None:
+        return []
+    test_dir = (workspace / test.rel).parent
+    names: list[str] = []
+    for node in ast.walk(test.tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+    found: list[SourceView] = []
+    for module in dict.fromkeys(names):
+        relative = Path(*module.split(".")).with_suffix(".py")
+        for base in (test_dir, test_dir.parent, workspace, workspace / "src"):
+            candidate = base / relative
+            if candidate.is_file():
+                try:
+                    rel = candidate.resolve().relative_to(workspace.resolve()).as_posix()
+                except ValueError:
+                    break
+                found.append(view(workspace, rel))
+                break
+    return found
+
+
+def _attribute_callees(source: SourceView, line: int) -> list[str]:
+    return [
+        n.func.attr
+        for n in source.nodes_on_line(line)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    ]
+
+
+def _self_mutations(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """self attributes a method changes -> first line (assignment, augmented, or a mutating call)."""
+    found: dict[str, int] = {}
+    for node in ast.walk(func):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+        ):
+            targets = [node.func.value]
+        for target in targets:
+            while isinstance(target, ast.Subscript):
+                target = target.value
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
+                found.setdefault(target.attr, node.lineno)
+    return found
+
+
 def _callees(source: SourceView, line: int) -> list[str]:
     names = []
     for node in source.nodes_on_line(line):
@@ -78,23 +140,22 @@ def _module_constant(source: SourceView, name: str) -> str | None:
 def _comparisons(
     source: SourceView, function: str, depth: int = 1
 ) -> list[tuple[str, ast.Compare]]:
-    """Boundary comparisons in `function` and (one level down) in the functions it calls."""
+    """Boundary comparisons in `function` and (one level down) in the functions or methods it
+    calls that are defined in the same file."""
     found: list[tuple[str, ast.Compare]] = []
     for func in source.functions(function):
+        owner = source.qualname(func.lineno, func.name)
         for node in ast.walk(func):
             if (
                 isinstance(node, ast.Compare)
                 and len(node.ops) == 1
                 and type(node.ops[0]) in _BOUNDARY_OPS
             ):
-                found.append((function, node))
-            elif (
-                depth
-                and isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id != function
-            ):
-                found.extend(_comparisons(source, node.func.id, depth - 1))
+                found.append((owner, node))
+            elif depth and isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name and name != function and source.functions(name):
+                    found.extend(_comparisons(source, name, depth - 1))
     return found
 
 
@@ -111,19 +172,34 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
     values = _OBTAINED.search(said)
     observed = f" (the test got {values['got']}, expected {values['want']})" if values else ""
     out: list[Candidate] = []
+    imported = _imported_modules(site.source, workspace)
+    targets: list[tuple[SourceView, str]] = []
     for callee in dict.fromkeys(_callees(site.source, site.line)):
         found = _module_for(site.source, callee, workspace)
-        if found is None:
-            continue
-        module, real_name = found
+        if found is not None:
+            targets.append(found)
+    for method in dict.fromkeys(_attribute_callees(site.source, site.line)):
+        targets.extend((m, method) for m in imported if m.functions(method))
+    seen: set[tuple[str, int]] = set()
+    for module, real_name in targets:
         for owner, cmp in _comparisons(module, real_name):
+            if (module.rel, cmp.lineno) in seen:
+                continue
+            seen.add((module.rel, cmp.lineno))
             op = _BOUNDARY_OPS[type(cmp.ops[0])]
             left, right = module.segment(cmp.left), module.segment(cmp.comparators[0])
             text = module.segment(cmp)
             bound = _module_constant(module, right) or _module_constant(module, left)
+            # A comparison guarding a `raise` validates input; it rarely decides the result.
+            guard = any(
+                isinstance(parent, ast.If)
+                and any(isinstance(stmt, ast.Raise) for stmt in parent.body)
+                for parent in module.ancestors(cmp)[:2]
+            )
             at_boundary = (
                 case_value is not None and bound is not None and case_value == bound.strip("'\"")
             )
+            weight = 0.75 if at_boundary else 0.15 if guard else 0.35
             bound_note = (
                 f" ({right} = {bound})" if bound and _module_constant(module, right) else ""
             )
@@ -159,11 +235,11 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
                 Candidate(
                     P.OFF_BY_ONE,
                     C.LOGIC_ERROR,
-                    0.75 if at_boundary else 0.45,
+                    weight,
                     statement,
                     evidence=[
                         inp.traceback_evidence(),
-                        code_evidence(module, cmp.lineno, f"`{callee}` decides with `{text}`"),
+                        code_evidence(module, cmp.lineno, f"`{owner}` decides with `{text}`"),
                     ],
                     falsification=[
                         f"with {left} == {right} the code takes the branch the test expects"
@@ -204,3 +280,154 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
             )
         )
     return out
+
+
+def wrong_result(inp: RuleInput) -> list[Candidate]:
+    """The function the assertion calls returns the wrong value: point into its definition."""
+    if inp.exc_type != "AssertionError" or not _is_test(inp):
+        return []
+    site = inp.site
+    assert site is not None
+    workspace = Path(inp.context.workspace)
+    said = inp.context.failure.assertion or inp.message
+    values = _OBTAINED.search(said)
+    observed = (
+        f": it gives {values['got']} where the test expects {values['want']}" if values else ""
+    )
+    modules = _imported_modules(site.source, workspace)
+    out: list[Candidate] = []
+    callees = dict.fromkeys(
+        _callees(site.source, site.line) + _attribute_callees(site.source, site.line)
+    )
+    for callee in callees:
+        for module in modules:
+            for func in module.functions(callee):
+                returns = [
+                    n for n in ast.walk(func) if isinstance(n, ast.Return) and n.value is not None
+                ]
+                qual = module.qualname(func.lineno, func.name)
+                probes = [
+                    probe(
+                        ProbeKind.LOGPOINT,
+                        module.rel,
+                        r.lineno,
+                        f"log what `{qual}` returns",
+                        log_message=f"{qual} returns {{{module.segment(r.value)}}}",
+                        score=0.7,
+                    )
+                    for r in returns[:2]
+                    if r.value is not None
+                ]
+                out.append(
+                    Candidate(
+                        P.WRONG_COMPUTATION,
+                        C.LOGIC_ERROR,
+                        0.3,
+                        f"`{qual}` ({module.rel}:{func.lineno}) computes the wrong result for the "
+                        f"failing case{observed}; the fault is in its body, not in the test at "
+                        f"{site.where}.",
+                        evidence=[inp.traceback_evidence()],
+                        falsification=[
+                            f"`{qual}` returns the expected value when called alone with the test's input"
+                        ],
+                        testing=[
+                            inp.reproduce_step(),
+                            f"Call `{qual}` with the failing case's input and step through it",
+                        ],
+                        symptoms=["other cases of the same function pass; this input class fails"],
+                        locations=[
+                            CodeLocation(
+                                file=module.rel,
+                                line=func.lineno,
+                                function=qual,
+                                code=module.line(func.lineno),
+                                role="function under test",
+                            )
+                        ],
+                        probes=probes,
+                    )
+                )
+                break
+    return out[:2]
+
+
+def missing_update(inp: RuleInput) -> list[Candidate]:
+    """Sibling methods that change the same state, one of them forgetting part of it: `deposit`
+    updates balance and history, `withdraw` only the balance."""
+    if inp.exc_type != "AssertionError" or not _is_test(inp):
+        return []
+    site = inp.site
+    assert site is not None
+    workspace = Path(inp.context.workspace)
+    said = " ".join(
+        x
+        for x in (inp.context.failure.assertion, inp.message, site.code, inp.context.failing_test)
+        if x
+    ).lower()
+    out: list[Candidate] = []
+    for module in _imported_modules(site.source, workspace):
+        if module.tree is None:
+            continue
+        for cls in (n for n in ast.walk(module.tree) if isinstance(n, ast.ClassDef)):
+            methods = {
+                m.name: (m, _self_mutations(m))
+                for m in cls.body
+                if isinstance(m, ast.FunctionDef) and not m.name.startswith("__")
+            }
+            for name, (method, changes) in methods.items():
+                for other, (_other_method, other_changes) in methods.items():
+                    shared = set(changes) & set(other_changes)
+                    missing = sorted(set(other_changes) - set(changes))
+                    if other == name or not shared or not missing:
+                        continue
+                    mentioned = name.lower() in said or any(m.lower() in said for m in missing)
+                    if not mentioned:
+                        continue
+                    attr = missing[0]
+                    line = other_changes[attr]
+                    statement = (
+                        f"`{cls.name}.{name}` ({module.rel}:{method.lineno}) updates "
+                        f"`self.{sorted(shared)[0]}` but, unlike `{cls.name}.{other}` (which "
+                        f"changes `self.{attr}` at line {line}), never updates `self.{attr}`: "
+                        "a statement is missing on that path."
+                    )
+                    out.append(
+                        Candidate(
+                            P.MISSING_UPDATE,
+                            C.STATE_MANAGEMENT,
+                            0.6 if name.lower() in said else 0.4,
+                            statement,
+                            evidence=[
+                                inp.traceback_evidence(),
+                                code_evidence(module, line, f"`{other}` changes self.{attr} here"),
+                            ],
+                            falsification=[
+                                f"`self.{attr}` is changed after `{name}` runs (e.g. by its caller)"
+                            ],
+                            testing=[
+                                inp.reproduce_step(),
+                                f"Log self.{attr} before and after `{name}`",
+                            ],
+                            symptoms=[f"`self.{attr}` lacks the effect of every `{name}` call"],
+                            locations=[
+                                CodeLocation(
+                                    file=module.rel,
+                                    line=method.lineno,
+                                    function=f"{cls.name}.{name}",
+                                    code=module.line(method.lineno),
+                                    role="path missing the update",
+                                )
+                            ],
+                            probes=[
+                                probe(
+                                    ProbeKind.LOGPOINT,
+                                    module.rel,
+                                    method.body[-1].lineno,
+                                    f"log self.{attr} at the end of `{name}`",
+                                    log_message=f"{name}: self.{attr}={{self.{attr}}}",
+                                    score=0.8,
+                                )
+                            ],
+                        )
+                    )
+    return sorted(out, key=lambda c: -c.weight)[:2]
