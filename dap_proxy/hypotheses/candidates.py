@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from dap_proxy.analysis.models import Fact, FactKind, Frame, Probe, ProbeKind
@@ -112,7 +111,9 @@ class RuleInput:
         found = [f for f in facts if f.kind == FactKind.BOUNDARY]
         if function is not None:
             found = [
-                f for f in found if f.function and f.function.split(".")[-1] == function.split(".")[-1]
+                f
+                for f in found
+                if f.function and f.function.split(".")[-1] == function.split(".")[-1]
             ]
         return found
 

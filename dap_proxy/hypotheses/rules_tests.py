@@ -108,7 +108,7 @@ def _self_mutations(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, i
                 and isinstance(target.value, ast.Name)
                 and target.value.id == "self"
             ):
-                found.setdefault(target.attr, node.lineno)
+                found.setdefault(target.attr, getattr(node, "lineno", func.lineno))
     return found
 
 
