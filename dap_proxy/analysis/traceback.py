@@ -24,6 +24,7 @@ from dap_proxy.analysis.failure_node import parse_node
 from dap_proxy.analysis.failure_nodetest import parse_node_tests
 from dap_proxy.analysis.failure_pytest import parse_pytest
 from dap_proxy.analysis.failure_python import parse_python
+from dap_proxy.analysis.failure_unittest import unittest_headers
 from dap_proxy.analysis.models import ParsedFailure
 from dap_proxy.analysis.workspace import WorkspaceIndex, is_library_path, map_frame
 
@@ -62,9 +63,11 @@ def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int
     own(pytest.regions)
     node_tests = parse_node_tests(lines, skip)
     own(node_tests.spans)
+    unittest = unittest_headers(lines)
     others: list[FailureBlock] = []
     for block in parse_python(lines, skip) + parse_node(lines, skip) + parse_ipython(lines, skip):
-        block.test_id = node_tests.spec_lines.get(block.start - 1)
+        # `✖ name (1ms)` right above a Node stack; `FAIL: test (id)` + a rule above a traceback
+        block.test_id = node_tests.spec_lines.get(block.start - 1) or unittest.get(block.start - 2)
         # the spec reporter prints every failure twice: inline, then under "failing tests:"
         if block.test_id and any(
             o.test_id == block.test_id and o.exceptions == block.exceptions for o in others
@@ -75,9 +78,10 @@ def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int
     order = {test_id: n for n, test_id in enumerate(pytest.failing_tests)}
     tests = sorted(pytest.blocks, key=lambda b: order.get(b.test_id or "", len(order)))
     spans = pytest.regions + node_tests.spans + [(b.start, b.end) for b in others]
-    failing = pytest.failing_tests + [
-        n for n in node_tests.failing_tests if n not in pytest.failing_tests
-    ]
+    failing = list(pytest.failing_tests)
+    for name in [*node_tests.failing_tests, *unittest.values()]:
+        if name not in failing:
+            failing.append(name)
     return tests + node_tests.blocks + others, failing, spans
 
 

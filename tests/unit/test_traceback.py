@@ -449,6 +449,16 @@ CASES = [
         "return binding.readFileUtf8(path, stringToFlags(options.flag));",
     ),
     Case(
+        "unittest.txt",  # `python -m unittest`: dotted ids from the FAIL/ERROR headers
+        "python",
+        ["ZeroDivisionError"],
+        "division by zero",
+        ["test_empty", "average_price"],
+        10,
+        "return total / len(self.items)",
+        failing_tests=["ut.test_ut.TestCart.test_empty", "ut.test_ut.TestCart.test_average"],
+    ),
+    Case(
         "nodetest_tap.txt",  # `node --test` when not on a terminal: TAP with YAML blocks
         "javascript",
         ["AssertionError"],
@@ -676,3 +686,12 @@ def test_node_test_runner_failures_one_per_test(name: str) -> None:
     assert (inner.file, inner.line, inner.column) == ("/tmp/sdtb-proj/cart.test.js", 19, 12)
     assert failures[1].final is not None
     assert failures[1].final.message == "Expected values to be strictly deep-equal:\n\n1 !== 2"
+
+
+def test_unittest_ids_before_python_3_11() -> None:
+    text = (DATA / "unittest.txt").read_text().replace(".TestCart.test_empty)", ".TestCart)")
+    failures = parse_failures(text)
+    assert [f.failing_tests for f in failures] == [
+        ["ut.test_ut.TestCart.test_empty"],
+        ["ut.test_ut.TestCart.test_average"],
+    ]

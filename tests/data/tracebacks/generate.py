@@ -281,6 +281,25 @@ PYTEST_EXTRA: dict[str, str] = {
         def test_uses_fixture(cart):
             assert cart.items == []
         """,
+    "ut/__init__.py": "",
+    "ut/test_ut.py": """
+        import unittest
+
+        from src.cart import Cart
+
+
+        class TestCart(unittest.TestCase):
+            def test_average(self):
+                cart = Cart()
+                cart.add("a", 2)
+                self.assertEqual(cart.average_price(), 3)
+
+            def test_empty(self):
+                Cart().average_price()
+
+            def test_ok(self):
+                self.assertTrue(True)
+        """,
     "broken/test_import.py": """
         import missing_module_xyz
 
@@ -455,6 +474,8 @@ def main() -> None:
     for tb in ("auto", "short", "long", "native", "line"):
         out = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--tb={tb}", "tests"])
         (HERE / f"pytest_tb_{tb}.txt").write_text(out.stdout)
+    out = run([sys.executable, "-m", "unittest", "ut.test_ut"])
+    (HERE / "unittest.txt").write_text(out.stderr)
     colour = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "--color=yes"]
     out = run([*colour, "--tb=short", "tests"])
     (HERE / "pytest_verbose_color.txt").write_text(out.stdout)
