@@ -479,8 +479,8 @@ class _Walker:
         if not self.python:
             for child in node.named_children:
                 if child.type == "import_clause":
-                    for name in _identifiers(child):
-                        self.code_name(name)
+                    for bound in _identifiers(child):
+                        self.code_name(bound)
             return
         for name in node.children_by_field_name("name"):
             if name.type == "aliased_import":

@@ -469,9 +469,9 @@ class _Builder:
         self.call_members = captures.get("call.member", [])
         self.call_self = captures.get("call.self_method", [])
         self.declared_global = captures.get("scope.global", []) + captures.get("scope.nonlocal", [])
-        for name, nodes in captures.items():
-            if name in CAPTURE_FACTS:
-                self.items.append((name, nodes))
+        for capture, nodes in captures.items():
+            if capture in CAPTURE_FACTS:
+                self.items.append((capture, nodes))
 
     def _add_scope(self, node: ts.Node, name: str, kind: str, is_class: bool = False) -> None:
         self.scopes[node.start_byte] = _Scope(

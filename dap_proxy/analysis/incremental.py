@@ -153,6 +153,8 @@ def reanalyze(
     region = previous.functions[index]
     first, last = region.start_line, region.end_line
     node = tree.root_node.descendant_for_byte_range(start, new_end)
+    if node is None:  # `_region` checked it exists; keeps the type checker informed
+        return None
     result = extract_region(
         tree, source, previous.path, previous.language, config, node, previous._aliases
     )

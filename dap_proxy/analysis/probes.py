@@ -415,7 +415,7 @@ def candidate_probes(
     for raw in paths:
         path = _resolve(str(raw), root)
         analysis = _analysis(path) if path is not None else None
-        if analysis is None:
+        if analysis is None or path is None:
             continue
         if line is not None:
             probes.extend(probes_at_line(analysis, line))
