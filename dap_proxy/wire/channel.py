@@ -7,7 +7,9 @@ Issue 2 section 2.
 Hot path: when the anyio stream sits on an asyncio transport (stdio pipes, a child's stdin,
 TCP), `send()` hands the frame straight to `transport.write()`, which never blocks and writes
 the whole frame in order; the awaited anyio path (lock, drain) is used only when the transport
-buffer is above its high-water mark, so a slow peer still applies backpressure.
+buffer is above its high-water mark, so a slow peer still applies backpressure. Reads are capped
+at READ_CHUNK per system call: asyncio's default (256 KiB) is above malloc's mmap threshold, so
+every small DAP message cost an mmap/mremap/munmap and fresh zeroed pages.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class MessageChannel:
         # fast_acquire: no checkpoint when uncontended (the usual case on the hot path)
         self._lock = anyio.Lock(fast_acquire=True)
         self._transport = _transport_of(send)
+        limit_read_size(receive)
         self._resolve_tries = 0
         self._slow_sends = 0  # awaited sends in flight: the fast path waits its turn meanwhile
         self.name = name
@@ -147,3 +150,15 @@ def _transport_of(stream: ByteSendStream) -> asyncio.WriteTransport | None:
         if isinstance(candidate, asyncio.WriteTransport):
             return candidate
     return None
+
+
+def limit_read_size(stream: ByteReceiveStream) -> None:
+    """Cap the read size of the asyncio transport under an anyio byte stream, when there is one
+    (anyio's process pipes: `_stream._transport`; anyio's TCP streams: `_transport`)."""
+    for path in (("_stream", "_transport"), ("_transport",)):
+        candidate: object = stream
+        for attribute in path:
+            candidate = getattr(candidate, attribute, None)
+        if isinstance(candidate, asyncio.ReadTransport) and hasattr(candidate, "max_size"):
+            candidate.max_size = READ_CHUNK  # an instance attribute; the class stays untouched
+            return

@@ -50,6 +50,9 @@ class FdReceiveStream(ByteReceiveStream):
         self._transport, _ = await loop.connect_read_pipe(
             lambda: protocol, os.fdopen(self._fd, "rb", buffering=0)
         )
+        if hasattr(self._transport, "max_size"):
+            # 256 KiB by default: above malloc's mmap threshold, an mmap per small message
+            self._transport.max_size = 65536
         self._reader = reader
         return reader
 
