@@ -175,9 +175,11 @@ def test_editor_closing_ends_adapter_and_debuggee() -> None:
 
 
 def test_malformed_frames_before_launch_keep_the_session() -> None:
-    with spawn_proxy() as client:
+    with spawn_proxy("--max-frame", "4096") as client:
         client.send_raw(b"Content-Length: abc\r\n\r\n{}")
         client.send_raw(b"Content-Length: 2\r\n\r\n[]")
+        huge = b'{"seq": 1, "type": "request", "command": "x", "pad": "%s"}' % (b"p" * 5000)
+        client.send_raw(b"Content-Length: %d\r\n\r\n%s" % (len(huge), huge))
         response = client.request("initialize", {"adapterID": "smart-debug"}, check=True)
         assert response["body"]["supportsConfigurationDoneRequest"] is True
         errors = [
@@ -185,9 +187,10 @@ def test_malformed_frames_before_launch_keep_the_session() -> None:
             for e in client.events
             if e["event"] == "output" and "malformed" in e["body"]["output"]
         ]
-        assert len(errors) == 2
+        assert len(errors) == 3
         assert "Content-Length is not a number" in errors[0]
         assert "not a DAP message" in errors[1]
+        assert "exceeds the maximum of 4096 bytes" in errors[2]
         early = client.request("threads")
         assert early["success"] is False and "launch" in early["message"]
         bad = client.request("attach", {"smartDebug": {"ai": "openai"}})
