@@ -53,6 +53,8 @@ CAPTURE_FACTS: dict[str, tuple[FactKind, str]] = {
     "error.return": (_K.ERROR_HANDLING, "error return (return inside a handler)"),
     "error.promise_catch": (_K.ERROR_HANDLING, "promise rejection handler"),
     "return.statement": (_K.RETURN, "return"),
+    "arithmetic.division": (_K.ARITHMETIC, "division or modulo (divisor may be zero)"),
+    "arithmetic.offset": (_K.ARITHMETIC, "+/- constant offset (off-by-one candidate)"),
 }
 # Captures whose `names` are worth the regex: the identifiers a condition or a target reads.
 _NAMED_CAPTURES = {
@@ -69,7 +71,10 @@ _NAMED_CAPTURES = {
     "mutation.augmented",
     "mutation.update",
     "mutation.delete",
+    "arithmetic.division",
+    "arithmetic.offset",
 }
+_STRING_START = re.compile(rb"[rRbBfFuU]{0,2}[\"'`]")
 _IDENT = re.compile(rb"(?<![.\w\"'])[A-Za-z_$][\w$]*")
 _KEYWORDS = {
     b"and",
@@ -628,6 +633,7 @@ class _Builder:
         kind, reason = CAPTURE_FACTS[capture]
         named = capture in _NAMED_CAPTURES
         main_check = capture == "decision.if" and self.is_python
+        division = capture == "arithmetic.division"
         path = self.path
         starts = self.starts
         ordered = self.ordered
@@ -643,6 +649,8 @@ class _Builder:
             start = node.start_point[0]
             if named:
                 raw = source[node.start_byte : node.end_byte]
+                if division and _STRING_START.match(raw):
+                    continue  # `"%s" % x` formats a string: no divisor
                 names = _names(raw)
                 if main_check and raw.startswith(b"__name__") and b"__main__" in raw:
                     self._main_block(facts, node)

@@ -21,6 +21,7 @@ class FactKind(str, Enum):
     RECURSION = "recursion"  # a function calling itself
     RETURN = "return"
     ASSIGNMENT = "assignment"  # a plain local definition (data flow)
+    ARITHMETIC = "arithmetic"  # division/modulo (zero divisors), `x + 1`/`n - 1` offsets
 
 
 class Fact(BaseModel):

@@ -32,6 +32,7 @@ from dap_proxy.analysis.models import (
     Fact,
     FactKind,
     FileAnalysis,
+    Frame,
     FunctionInfo,
     ParsedFailure,
     Probe,
@@ -53,12 +54,14 @@ SCORE_ASSERT = 0.8
 SCORE_SLICE = 0.7
 SCORE_LOOP = 0.6
 SCORE_RECURSION = 0.55
+SCORE_DEPTH = 0.78  # the traceback itself shows the recursion
 # Whole-file mode (no failure): static priors only, so lower.
 SCORE_STATIC_ENTRY = 0.5
 SCORE_STATIC_BOUNDARY = 0.45
 SCORE_STATIC_DECISION = 0.4
 SCORE_STATIC_ERROR = 0.4
 SCORE_STATIC_RETURN = 0.35
+SCORE_STATIC_ARITHMETIC = 0.38
 
 
 def facts_in_lines(analysis: FileAnalysis, start: int, end: int) -> list[Fact]:
@@ -333,21 +336,26 @@ def probes_for_function(
         FactKind.DECISION: (SCORE_STATIC_DECISION, "decision node: the values it tests"),
         FactKind.ERROR_HANDLING: (SCORE_STATIC_ERROR, "error handling: the state it sees"),
         FactKind.RETURN: (SCORE_STATIC_RETURN, "return: the values it returns from"),
+        FactKind.ARITHMETIC: (SCORE_STATIC_ARITHMETIC, "arithmetic: its operands"),
     }
-    seen: set[int] = set()
+    by_line: dict[int, list[Fact]] = {}
     for fact in analysis.facts:
-        if fact.function != function.qualname or fact.kind not in priors:
-            continue
-        line = fact.start_line if fact.start_line in flow.controls else None
-        if line is None or line in seen:
-            continue
-        seen.add(line)
-        base, reason = priors[fact.kind]
-        if fact.reason == "assertion":
-            base, reason = SCORE_ASSERT, "assertion: the values it checks"
+        # Only statement lines: a probe on a continuation line may never fire.
+        mine = fact.function == function.qualname and fact.kind in priors
+        if mine and fact.start_line in flow.controls:
+            by_line.setdefault(fact.start_line, []).append(fact)
+    for line, facts in by_line.items():
+        # The strongest prior names the probe; every fact on the line justifies it.
+        ranked = [
+            (SCORE_ASSERT, "assertion: the values it checks")
+            if f.reason == "assertion"
+            else priors[f.kind]
+            for f in facts
+        ]
+        base, reason = max(ranked)
         exprs = _readable(analysis, flow, line, names_in_scope(analysis, line))
         if exprs:
-            probes.append(_logpoint(analysis, line, exprs, base * weight, reason, [fact]))
+            probes.append(_logpoint(analysis, line, exprs, base * weight, reason, facts))
     return probes
 
 
@@ -428,6 +436,45 @@ def candidate_probes(
     return _best_per_line(probes)[:limit]
 
 
+def recursion_depth(frames: Sequence[Frame], innermost: Frame) -> int:
+    """How many times the innermost frame's function is on the stack, counting the
+    "[Previous line repeated N more times]" lines the traceback folded away."""
+    same = [
+        f
+        for f in frames
+        if (f.workspace_path or f.file) == (innermost.workspace_path or innermost.file)
+        and f.function == innermost.function
+    ]
+    return len(same) + sum(f.repeated for f in same)
+
+
+def _depth_probe(analysis: FileAnalysis, line: int, depth: int) -> list[Probe]:
+    """A hit-count breakpoint that stops a couple of levels above the depth that failed."""
+    function = function_at(analysis, line)
+    if function is None or depth < 3:
+        return []
+    recursion = [
+        f
+        for f in analysis.facts
+        if f.kind == FactKind.RECURSION and f.function == function.qualname
+    ]
+    target = recursion[0].start_line if recursion else function.body_line
+    if target == line:
+        target = function.body_line
+    return [
+        Probe(
+            kind=ProbeKind.HIT_COUNT,
+            file=analysis.path,
+            line=target,
+            hit_condition=f">={max(2, depth - 2)}",
+            reason=f"{function.qualname} is {depth} calls deep in the traceback: stop two "
+            "levels above the failing depth",
+            facts=recursion,
+            score=round(SCORE_DEPTH, 4),
+        )
+    ]
+
+
 def _failure_probes(failure: ParsedFailure, workspace: Path | None) -> list[Probe]:
     probes: list[Probe] = []
     frames = [f for f in failure.frames if not f.is_library and f.line is not None]
@@ -440,6 +487,7 @@ def _failure_probes(failure: ParsedFailure, workspace: Path | None) -> list[Prob
             continue
         if crash:
             probes.extend(probes_at_line(analysis, frame.line, weight))
+            probes.extend(_depth_probe(analysis, frame.line, recursion_depth(frames, frame)))
             crash = False
         else:
             probes.extend(probes_for_caller(analysis, frame.line, weight))

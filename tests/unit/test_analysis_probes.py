@@ -156,3 +156,26 @@ def test_probe_becomes_a_source_breakpoint() -> None:
     probes = candidate_probes(failure(("guards.py", at("crash-then"))), limit=10)
     guard = next(p for p in probes if p.kind == ProbeKind.CONDITIONAL)
     assert guard.to_source_breakpoint() == {"line": guard.line, "condition": guard.condition}
+
+
+def test_deep_recursion_in_the_traceback_gives_a_hit_count_near_the_failing_depth() -> None:
+    recursive = at("recursive")
+    frames = [Frame(file=str(DATA / "guards.py"), line=recursive, function="depth")] * 3
+    frames[-1] = Frame(
+        file=str(DATA / "guards.py"), line=at("mutation"), function="depth", repeated=20
+    )
+    parsed = ParsedFailure(exceptions=[ExceptionInfo(type="RecursionError", frames=frames)])
+    probes = candidate_probes(parsed, limit=10)
+    hit = next(p for p in probes if p.kind == ProbeKind.HIT_COUNT)
+    assert hit.line == recursive
+    assert hit.hit_condition == ">=21"  # 3 frames + 20 folded repeats, two levels up
+    assert "23 calls deep" in hit.reason
+
+
+def test_whole_file_mode_uses_arithmetic_as_a_prior(tmp_path: Path) -> None:
+    path = tmp_path / "calc.py"
+    path.write_text("def mean(values, count):\n    total = sum(values)\n    return total / count\n")
+    probes = probes_for_file(path, limit=5)
+    division = next(p for p in probes if p.line == 3)
+    assert any(f.kind == FactKind.ARITHMETIC for f in division.facts)
+    assert "count={count}" in (division.log_message or "")

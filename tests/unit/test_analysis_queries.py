@@ -91,6 +91,10 @@ PYTHON_ROWS = [
         3,
     ),
     ("def f():\n    return 1\n", K.RETURN, "return", 2),
+    ("r = a / b\n", K.ARITHMETIC, "division or modulo (divisor may be zero)", 1),
+    ("r = a // b\n", K.ARITHMETIC, "division or modulo (divisor may be zero)", 1),
+    ("r %= n\n", K.ARITHMETIC, "division or modulo (divisor may be zero)", 1),
+    ("last = n - 1\n", K.ARITHMETIC, "+/- constant offset (off-by-one candidate)", 1),
 ]
 
 ECMASCRIPT_ROWS = [
@@ -140,6 +144,9 @@ ECMASCRIPT_ROWS = [
     ("function f(n) { return f(n - 1); }\n", K.RECURSION, "recursive call: f calls itself", 1),
     ("class C {\n  m() { this.m(); }\n}\n", K.RECURSION, "recursive call: C.m calls itself", 2),
     ("function f() { return 1; }\n", K.RETURN, "return", 1),
+    ("r = a / b;\n", K.ARITHMETIC, "division or modulo (divisor may be zero)", 1),
+    ("r = a % b;\n", K.ARITHMETIC, "division or modulo (divisor may be zero)", 1),
+    ("i = n + 1;\n", K.ARITHMETIC, "+/- constant offset (off-by-one candidate)", 1),
 ]
 
 
@@ -172,6 +179,12 @@ def test_ecmascript_query_finds(
 def test_plain_code_yields_no_boundary_or_recursion(source: str, language: str) -> None:
     kinds = {kind for kind, _, _ in _facts(source, language)}
     assert FactKind.BOUNDARY not in kinds and FactKind.RECURSION not in kinds
+
+
+def test_string_formatting_is_not_a_division() -> None:
+    facts = _facts('msg = "%s items" % n\nrate = total / n\n', "python")
+    divisions = {line for kind, _, line in facts if kind == FactKind.ARITHMETIC}
+    assert divisions == {2}
 
 
 def test_typed_typescript_still_yields_facts() -> None:

@@ -45,6 +45,11 @@
    value: (call_expression function: (identifier) @_require)) @import.require
   (#eq? @_require "require"))
 
+; --- arithmetic that often hides the bug: divisions (zero divisors) and +/- 1 offsets
+(binary_expression operator: ["/" "%"]) @arithmetic.division
+(augmented_assignment_expression operator: ["/=" "%="]) @arithmetic.division
+(binary_expression operator: ["+" "-"] right: (number)) @arithmetic.offset
+
 ; --- error handling
 (try_statement) @error.try
 (catch_clause) @error.catch

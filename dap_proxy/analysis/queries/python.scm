@@ -40,6 +40,11 @@
 (call function: (attribute) @call.member)
 [(import_statement) (import_from_statement)] @import.statement
 
+; --- arithmetic that often hides the bug: divisions (zero divisors) and +/- 1 offsets
+(binary_operator operator: ["/" "//" "%"]) @arithmetic.division
+(augmented_assignment operator: ["/=" "//=" "%="]) @arithmetic.division
+(binary_operator operator: ["+" "-"] right: (integer)) @arithmetic.offset
+
 ; --- error handling
 (try_statement) @error.try
 (except_clause) @error.except
