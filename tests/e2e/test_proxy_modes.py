@@ -90,8 +90,10 @@ def test_user_interpreter_without_debugpy(tmp_path: Path) -> None:
 
 
 def test_port_mode_serves_one_editor_over_tcp(tmp_path: Path) -> None:
+    log = tmp_path / "traffic.jsonl"
     proxy = subprocess.Popen(
         [*PROXY_ARGV, "--port", "0"],
+        env={**os.environ, "SMART_DEBUG_LOG": str(log)},
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -107,6 +109,9 @@ def test_port_mode_serves_one_editor_over_tcp(tmp_path: Path) -> None:
             assert client.wait_event("exited")["body"]["exitCode"] == 0
             client.request("disconnect", {}, check=True)
         assert proxy.wait(EVENT_TIMEOUT) == 0  # one editor, then the proxy is done
+        records = [json.loads(line) for line in log.read_text().splitlines()]
+        peers = {(r.get("peer"), r.get("dir")) for r in records}
+        assert {("editor", "in"), ("editor", "out"), ("adapter", "in"), ("adapter", "out")} <= peers
     finally:
         if proxy.poll() is None:
             proxy.kill()
