@@ -50,6 +50,8 @@ def test_launch_breakpoint_inspect_step_and_exit_code(tmp_path: Path) -> None:
         start_session(client, "launch", launch_arguments(LOOP), {LOOP: [{"line": marks["call"]}]})
         ready = client.wait_event("smartDebug/ready")
         assert ready["body"] == {"mode": "launch", "threads": 1}
+        # the declared capability table is what this debugpy really answers: no correction
+        assert not [e for e in client.events if e["event"] == "capabilities"]
 
         stopped = client.wait_event("stopped")
         assert stopped["body"]["reason"] == "breakpoint"
