@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.failure_ipython import parse_ipython
+from dap_proxy.analysis.failure_jest import parse_jest
 from dap_proxy.analysis.failure_lines import FailureBlock, split_lines
 from dap_proxy.analysis.failure_node import parse_node
 from dap_proxy.analysis.failure_nodetest import parse_node_tests
@@ -42,8 +43,8 @@ SIGNATURE_FRAMES = 3  # innermost project functions that go into a signature
 
 
 def _find_blocks(text: str) -> tuple[list[FailureBlock], list[str]]:
-    """All failures in the text: pytest's first (in its summary's order), then `node --test`'s,
-    then every other traceback and stack by position."""
+    """All failures in the text: pytest's first (in its summary's order), then `node --test`'s
+    and jest's, then every other traceback and stack by position."""
     blocks, failing_tests, _ = _scan(text)
     return blocks, failing_tests
 
@@ -63,6 +64,8 @@ def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int
     own(pytest.regions)
     node_tests = parse_node_tests(lines, skip)
     own(node_tests.spans)
+    jest = parse_jest(lines, skip)
+    own(jest.spans)
     unittest = unittest_headers(lines)
     others: list[FailureBlock] = []
     for block in parse_python(lines, skip) + parse_node(lines, skip) + parse_ipython(lines, skip):
@@ -77,12 +80,12 @@ def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int
     others.sort(key=lambda b: b.start)
     order = {test_id: n for n, test_id in enumerate(pytest.failing_tests)}
     tests = sorted(pytest.blocks, key=lambda b: order.get(b.test_id or "", len(order)))
-    spans = pytest.regions + node_tests.spans + [(b.start, b.end) for b in others]
+    spans = pytest.regions + node_tests.spans + jest.spans + [(b.start, b.end) for b in others]
     failing = list(pytest.failing_tests)
-    for name in [*node_tests.failing_tests, *unittest.values()]:
+    for name in [*node_tests.failing_tests, *jest.failing_tests, *unittest.values()]:
         if name not in failing:
             failing.append(name)
-    return tests + node_tests.blocks + others, failing, spans
+    return tests + node_tests.blocks + jest.blocks + others, failing, spans
 
 
 def strip_failures(text: str) -> str:

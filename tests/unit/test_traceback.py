@@ -459,6 +459,16 @@ CASES = [
         failing_tests=["ut.test_ut.TestCart.test_empty", "ut.test_ut.TestCart.test_average"],
     ),
     Case(
+        "jest.txt",  # jest 29: `● suite › test`, matcher report, code frame, stack
+        "javascript",
+        ["AssertionError"],
+        "expect(received).toBe(expected) // Object.is equality\n\nExpected: 0\nReceived: NaN",
+        ["Object.toBe"],
+        9,
+        "expect(average([])).toBe(0);",
+        failing_tests=["average \u203a of no prices is zero", "checkout applies the coupon"],
+    ),
+    Case(
         "nodetest_tap.txt",  # `node --test` when not on a terminal: TAP with YAML blocks
         "javascript",
         ["AssertionError"],
@@ -695,3 +705,18 @@ def test_unittest_ids_before_python_3_11() -> None:
         ["ut.test_ut.TestCart.test_empty"],
         ["ut.test_ut.TestCart.test_average"],
     ]
+
+
+def test_jest_failures_one_per_test_with_the_code_frame_line() -> None:
+    failures = parse_failures((DATA / "jest.txt").read_text())
+    assert [f.failing_tests for f in failures] == [
+        ["average \u203a of no prices is zero"],
+        ["checkout applies the coupon"],
+    ]
+    coupon = failures[1]
+    assert coupon.final is not None and coupon.final.type == "TypeError"
+    assert [(f.file, f.line, f.function) for f in coupon.frames] == [
+        ("src/cart.test.js", 15, "Object.checkout"),
+        ("src/cart.js", 7, "amount"),
+    ]
+    assert coupon.frames[-1].code == "const discount = coupons[cart.items[0].name].amount;"

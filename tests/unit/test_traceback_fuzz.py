@@ -68,6 +68,12 @@ FRAGMENTS = [
     "Cell In[3], line 2",
     "----> 10     return total / n",
     "  File /app/x.py:2",
+    "FAIL src/a.test.js",
+    "  \u25cf suite \u203a a test",
+    "    expect(received).toBe(expected)",
+    "    > 9 |   expect(a).toBe(0);",
+    "        |             ^",
+    "Summary of all failing tests",
 ]
 
 text_strategy = st.one_of(

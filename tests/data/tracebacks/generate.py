@@ -494,7 +494,63 @@ def main() -> None:
         (HERE / Path(name).with_suffix(".txt").name).write_text(out)
     other_interpreters()
     ipython()
+    jest()
     write_issues()
+
+
+JEST_FILES: dict[str, str] = {
+    "src/cart.js": """
+        function average(items) {
+          const total = items.reduce((sum, it) => sum + it.price, 0);
+          return total / items.length;
+        }
+
+        function checkout(cart, coupons) {
+          const discount = coupons[cart.items[0].name].amount;
+          return average(cart.items) - discount;
+        }
+
+        module.exports = { average, checkout };
+        """,
+    "src/cart.test.js": """
+        const { average, checkout } = require("./cart");
+
+        describe("average", () => {
+          test("of two prices", () => {
+            expect(average([{ price: 2 }, { price: 4 }])).toBe(3);
+          });
+
+          test("of no prices is zero", () => {
+            expect(average([])).toBe(0);
+          });
+        });
+
+        test("checkout applies the coupon", () => {
+          const cart = { items: [{ name: "widget", price: 10 }] };
+          expect(checkout(cart, { gadget: { amount: 2 } })).toBe(8);
+        });
+        """,
+}
+
+
+def jest() -> None:
+    """Jest 29's report, when a folder with jest installed is given (`npm install jest@29` in
+    $SDTB_JEST_DIR, default /tmp/sdtb-jest): the project's files are written there and run."""
+    where = Path(os.environ.get("SDTB_JEST_DIR", "/tmp/sdtb-jest"))
+    binary = where / "node_modules" / ".bin" / "jest"
+    if not binary.exists():
+        return
+    write(where, JEST_FILES)
+    out = subprocess.run(
+        [str(binary), "--ci"],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "CI": "true"},
+    )
+    (HERE / "jest.txt").write_text(out.stdout + out.stderr)
 
 
 def ipython() -> None:
