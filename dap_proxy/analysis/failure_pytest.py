@@ -88,9 +88,10 @@ def _regions(lines: list[str]) -> list[tuple[int, int]]:
     if start is not None:
         regions.append((start, len(lines)))
     if not regions:
-        # a pasted fragment without the banner: from its first test header on
+        # a pasted fragment without the banner: from its first test header on, when pytest's
+        # own `E   ` lines follow (a `___ heading ___` in prose is not a test)
         first = next((i for i, line in enumerate(lines) if _header(line)), None)
-        if first is not None:
+        if first is not None and any(line.startswith("E   ") for line in lines[first:]):
             regions.append((first, len(lines)))
     return regions
 

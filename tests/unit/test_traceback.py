@@ -720,3 +720,16 @@ def test_jest_failures_one_per_test_with_the_code_frame_line() -> None:
         ("src/cart.js", 7, "amount"),
     ]
     assert coupon.frames[-1].code == "const discount = coupons[cart.items[0].name].amount;"
+
+
+def test_a_pasted_pytest_fragment_without_its_banner() -> None:
+    lines = (DATA / "pytest_tb_short.txt").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if "test_checkout_discount" in line)
+    failure = parse_failure("\n".join(lines[start : start + 4]))
+    assert failure.final is not None and failure.final.type == "AssertionError"
+    assert failure.failing_tests == ["tests/test_cart.py::test_checkout_discount"]
+
+
+def test_an_underlined_heading_in_prose_does_not_hide_a_stack() -> None:
+    text = "___ What happened ___\n\n" + (DATA / "node_async.txt").read_text()
+    assert parse_failure(text).language == "javascript"
