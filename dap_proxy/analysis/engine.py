@@ -9,12 +9,10 @@ import os
 from collections import OrderedDict
 from pathlib import Path
 
-import tree_sitter as ts
-
 from dap_proxy.analysis.boundaries import BoundaryConfig, default_boundaries
 from dap_proxy.analysis.facts import extract
 from dap_proxy.analysis.incremental import diff, edit_tree, reanalyze
-from dap_proxy.analysis.languages import check_language, language_for_path, new_parser
+from dap_proxy.analysis.languages import check_language, language_for_path, shared_parser
 from dap_proxy.analysis.models import FileAnalysis
 
 # Larger files are refused (generated bundles, data dumps): configurable per call or with the
@@ -29,7 +27,6 @@ class AnalysisError(Exception):
 
 
 _cache: OrderedDict[str, FileAnalysis] = OrderedDict()
-_parsers: dict[str, ts.Parser] = {}
 
 
 def content_hash(source: bytes) -> str:
@@ -46,13 +43,6 @@ def refusal(source: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
     if b"\0" in source[:BINARY_SNIFF_BYTES]:
         return "binary file (contains NUL bytes): not source code"
     return None
-
-
-def _parser(language: str) -> ts.Parser:
-    parser = _parsers.get(language)
-    if parser is None:
-        parser = _parsers[language] = new_parser(language)
-    return parser
 
 
 def line_count(source: bytes) -> int:
@@ -88,7 +78,7 @@ def analyze_source(
     reason = refusal(source, max_bytes)
     if reason is not None:
         return FileAnalysis(path=path, language=language, content_hash=digest, refused=reason)
-    parser = _parser(language)
+    parser = shared_parser(language)
     config = default_boundaries(language)
     if boundaries is not None:
         config = config.merged(boundaries)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from importlib import resources
 from pathlib import PurePath
 
@@ -83,9 +84,19 @@ def new_parser(language: str) -> ts.Parser:
     return ts.Parser(ts_language(language))
 
 
-@functools.cache
+_local = threading.local()
+
+
 def shared_parser(language: str) -> ts.Parser:
-    return new_parser(language)
+    """This thread's parser for `language` (a parser keeps state between calls, so threads
+    — the language server's workers, say — must not share one)."""
+    parsers: dict[str, ts.Parser] | None = getattr(_local, "parsers", None)
+    if parsers is None:
+        parsers = _local.parsers = {}
+    parser = parsers.get(language)
+    if parser is None:
+        parser = parsers[language] = new_parser(language)
+    return parser
 
 
 def query_source(filename: str) -> str:

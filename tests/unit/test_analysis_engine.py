@@ -19,6 +19,7 @@ from dap_proxy.analysis.engine import (
 from dap_proxy.analysis.models import FactKind, FileAnalysis
 
 DATA = Path(__file__).parent.parent / "data" / "analysis"
+THREAD_TIMEOUT = 30  # seconds: two threads analysing 30 one-line functions each
 
 
 def test_syntax_errors_still_yield_facts_for_what_parses() -> None:
@@ -69,6 +70,29 @@ def test_unreadable_paths_raise_analysis_error(tmp_path: Path, kind: str) -> Non
     path = tmp_path / "nope.py" if kind == "missing" else tmp_path
     with pytest.raises(AnalysisError, match="no such file|is a directory"):
         analyze_file(path)
+
+
+def test_threads_get_their_own_parser() -> None:
+    import threading
+
+    from dap_proxy.analysis.languages import shared_parser
+
+    seen: dict[str, object] = {}  # the parsers themselves: ids of freed objects get reused
+    results: dict[str, list[str]] = {}
+
+    def work(name: str) -> None:
+        seen[name] = shared_parser("python")
+        sources = [f"def {name}{i}(a):\n    return a / {i}\n".encode() for i in range(30)]
+        results[name] = [analyze_source(s, "t.py").functions[0].name for s in sources]
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    assert seen["a"] is not seen["b"]
+    assert results["a"] == [f"a{i}" for i in range(30)]
+    assert results["b"] == [f"b{i}" for i in range(30)]
 
 
 def test_empty_file() -> None:
@@ -242,13 +266,14 @@ def test_facts_carry_file_lines_function_and_text() -> None:
     ],
 )
 def test_only_body_edits_take_the_region_path(old: str, new: str, region: bool) -> None:
-    from dap_proxy.analysis.engine import _parser, content_hash, default_boundaries
+    from dap_proxy.analysis.engine import content_hash, default_boundaries
     from dap_proxy.analysis.incremental import diff, edit_tree, reanalyze
+    from dap_proxy.analysis.languages import shared_parser
 
     previous = analyze_source(CLASS_MODULE.encode(), "m.py")
     source = CLASS_MODULE.replace(old, new).encode()
     edit = diff(previous._source, source)
-    tree = _parser("python").parse(
+    tree = shared_parser("python").parse(
         source, edit_tree(previous._tree, previous._source, source, edit)
     )
     result = reanalyze(
