@@ -25,6 +25,7 @@ from dap_proxy.analysis.failure_node import parse_node
 from dap_proxy.analysis.failure_nodetest import parse_node_tests
 from dap_proxy.analysis.failure_pytest import parse_pytest
 from dap_proxy.analysis.failure_python import parse_python
+from dap_proxy.analysis.failure_rich import parse_rich
 from dap_proxy.analysis.failure_unittest import unittest_headers
 from dap_proxy.analysis.models import ParsedFailure
 from dap_proxy.analysis.workspace import WorkspaceIndex, is_library_path, map_frame
@@ -68,7 +69,8 @@ def _scan(text: str) -> tuple[list[FailureBlock], list[str], list[tuple[int, int
     own(jest.spans)
     unittest = unittest_headers(lines)
     others: list[FailureBlock] = []
-    for block in parse_python(lines, skip) + parse_node(lines, skip) + parse_ipython(lines, skip):
+    found = parse_python(lines, skip) + parse_node(lines, skip)
+    for block in found + parse_ipython(lines, skip) + parse_rich(lines, skip):
         # `✖ name (1ms)` right above a Node stack; `FAIL: test (id)` + a rule above a traceback
         block.test_id = node_tests.spec_lines.get(block.start - 1) or unittest.get(block.start - 2)
         # the spec reporter prints every failure twice: inline, then under "failing tests:"

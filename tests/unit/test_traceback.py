@@ -167,6 +167,25 @@ CASES = [
         "return sum(item.price for item in items",
     ),
     Case(
+        "rich_keyerror.txt",  # rich.traceback: boxed frames, `❱ 14 │ code`
+        "python",
+        ["KeyError"],
+        "'widget-42'",
+        ["<module>", "run", "checkout"],
+        14,
+        "discount = coupons[cart.items[0][0]]",
+    ),
+    Case(
+        "rich_chained_cause.txt",  # rich cuts long lines at the box edge
+        "python",
+        ["KeyError", "PaymentError"],
+        "no account for user 'alice' (amount=12.5)",
+        ["<module>", "charge"],
+        14,
+        'raise PaymentError(f"no account for user {user!r} (amount={amou',
+        relations=[None, "cause"],
+    ),
+    Case(
         "py_json_log.txt",  # a traceback escaped inside a JSON log record
         "python",
         ["ZeroDivisionError"],

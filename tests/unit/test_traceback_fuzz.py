@@ -74,6 +74,10 @@ FRAGMENTS = [
     "    > 9 |   expect(a).toBe(0);",
     "        |             ^",
     "Summary of all failing tests",
+    "\u256d\u2500\u2500 Traceback (most recent call last) \u2500\u2500\u256e",
+    "\u2502 /app/x.py:14 in run \u2502",
+    "\u2502 \u2771 14 \u2502   run() \u2502",
+    "\u2570\u2500\u2500\u2500\u256f",
 ]
 
 text_strategy = st.one_of(

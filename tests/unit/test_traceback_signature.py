@@ -90,6 +90,8 @@ def test_empty_failure_has_no_signature() -> None:
         ("py_chained_cause.txt", "py38_chained_cause.txt", "py313_chained_cause.txt"),
         ("py_keyerror.txt", "py313_keyerror_color.txt"),
         ("py_simple.txt", "ipython_simple.txt"),
+        ("py_keyerror.txt", "rich_keyerror.txt"),
+        ("py_chained_cause.txt", "rich_chained_cause.txt"),
         ("py_chained_cause.txt", "ipython_chained_cause.txt"),
         ("py_syntax_error.txt", "py313_syntax_error.txt", "ipython_syntax_error.txt"),
         ("pytest_tb_auto.txt", "pytest_verbose_color.txt"),

@@ -195,6 +195,41 @@ PY_PROGRAMS: dict[str, str] = {
         print(json.dumps({"level": "info", "msg": "started"}), file=sys.stderr)
         handle("req-81f3")
         """,
+    "rich_keyerror.py": """
+        from rich.traceback import install
+
+        install(width=100)
+
+        from src.cart import Cart, checkout  # noqa: E402
+
+
+        def run(user_id):
+            cart = Cart()
+            cart.add("widget-42", 19.99)
+            return checkout(cart, {"gadget-7": 5})
+
+
+        run(1234)
+        """,
+    "rich_chained_cause.py": """
+        from rich.traceback import install
+
+        install(width=100)
+
+
+        class PaymentError(Exception):
+            pass
+
+
+        def charge(amount, balances, user):
+            try:
+                balances[user] -= amount
+            except KeyError as exc:
+                raise PaymentError(f"no account for user {user!r} (amount={amount})") from exc
+
+
+        charge(12.5, {"bob": 3}, "alice")
+        """,
     "py_assert.py": """
         def test_like(a, b):
             assert a == b, f"expected {a} to equal {b}"
