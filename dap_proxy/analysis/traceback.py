@@ -1,7 +1,8 @@
-"""Failure text in, frames out (issue 3): detects Python tracebacks, pytest output, Node stack
-traces and `node --test` output anywhere in a text (a log, a JSON log record, an issue with a
-pasted traceback), maps their frames to the workspace, and fingerprints a failure for the
-knowledge base of past sessions.
+"""Failure text in, frames out (issue 3): finds failures anywhere in a text (a log, a JSON log
+record, an issue with a pasted traceback), maps their frames to the workspace, and fingerprints a
+failure for the knowledge base of past sessions. One module per shape:
+failure_python (tracebacks, chains, groups), failure_pytest, failure_unittest, failure_ipython,
+failure_rich, failure_node (stack traces), failure_nodetest (`node --test`), failure_jest.
 
 `parse_failure` returns the primary failure: the first failing test for pytest output (in the
 short summary's order, so a FAILED test wins over a setup ERROR), then `node --test`'s first,
