@@ -21,7 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+try:
+    import rich  # noqa: F401  (checked here so a wrong interpreter fails before any work)
+    from pydantic import BaseModel, Field, ValidationError
+except ImportError as missing:
+    sys.exit(
+        f"error: {missing.name} is not installed for {sys.executable}; "
+        "run this with the project's virtualenv, e.g. .venv/bin/python bench/localize.py"
+    )
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "localize" / "programs"
 
