@@ -35,8 +35,12 @@ _ENVIRONMENTS: list[tuple[str, re.Pattern[str]]] = [
 _CONTAINER = re.compile(r"\b(?:docker|container|kubernetes|k8s|pod|ecs|compose)\b", re.IGNORECASE)
 _INTERMITTENT = re.compile(
     r"\b(?:intermittent(?:ly)?|flaky|flakes?|sometimes|occasionally|randomly|sporadic(?:ally)?|"
-    r"not always|every now and then|from time to time|(?:1|one) (?:\w+ )?(?:in|out of) (?:\d+|ten|a hundred|a thousand)(?![.\d])|hard to reproduce|"
-    r"cannot reproduce|can't reproduce|non-?deterministic)\b",
+    r"not always|every now and then|from time to time|hard to reproduce|cannot reproduce|"
+    r"can't reproduce|non-?deterministic|"
+    r"(?:1|one) (?:\w+ )?(?:in|out of) (?:\d+|ten|a hundred|a thousand)(?![.\d])|"
+    # "15% of page refreshes", "Affected: 5% of requests"
+    r"\d{1,2}(?:\.\d+)?\s?% of (?:the )?(?:\w+ )?(?:runs?|requests|calls|time|cases|users|"
+    r"refreshes|builds|jobs|attempts|tries|sessions|orders|checkouts))\b",
     re.IGNORECASE,
 )
 _LOAD = re.compile(

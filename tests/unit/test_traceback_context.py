@@ -53,6 +53,8 @@ def test_code_in_frames_and_tool_headers_are_not_hints(name: str) -> None:
     [
         ("The test is flaky on CI", "intermittent"),
         ("fails maybe 1 out of 20 runs", "intermittent"),
+        ("Reproduction rate: 15% of page refreshes", "intermittent"),
+        ("Affected: 5% of requests", "intermittent"),
         ("It only happens in production", "only_in_production"),
         ("works fine locally but not on the server", "only_in_production"),
         ("we see it under heavy load", "under_load"),
