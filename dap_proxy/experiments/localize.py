@@ -25,6 +25,7 @@ from dap_proxy.experiments.models import (
     LocalizeReport,
     Suggestion,
 )
+from dap_proxy.experiments.moduleflow import augment
 from dap_proxy.experiments.mutate import Mutant, mutants_for_lines
 from dap_proxy.experiments.priors import LinePrior, line_priors
 from dap_proxy.experiments.runners import (
@@ -47,7 +48,10 @@ DEFAULT_TEST_TIMEOUT = 1.0  # seconds per test in the first run: longer counts a
 MUTANT_TIMEOUT_FLOOR = 0.2  # seconds per test in a mutant run (small programs run in ms)
 MUTANT_TIMEOUT_CEILING = 2.0
 HUNG_TEST_TIMEOUT = 0.15  # seconds for a test that already hung in the first run
-MAX_CANDIDATE_LINES = 30  # lines tried with mutants, best first
+MAX_CANDIDATE_LINES = 40  # lines tried with mutants, best first
+MAX_MUTANTS = 400  # mutants planned in all (most are skipped once the evidence is conclusive)
+INERT_AFTER = 5  # mutants of a line that changed no failing test before the line is dropped
+CONCLUSIVE_NATURALNESS = 0.85  # a full fix this natural settles the question (see _plan)
 MAX_PASSING_PER_MUTANT = 25  # passing tests (that run the line) rerun with each mutant
 REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
 BUDGET_RESERVE = 0.5  # seconds kept for scoring and the report
@@ -79,6 +83,8 @@ class _PlanContext:
         self.failing_total = failing_total
         self.settled: set[tuple[str, int]] = settled
         self.lock: threading.Lock = lock
+        self.conclusive = False
+        self.tried: dict[tuple[str, int], tuple[int, int]] = {}  # line -> (mutants, effective)
 
 
 class _Planned:
@@ -183,7 +189,9 @@ class _Session:
         second_answer: RunAnswer | None = None
         plan: list[_Planned] = []
         if second:
-            second_answer = pool.submit(self._run_job("run-2", fast=is_pytest)).result()
+            second_answer = self._prepared(
+                pool.submit(self._run_job("run-2", fast=is_pytest)).result()
+            )
             failed = second_answer is not None and any(r.failed for r in second_answer.results)
             if failed and mutating and is_pytest and second_answer is not None:
                 self.progress("testing mutants", 0.0)
@@ -191,7 +199,7 @@ class _Session:
                     spectra(_observations([second_answer])), second_answer.results
                 )
                 plan = self._plan(pool, evidence, second_answer.results, fast=True)
-        full = full_future.result()
+        full = self._prepared(full_future.result())
         if full is None or (not full.results and not full.collect_errors):
             self._cancel(plan)
             raise self._no_tests(full)
@@ -211,7 +219,7 @@ class _Session:
                 plan = []
                 third = None
                 if is_pytest and "repetition" in wants:
-                    third = pool.submit(self._run_job("run-3", fast=False)).result()
+                    third = self._prepared(pool.submit(self._run_job("run-3", fast=False)).result())
                 if third is not None and third.results and _outcomes(third) == _outcomes(full):
                     self._record_run(third, described, 3)
                     self.notes.append(
@@ -250,6 +258,12 @@ class _Session:
             report.notes.extend(self._flaky_notes(runs))
         return report
 
+    def _prepared(self, answer: RunAnswer | None) -> RunAnswer | None:
+        """Add module/class-level definitions read by each test to its coverage."""
+        if answer is not None and answer.results:
+            augment(answer.results, self.options.cwd)
+        return answer
+
     def _no_tests(self, answer: RunAnswer | None) -> LocalizeError:
         if answer is None or answer.timed_out:
             return LocalizeError(
@@ -287,7 +301,7 @@ class _Session:
         answers: list[RunAnswer] = []
         for _job, answer in pool.map(jobs):
             if answer.results:
-                answers.append(answer)
+                answers.append(self._prepared(answer))  # type: ignore[arg-type]
             self.progress("repeating the tests (intermittent failure)", len(answers) / len(jobs))
         self.experiments.append(
             Experiment(
@@ -364,6 +378,10 @@ class _Session:
         failing = [r for r in results if r.failed]
         passing = [r for r in results if r.outcome == "passed"]
         by_id = {r.nodeid: r for r in results}
+        baseline = {r.nodeid: r.failed for r in results if r.outcome != "skipped"}
+        for runner in pool.runners:
+            if isinstance(runner, PytestRunner):
+                runner.baseline = baseline
         covers: dict[tuple[str, int], set[str]] = {}
         for r in results:
             for file, line in r.lines:
@@ -390,13 +408,20 @@ class _Session:
         )
 
         def skip(job: Job) -> bool:
+            """Once a line is confirmed (a natural mutant fixes every failing test and breaks
+            nothing) its other mutants add nothing; once any line is, only mutants natural
+            enough to compete with it are still worth their time."""
             if self.cancelled:
                 return True
             planned = jobs_by_key[job.key]
+            key = (planned.item.file, planned.item.line)
             with context.lock:
-                return (planned.item.file, planned.item.line) in settled and (
-                    planned.mutant.naturalness < 0.9
-                )
+                if key in settled:
+                    return True
+                tried, effective = context.tried.get(key, (0, 0))
+                if tried >= INERT_AFTER and effective == 0:
+                    return True  # the failure does not depend on this line
+                return context.conclusive and planned.mutant.naturalness < CONCLUSIVE_NATURALNESS
 
         jobs_by_key: dict[str, _Planned] = {}
         plan: list[_Planned] = []
@@ -419,6 +444,7 @@ class _Session:
                     timeouts={i: hung_limit for i in fail_ids if by_id[i].outcome == "timeout"},
                     trace=False,
                     fast=fast,
+                    session=True,
                     hard_timeout=per_test * len(only) + 10.0,
                 )
                 planned = _Planned(
@@ -427,6 +453,10 @@ class _Session:
                 )  # fmt: skip
                 jobs_by_key[job.key] = planned
                 plan.append(planned)
+                if len(plan) >= MAX_MUTANTS:
+                    break
+            if len(plan) >= MAX_MUTANTS:
+                break
         for planned in plan:
             planned.future = pool.submit(planned.job, skip, self.deadline - BUDGET_RESERVE)
         return plan
@@ -450,9 +480,16 @@ class _Session:
                 mutant, answer, context.by_id, context.failing_total, planned.passing_run
             )
             item.outcomes.append(outcome)
-            if outcome.verdict == "fixed" and mutant.naturalness >= 0.8:
+            key = (item.file, item.line)
+            with context.lock:
+                tried, effective = context.tried.get(key, (0, 0))
+                context.tried[key] = (tried + 1, effective + int(outcome.sensitivity > 0))
+            if outcome.verdict == "fixed":
                 with context.lock:
-                    context.settled.add((item.file, item.line))
+                    if mutant.naturalness >= 0.6:
+                        context.settled.add((item.file, item.line))
+                    if mutant.naturalness >= CONCLUSIVE_NATURALNESS:
+                        context.conclusive = True
             self.experiments.append(
                 Experiment(
                     kind="predicate" if mutant.operator == "predicate" else "perturbation",

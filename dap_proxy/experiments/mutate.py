@@ -16,8 +16,10 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-MAX_MUTANTS_PER_LINE = 28
-MAX_NAME_ALTERNATIVES = 6
+MAX_MUTANTS_PER_LINE = 32
+MAX_NAME_ALTERNATIVES = 3
+MAX_STRING_ALTERNATIVES = 5
+MAX_STRING_CONSTANT = 30  # longer strings are messages, not states or keys
 
 _CMP_TEXT = {
     ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
@@ -148,6 +150,8 @@ def _header_expressions(stmt: ast.stmt) -> list[ast.AST]:
         return [stmt.value]
     if isinstance(stmt, ast.AnnAssign):
         return [stmt.value] if stmt.value is not None else []
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+        return []  # a docstring
     return [child for child in ast.iter_child_nodes(stmt) if isinstance(child, ast.expr)]
 
 
@@ -207,12 +211,53 @@ class _Generator:
         for parent in ast.walk(tree):
             for child in ast.iter_child_nodes(parent):
                 self.parents[child] = parent
+        # short string literals of the file: the alternatives for a wrong string constant
+        self.strings: list[tuple[int, str]] = []
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and 0 < len(node.value) <= MAX_STRING_CONSTANT
+                and not isinstance(self.parents.get(node), (ast.Expr, ast.JoinedStr))
+            ):
+                self.strings.append((node.lineno, node.value))
 
     def _enclosing(self, node: ast.AST, kinds: tuple[type, ...]) -> ast.AST | None:
         current = self.parents.get(node)
         while current is not None and not isinstance(current, kinds):
             current = self.parents.get(current)
         return current
+
+    def _role(self, node: ast.AST) -> str:
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.Subscript):
+            return "index" if parent.slice is node else "container"
+        if isinstance(parent, ast.Attribute):
+            return "object"
+        if isinstance(parent, ast.Call) and node in parent.args:
+            return "argument"
+        return "value"
+
+    def _nearest(self, names: list[str], scope: ast.AST | None, node: ast.Name) -> list[str]:
+        """Names in the same role (an index for an index, a container for a container) first,
+        then by how close to the line they are used: a wrong variable is usually one of the
+        same kind that the programmer was handling a few lines away."""
+        line = node.lineno
+        role = self._role(node)
+        distance: dict[str, int] = {}
+        same_role: set[str] = set()
+        for other in ast.walk(scope if scope is not None else self.tree):
+            if (
+                isinstance(other, ast.Name)
+                and other.id in names
+                and isinstance(other.ctx, ast.Load)
+            ):
+                gap = abs(other.lineno - line)
+                distance[other.id] = min(distance.get(other.id, gap), gap)
+                if self._role(other) == role:
+                    same_role.add(other.id)
+        pool = [n for n in names if n in same_role] or names
+        return sorted(pool, key=lambda n: (distance.get(n, 10_000), names.index(n)))
 
     def _make(
         self, line: int, operator: str, node_span: tuple[int, int], new: str, weight: float,
@@ -273,6 +318,15 @@ class _Generator:
         elif isinstance(node, ast.Constant) and type(node.value) is bool:
             new = "False" if node.value else "True"
             yield self._make(line, "constant", span, new, 0.8)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if isinstance(self.parents.get(node), ast.JoinedStr):
+                return
+            others: list[str] = []
+            for _, value in sorted(self.strings, key=lambda s: abs(s[0] - line)):
+                if value != node.value and value not in others:
+                    others.append(value)
+            for value in others[:MAX_STRING_ALTERNATIVES]:
+                yield self._make(line, "constant", span, repr(value), 0.6)
         elif isinstance(node, ast.Constant) and type(node.value) is int:
             parent = self.parents.get(node)
             if isinstance(parent, ast.UnaryOp):
@@ -306,7 +360,7 @@ class _Generator:
                 return
             func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
             names = [n for n in _scope_names(func, self.tree) if n != node.id]
-            for other in names[:MAX_NAME_ALTERNATIVES]:
+            for other in self._nearest(names, func, node)[:MAX_NAME_ALTERNATIVES]:
                 yield self._make(line, "name", span, other, 0.6, cond(other) if pure else None)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             parent = self.parents.get(node)
@@ -374,9 +428,17 @@ class _Generator:
         found: list[Mutant] = []
         seen: set[str] = set()
         for stmt in ast.walk(self.tree):
-            if not isinstance(stmt, ast.stmt) or stmt.lineno != line:
+            if not isinstance(stmt, ast.stmt) or not stmt.lineno <= line <= (stmt.end_lineno or 0):
                 continue
-            candidates: list[Mutant | None] = list(self._statement_mutants(stmt, line))
+            headers = _header_expressions(stmt)
+            if stmt.lineno != line and not any(
+                h.lineno <= line <= (h.end_lineno or h.lineno)  # type: ignore[attr-defined]
+                for h in headers
+            ):
+                continue  # the line is in the statement's body, not its own expressions
+            candidates: list[Mutant | None] = []
+            if stmt.lineno == line:
+                candidates.extend(self._statement_mutants(stmt, line))
             for header in _header_expressions(stmt):
                 for node in _walk_expr(header):
                     if getattr(node, "lineno", None) == line:
@@ -397,8 +459,16 @@ class _Generator:
                 if mutant is not None and mutant.source not in seen:
                     seen.add(mutant.source)
                     found.append(mutant)
+        # most natural first, but a few of every kind before many of one kind: a line with
+        # many names must not crowd out its comparison or its wrong-variable mutants
         found.sort(key=lambda m: -m.naturalness)
-        return found[:MAX_MUTANTS_PER_LINE]
+        seen_kind: dict[str, int] = {}
+        ranks: dict[int, int] = {}
+        for index, mutant in enumerate(found):
+            ranks[index] = seen_kind.get(mutant.operator, 0) // 4
+            seen_kind[mutant.operator] = seen_kind.get(mutant.operator, 0) + 1
+        order = sorted(range(len(found)), key=lambda i: (ranks[i], -found[i].naturalness))
+        return [found[i] for i in order][:MAX_MUTANTS_PER_LINE]
 
 
 def mutants_for_lines(rel: str, text: str, lines: list[int]) -> dict[int, list[Mutant]]:

@@ -75,6 +75,7 @@ class Job(BaseModel):
     hard_timeout: float = 60.0  # the whole job
     trace: bool = True
     fast: bool = False  # pytest without plugin autoload and without plugins that cannot matter
+    session: bool = False  # serve it in the worker's live pytest session (validated first)
 
 
 class RunnerError(Exception):
@@ -111,6 +112,8 @@ class PytestRunner:
         self.process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._next_id = 0
+        self.baseline: dict[str, bool] | None = None  # outcomes the live session must reproduce
+        self.session_state: str | None = None  # None (not tried), "ok" or "off"
 
     def start(self) -> None:
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
@@ -179,6 +182,18 @@ class PytestRunner:
             kill_group(self.process)  # children it left behind
 
     def run(self, job: Job) -> RunAnswer:
+        if job.session and self.session_state is None and self.baseline is not None:
+            check = self._run(
+                Job(key="validate", session=True, fast=job.fast, timeout=job.timeout,
+                    trace=False, hard_timeout=job.hard_timeout)
+            )  # fmt: skip
+            seen = {r.nodeid: r.failed for r in check.results if r.outcome != "skipped"}
+            self.session_state = "ok" if check.results and seen == self.baseline else "off"
+        if job.session and self.session_state != "ok":
+            job = job.model_copy(update={"session": False})
+        return self._run(job)
+
+    def _run(self, job: Job) -> RunAnswer:
         started = time.monotonic()
         if self.process is None or self.process.poll() is not None:
             self.start()
@@ -195,6 +210,7 @@ class PytestRunner:
             "timeouts": job.timeouts,
             "trace": job.trace,
             "files": job.files,
+            "session": job.session,
         }
         try:
             self.process.stdin.write(json.dumps(payload) + "\n")

@@ -35,6 +35,13 @@ def _load_plugin(path: str):  # type: ignore[no-untyped-def]
     return module
 
 
+def pytest_hookimpl_tryfirst(function):  # type: ignore[no-untyped-def]
+    """`@pytest.hookimpl(tryfirst=True)` without importing pytest before main() sets up."""
+    import pytest
+
+    return pytest.hookimpl(tryfirst=True)(function)
+
+
 def _purge_project_modules(root: str) -> None:
     """Forget every module loaded from the scratch copy so the next run imports the mutant."""
     for name, module in list(sys.modules.items()):
@@ -71,50 +78,177 @@ def main() -> int:
 
     plugin = _load_plugin(plugin_path)
     base_path = list(sys.path)
-    channel_out.write(json.dumps({"ready": True, "pytest": pytest.__version__}) + "\n")
-    channel_out.flush()
-    for line in channel_in:
-        if not line.strip():
-            continue
-        job = json.loads(line)
-        answer: dict[str, object] = {"id": job.get("id"), "error": None}
-        originals: dict[str, bytes] = {}
-        saved_env = {name: os.environ.get(name) for name in (job.get("env") or {})}
-        try:
-            _set_env(job.get("env") or {})
-            for rel, text in (job.get("files") or {}).items():
-                path = os.path.join(root, rel)
-                with open(path, "rb") as handle:
-                    originals[path] = handle.read()
-                with open(path, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-            only = job.get("only")
-            collector = plugin.Collector(
-                root=root,
-                timeout=job.get("timeout"),
-                trace=bool(job.get("trace", True)),
-                only=set(only) if only is not None else None,
-                timeouts=job.get("timeouts") or None,
-            )
-            _purge_project_modules(root)
-            exit_code = pytest.main(list(job["args"]), plugins=[collector])
-            answer["exit"] = int(exit_code)
-            answer["results"] = collector.results
-            answer["collect_errors"] = collector.collect_errors
-        except BaseException as error:  # report, keep serving: the next job gets a clean state
-            answer["exit"] = -1
-            answer["error"] = f"{type(error).__name__}: {error}\n{traceback.format_exc()[-1500:]}"
-        finally:
-            for path, data in originals.items():
-                with open(path, "wb") as handle:
-                    handle.write(data)
-            _set_env(saved_env)
-            sys.path[:] = base_path
-            _purge_project_modules(root)
+
+    def send(answer: dict[str, object]) -> None:
         answer["threads"] = threading.active_count()
         channel_out.write(json.dumps(answer) + "\n")
         channel_out.flush()
+
+    def jobs():  # type: ignore[no-untyped-def]
+        for line in channel_in:
+            if line.strip():
+                yield json.loads(line)
+
+    send({"ready": True, "pytest": pytest.__version__})
+    source = jobs()
+    pending = next(source, None)
+    while pending is not None:
+        job, pending = pending, None
+        if job.get("session"):
+            server = _SessionServer(job, source, send, plugin, root)
+            _run_pytest(job, plugin, root, base_path, server)
+            pending = server.leftover
+            if server.failed is not None:  # the session could not start: answer the job
+                send({"id": job.get("id"), "exit": -1, "error": server.failed})
+            continue
+        answer = _run_pytest(job, plugin, root, base_path, None)
+        send(answer)
+        pending = next(source, None)
     return 0
+
+
+def _write_files(job: dict, root: str) -> dict[str, bytes]:  # type: ignore[type-arg]
+    originals: dict[str, bytes] = {}
+    for rel, text in (job.get("files") or {}).items():
+        path = os.path.join(root, rel)
+        with open(path, "rb") as handle:
+            originals[path] = handle.read()
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    return originals
+
+
+def _restore_files(originals: dict[str, bytes]) -> None:
+    for path, data in originals.items():
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+
+def _run_pytest(job, plugin, root: str, base_path: list[str], server):  # type: ignore[no-untyped-def]
+    """One pytest.main for the job (or, with a server, the session that serves many jobs)."""
+    import pytest
+
+    answer: dict[str, object] = {"id": job.get("id"), "error": None}
+    originals: dict[str, bytes] = {}
+    saved_env = {name: os.environ.get(name) for name in (job.get("env") or {})}
+    try:
+        _set_env(job.get("env") or {})
+        if server is None:
+            originals = _write_files(job, root)
+        only = job.get("only")
+        collector = plugin.Collector(
+            root=root,
+            timeout=job.get("timeout"),
+            trace=bool(job.get("trace", True)),
+            only=set(only) if only is not None and server is None else None,
+            timeouts=job.get("timeouts") or None,
+        )
+        _purge_project_modules(root)
+        plugins = [collector] if server is None else [collector, server]
+        if server is not None:
+            server.collector = collector
+        exit_code = pytest.main(list(job["args"]), plugins=plugins)
+        answer["exit"] = int(exit_code)
+        answer["results"] = collector.results
+        answer["collect_errors"] = collector.collect_errors
+        if server is not None and not server.started:
+            server.failed = f"pytest ended before the session started (exit {int(exit_code)})"
+    except BaseException as error:  # report, keep serving: the next job gets a clean state
+        answer["exit"] = -1
+        answer["error"] = f"{type(error).__name__}: {error}\n{traceback.format_exc()[-1500:]}"
+        if server is not None and not server.started:
+            server.failed = answer["error"]
+    finally:
+        _restore_files(originals)
+        _set_env(saved_env)
+        sys.path[:] = base_path
+        _purge_project_modules(root)
+    return answer
+
+
+class _SessionServer:
+    """pytest plugin that keeps one collected session alive and serves mutant jobs in it: write
+    the mutant, forget the project's modules, re-execute test modules and conftests in place
+    (their functions see the new globals), run the selected items, restore. Tens of times
+    cheaper than a pytest.main per mutant. The parent validates the session first (the original
+    code must give the original outcomes) and falls back to pytest.main per job otherwise."""
+
+    def __init__(self, first, source, send, plugin, root: str):  # type: ignore[no-untyped-def]
+        self.first = first
+        self.source = source
+        self.send = send
+        self.plugin = plugin
+        self.root = root
+        self.collector = None
+        self.started = False
+        self.failed: str | None = None
+        self.leftover = None
+
+    def _reload(self) -> str | None:
+        """Forget project modules; re-execute test modules and conftests in their own dicts."""
+        tests = []
+        for name, module in list(sys.modules.items()):
+            filename = getattr(module, "__file__", None)
+            if not filename or not os.path.realpath(filename).startswith(self.root):
+                continue
+            rel = os.path.realpath(filename)[len(self.root) :]
+            if self.plugin.is_test_file(rel):
+                tests.append((os.path.basename(rel) != "conftest.py", rel.count(os.sep), module))
+            else:
+                del sys.modules[name]
+        for _, _, module in sorted(tests, key=lambda t: (t[0], t[1])):
+            spec = getattr(module, "__spec__", None)
+            if spec is None or spec.loader is None:
+                continue
+            try:
+                spec.loader.exec_module(module)
+            except BaseException as error:  # the mutant breaks the import: every test fails
+                return f"{type(error).__name__}: {error}"
+        return None
+
+    def _serve(self, job, session) -> dict[str, object]:  # type: ignore[no-untyped-def]
+        answer: dict[str, object] = {"id": job.get("id"), "error": None, "exit": 0}
+        collector = self.collector
+        collector.results = []
+        collector.timeout = job.get("timeout")
+        collector.timeouts = job.get("timeouts") or {}
+        collector.trace = bool(job.get("trace", False))
+        only = job.get("only")
+        items = [i for i in session.items if only is None or i.nodeid in set(only)]
+        originals = _write_files(job, self.root)
+        try:
+            broken = self._reload()
+            if broken is not None:
+                answer["results"] = [
+                    {"nodeid": i.nodeid, "outcome": "failed", "longrepr": broken} for i in items
+                ]
+                return answer
+            for item in items:
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
+            answer["results"] = collector.results
+        finally:
+            _restore_files(originals)
+        return answer
+
+    @pytest_hookimpl_tryfirst
+    def pytest_runtestloop(self, session):  # type: ignore[no-untyped-def]
+        self.started = True
+        job = self.first
+        while job is not None:
+            try:
+                answer = self._serve(job, session)
+            except BaseException as error:
+                answer = {
+                    "id": job.get("id"),
+                    "exit": -1,
+                    "error": f"{type(error).__name__}: {error}",
+                }
+            self.send(answer)
+            job = next(self.source, None)
+            if job is not None and not job.get("session"):
+                self.leftover = job
+                break
+        return True
 
 
 if __name__ == "__main__":

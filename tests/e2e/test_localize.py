@@ -1,0 +1,152 @@
+"""End to end: `smart-debug localize` on small programs with real bugs (tests/data/localize/),
+run as the user would, in a copy of each program so the check that nothing changed is real."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PROGRAMS = Path(__file__).resolve().parents[1] / "data" / "localize"
+LOCALIZE_TIMEOUT = 110.0  # seconds for one whole localize run (its own budget is lower)
+BUDGET = "40"
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    shutil.copytree(PROGRAMS / name, target)
+    return target
+
+
+def _fault_line(folder: Path, file: str) -> int:
+    for number, line in enumerate((folder / file).read_text().splitlines(), start=1):
+        if "# @fault" in line:
+            return number
+    raise AssertionError(f"no @fault marker in {file}")
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _localize(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("PYTEST_ADDOPTS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "dap_proxy.cli", "localize", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=LOCALIZE_TIMEOUT,
+        env=env,
+    )
+
+
+def _ranked_lines(payload: dict, file: str) -> list[int]:
+    return [s["line"] for s in payload["suggestions"] if s["file"] == file]
+
+
+def test_off_by_one_comparison_is_first_and_user_files_are_untouched(tmp_path: Path) -> None:
+    folder = _copy("cart", tmp_path)
+    before = _tree_digest(folder)
+    done = _localize(folder, "--json", "--budget", BUDGET, "--", sys.executable, "-m", "pytest")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    fault = _fault_line(folder, "cart.py")
+    assert _ranked_lines(payload, "cart.py")[:3].count(fault) == 1
+    assert payload["suggestions"][0]["line"] == fault
+    assert "hypothesis" in payload["suggestions"][0]  # the fixing mutant is the fix hint
+    assert _tree_digest(folder) == before  # no file changed, none added (no __pycache__ either)
+
+
+def test_json_matches_the_contract(tmp_path: Path) -> None:
+    folder = _copy("stats", tmp_path)
+    done = _localize(
+        folder, "--json", "--top", "4", "--budget", BUDGET, "--", sys.executable, "-m", "pytest"
+    )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert {"suggestions", "hypotheses", "experiments"} <= payload.keys()
+    suggestions = payload["suggestions"]
+    assert 1 <= len(suggestions) <= 4
+    keys = {"file", "line", "score", "kind", "condition", "log_message", "reason", "hypothesis"}
+    for s in suggestions:
+        assert set(s) <= keys and {"file", "line", "score", "kind", "reason"} <= set(s)
+        assert s["kind"] in ("breakpoint", "logpoint", "conditional", "hit_count")
+        assert isinstance(s["line"], int) and s["line"] >= 1
+        assert not s["file"].startswith(("/", "tests/"))  # project code, relative to cwd
+    scores = [s["score"] for s in suggestions]
+    assert scores == sorted(scores, reverse=True)
+    assert len({(s["file"], s["line"]) for s in suggestions}) == len(suggestions)
+    assert _fault_line(folder, "stats.py") in _ranked_lines(payload, "stats.py")[:3]
+    assert any(e["kind"] == "perturbation" for e in payload["experiments"])
+
+
+def test_hanging_tests_count_as_failures(tmp_path: Path) -> None:
+    folder = _copy("search", tmp_path)
+    done = _localize(folder, "--json", "--budget", BUDGET, "--", sys.executable, "-m", "pytest")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    first_run = payload["experiments"][0]
+    assert first_run["kind"] == "spectra" and first_run["outcome"].startswith("2 of 6")
+    assert _fault_line(folder, "search.py") in _ranked_lines(payload, "search.py")[:3]
+
+
+def test_plain_ochiai_baseline(tmp_path: Path) -> None:
+    folder = _copy("cart", tmp_path)
+    done = _localize(
+        folder, "--json", "--experiments", "spectra", "--", sys.executable, "-m", "pytest"
+    )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert not any(e["kind"] == "perturbation" for e in payload["experiments"])
+    assert payload["hypotheses"] == []
+    # Ochiai of the line both failing tests and only 2 of 6 passing tests run
+    scores = {s["line"]: s["score"] for s in payload["suggestions"]}
+    fault = _fault_line(folder, "cart.py")
+    assert scores[fault] == pytest.approx(2 / (2 * 7) ** 0.5, abs=1e-3)
+
+
+def test_a_non_pytest_command_is_one_test(tmp_path: Path) -> None:
+    folder = _copy("script", tmp_path)
+    before = _tree_digest(folder)
+    done = _localize(folder, "--json", "--budget", BUDGET, "--", sys.executable, "check.py")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["experiments"][0]["tests_run"] == 1
+    fault = _fault_line(folder, "wordcount.py")
+    assert fault in _ranked_lines(payload, "wordcount.py")[:3]
+    assert _tree_digest(folder) == before
+
+
+def test_exit_3_when_nothing_fails(tmp_path: Path) -> None:
+    folder = _copy("cart", tmp_path)
+    source = folder / "cart.py"
+    source.write_text(source.read_text().replace("total > 100:", "total >= 100:"))
+    done = _localize(folder, "--json", "--", sys.executable, "-m", "pytest")
+    assert done.returncode == 3
+    assert "never failed" in done.stderr
+    assert done.stdout == ""
+
+
+def test_exit_2_on_bad_usage(tmp_path: Path) -> None:
+    folder = _copy("cart", tmp_path)
+    missing = _localize(folder, "--", "no-such-test-runner-xyz", "tests")
+    assert missing.returncode == 2
+    assert "not found" in missing.stderr and "Traceback" not in missing.stderr
+    nothing = _localize(folder)
+    assert nothing.returncode == 2 and "no test command" in nothing.stderr
+    bad_list = _localize(folder, "--experiments", "spectra,magic", "--", "pytest")
+    assert bad_list.returncode == 2 and "magic" in bad_list.stderr
