@@ -526,7 +526,9 @@ class _Builder:
 
     # --- resolution -------------------------------------------------------------------------
     def build(self) -> PassResult:
-        ordered = sorted(self.scopes.values(), key=lambda s: (s.start, -s.end))
+        # Keyed by start byte, so sorting the keys orders scopes outer-first without a key
+        # function (two scopes never start at the same byte).
+        ordered = [self.scopes[start] for start in sorted(self.scopes)]
         stack: list[int] = []
         for index, scope in enumerate(ordered):
             while stack and ordered[stack[-1]].end <= scope.start:
