@@ -54,6 +54,7 @@ INERT_AFTER = 5  # mutants of a line that changed no failing test before the lin
 CONCLUSIVE_NATURALNESS = 0.85  # a full fix this natural settles the question (see _plan)
 MAX_PASSING_PER_MUTANT = 25  # passing tests (that run the line) rerun with each mutant
 REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
+RECHECK_RUNS = 3  # reruns of just the failing tests, ahead of the mutants
 BUDGET_RESERVE = 0.5  # seconds kept for scoring and the report
 
 Progress = Callable[[str, float | None], None]  # (what, fraction done or None)
@@ -188,11 +189,27 @@ class _Session:
         full_future = pool.submit(self._run_job("run-user", fast=False))
         second_answer: RunAnswer | None = None
         plan: list[_Planned] = []
+        recheck: list[Future[RunAnswer | None]] = []
         if second:
             second_answer = self._prepared(
                 pool.submit(self._run_job("run-2", fast=is_pytest)).result()
             )
             failed = second_answer is not None and any(r.failed for r in second_answer.results)
+            if failed and "repetition" in wants and second_answer is not None:
+                # the failing tests again, a few times, ahead of the mutants: a race shows here
+                failing_ids = [r.nodeid for r in second_answer.results if r.failed]
+                recheck = [
+                    pool.submit(
+                        Job(
+                            key=f"recheck-{i}",
+                            only=failing_ids if is_pytest else None,
+                            timeout=self.options.test_timeout,
+                            hard_timeout=max(1.0, self.left() - BUDGET_RESERVE),
+                            fast=is_pytest,
+                        )
+                    )
+                    for i in range(RECHECK_RUNS)
+                ]
             if failed and mutating and is_pytest and second_answer is not None:
                 self.progress("testing mutants", 0.0)
                 evidence = self._evidence(
@@ -212,8 +229,15 @@ class _Session:
         fast_ok = False
         if second_answer is not None and second_answer.results:
             self._record_run(second_answer, described, 2)
-            if _outcomes(second_answer) == _outcomes(full):
+            rechecked = [a for a in (f.result() for f in recheck) if a is not None and a.results]
+            varies = any(_outcomes(a).items() - _outcomes(second_answer).items() for a in rechecked)
+            if _outcomes(second_answer) == _outcomes(full) and not varies:
                 fast_ok = is_pytest
+            elif varies:
+                self._cancel(plan)
+                plan = []
+                flaky = True
+                runs += [second_answer, *(self._prepared(a) for a in rechecked)]  # type: ignore[misc]
             else:
                 self._cancel(plan)
                 plan = []
@@ -235,6 +259,13 @@ class _Session:
         if flaky and "repetition" in wants:
             runs += self._repeat(pool, described)
         failing_runs = [r for answer in runs for r in answer.results if r.failed]
+        if not failing_runs and "repetition" in wants:
+            # an intermittent failure (a race) may just not have shown up yet: a few more runs
+            more = self._repeat(pool, described, fast=is_pytest and fast_ok)
+            if any(r.failed for answer in more for r in answer.results):
+                flaky = True
+                runs += more
+                failing_runs = [r for answer in runs for r in answer.results if r.failed]
         if not failing_runs:
             self._cancel(plan)
             raise LocalizeError(
@@ -252,7 +283,7 @@ class _Session:
                 self._collect(self._plan(pool, evidence, full.results, fast=fast_ok))
             elif mutating:
                 self.notes.append("intermittent failure: mutants were not tried (outcomes vary)")
-        ranked = combine(evidence, wants)
+        ranked = combine(evidence, wants, intermittent=flaky)
         report = self._report(ranked, full.results, described)
         if flaky:
             report.notes.extend(self._flaky_notes(runs))
@@ -292,9 +323,14 @@ class _Session:
         )
 
     # ---------------------------------------------------------------------------------------
-    def _repeat(self, pool: Pool, described: str) -> list[RunAnswer]:
+    def _repeat(self, pool: Pool, described: str, fast: bool = False) -> list[RunAnswer]:
         jobs = [
-            Job(key=f"repeat-{i}", timeout=self.options.test_timeout, hard_timeout=self.left())
+            Job(
+                key=f"repeat-{i}",
+                timeout=self.options.test_timeout,
+                hard_timeout=self.left(),
+                fast=fast,
+            )
             for i in range(REPEAT_RUNS)
         ]
         self.progress("repeating the tests (intermittent failure)", 0.0)

@@ -356,7 +356,7 @@ class _Generator:
             parent = self.parents.get(node)
             if isinstance(parent, ast.Call) and parent.func is node:
                 return
-            if node.id in _BUILTINS:
+            if node.id in _BUILTINS or node.id in ("self", "cls"):
                 return
             func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
             names = [n for n in _scope_names(func, self.tree) if n != node.id]
@@ -372,6 +372,16 @@ class _Generator:
                 for other in others[:MAX_NAME_ALTERNATIVES]:
                     new = f"self.{other}"
                     yield self._make(line, "name", span, new, 0.5, cond(new))
+                # `self.default` where the parameter `value` was meant (and the reverse below)
+                func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    params = [
+                        a.arg for a in [*func.args.args, *func.args.kwonlyargs]
+                        if a.arg not in ("self", "cls")
+                    ]  # fmt: skip
+                    close = [p for p in params if p in node.attr or node.attr in p]
+                    for other in (close or params)[:2]:
+                        yield self._make(line, "name", span, other, 0.55, cond(other))
         # +/- 1 on integer-ish places: indexes, slice bounds, range()/len() arguments, comparisons
         if self._offset_site(node):
             for sign in ("+", "-"):

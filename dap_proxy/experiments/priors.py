@@ -9,6 +9,7 @@ more languages, but localize only mutates and runs Python.
 from __future__ import annotations
 
 import ast
+import re
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +20,31 @@ class LinePrior(BaseModel):
     text: str = ""
     names: list[str] = Field(default_factory=list)  # names the line reads (for a logpoint)
     in_loop: bool = False
+    concurrency: float = 0.0  # 0..1: synchronizes threads or touches shared state (races)
+
+
+_LOCK_WORDS = re.compile(r"lock|semaphore|barrier|condition", re.I)
+_SYNC_WORDS = re.compile(r"lock|thread|semaphore|barrier|condition|acquire|release|atomic", re.I)
+
+
+def _concurrency(stmt: ast.stmt, nodes: list[ast.AST]) -> float:
+    """Where races live: creating or taking locks, starting/joining threads, yielding the CPU."""
+    words = [n.id for n in nodes if isinstance(n, ast.Name)]
+    words += [n.attr for n in nodes if isinstance(n, ast.Attribute)]
+    creates = any(
+        isinstance(n, ast.Call)
+        and _LOCK_WORDS.search(getattr(n.func, "attr", getattr(n.func, "id", "")) or "")
+        for n in nodes
+    )
+    if creates and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        return 0.5  # a lock made and kept: usually right
+    if creates and not isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return 1.0  # a lock made here and not kept is never shared: the classic race
+    if any(_SYNC_WORDS.search(w) for w in words):
+        return 0.6
+    if any(w == "sleep" for w in words):
+        return 0.3
+    return 0.0
 
 
 def _kind_prior(stmt: ast.stmt, nodes: list[ast.AST]) -> tuple[float, list[str]]:
@@ -118,8 +144,9 @@ def line_priors(text: str, crash_lines: set[int] | None = None) -> dict[int, Lin
                 walker = parents.get(walker)
             read = sorted(_names(nodes, ast.Load) - {"True", "False", "None"})
             priors[stmt.lineno] = LinePrior(
-                prior=score, tags=tags, text=text_line, names=read[:4], in_loop=in_loop
-            )
+                prior=score, tags=tags, text=text_line, names=read[:4], in_loop=in_loop,
+                concurrency=_concurrency(stmt, nodes),
+            )  # fmt: skip
 
     # recursion: base-case decisions and the recursive calls' arguments
     for func in ast.walk(tree):

@@ -99,7 +99,8 @@ def fast_pytest_args(args: list[str]) -> list[str]:
     if not any(a.startswith("--doctest") for a in args):
         disabled.append("doctest")
     flags = [item for name in disabled for item in ("-p", f"no:{name}")]
-    return [*flags, *args]
+    # our results keep their own one-line summary, so pytest's report may be the cheapest one
+    return [*flags, *args, "--tb=native"]
 
 
 class PytestRunner:

@@ -28,6 +28,7 @@ from dap_proxy.experiments.priors import LinePrior
 from dap_proxy.experiments.spectra import LineSpectrum, dstar, ochiai, tarantula
 
 W_FIX, W_SENSITIVITY, W_OCHIAI, W_PRIOR = 0.60, 0.15, 0.20, 0.05
+W_RACE = 0.3
 LR_FULL_FIX, LR_PARTIAL_FIX, LR_FIX_BREAKS, LR_CHANGED, LR_NO_EFFECT = 20.0, 4.0, 2.0, 1.5, 0.6
 
 
@@ -136,8 +137,12 @@ class LineEvidence(BaseModel):
         return factor, notes
 
 
-def combine(evidence: list[LineEvidence], experiments: set[str]) -> list[LineEvidence]:
-    """Score every line and return them best first."""
+def combine(
+    evidence: list[LineEvidence], experiments: set[str], intermittent: bool = False
+) -> list[LineEvidence]:
+    """Score every line and return them best first. For an intermittent failure (outcomes vary
+    between identical runs) mutants are not tried and spectra hardly separate lines, so the
+    lines that synchronize threads or touch shared state get a large boost (W_RACE)."""
     plain = experiments <= {"spectra"}
     mutating = bool(experiments & {"perturbation", "predicate"})
     for item in evidence:
@@ -153,6 +158,8 @@ def combine(evidence: list[LineEvidence], experiments: set[str]) -> list[LineEvi
             score += W_PRIOR * item.prior_value
             if item.prior is not None and "raise" in item.prior.tags:
                 score *= 0.8  # an explicit raise reports the problem; the cause is elsewhere
+            if intermittent and item.prior is not None:
+                score += W_RACE * item.prior.concurrency
         item.score = score
     if plain:
         return sorted(evidence, key=lambda e: (-e.score, e.file, e.line))

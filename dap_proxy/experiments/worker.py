@@ -183,25 +183,60 @@ class _SessionServer:
         self.started = False
         self.failed: str | None = None
         self.leftover = None
+        self.config = None
+        self._kinds: dict[str, str] = {}
+        self._codes: dict[str, object] = {}
+
+    def _classify(self, filename: str) -> str:
+        """'project', 'test' or 'other' for a module file (cached: sys.modules is large)."""
+        kind = self._kinds.get(filename)
+        if kind is None:
+            real = os.path.realpath(filename)
+            if not real.startswith(self.root):
+                kind = "other"
+            else:
+                kind = "test" if self.plugin.is_test_file(real[len(self.root) :]) else "project"
+            self._kinds[filename] = kind
+        return kind
+
+    def _exec_test_module(self, module) -> None:  # type: ignore[no-untyped-def]
+        """Re-execute a test module or conftest in its own dict, reusing its assertion-rewritten
+        code object (test files never change between mutants; rewriting costs ms each time)."""
+        code = self._codes.get(module.__name__)
+        if code is None:
+            try:
+                from pathlib import Path
+
+                from _pytest.assertion.rewrite import _rewrite_test
+
+                _, code = _rewrite_test(Path(module.__file__), self.config)
+            except Exception:  # private pytest API changed: let its loader do it every time
+                code = None
+            if code is None:
+                module.__spec__.loader.exec_module(module)
+                return
+            self._codes[module.__name__] = code
+        exec(code, module.__dict__)
 
     def _reload(self) -> str | None:
         """Forget project modules; re-execute test modules and conftests in their own dicts."""
         tests = []
         for name, module in list(sys.modules.items()):
             filename = getattr(module, "__file__", None)
-            if not filename or not os.path.realpath(filename).startswith(self.root):
+            if not filename:
                 continue
-            rel = os.path.realpath(filename)[len(self.root) :]
-            if self.plugin.is_test_file(rel):
-                tests.append((os.path.basename(rel) != "conftest.py", rel.count(os.sep), module))
-            else:
+            kind = self._classify(filename)
+            if kind == "test":
+                is_conftest = os.path.basename(filename) == "conftest.py"
+                tests.append((not is_conftest, filename.count(os.sep), name, module))
+            elif kind == "project":
                 del sys.modules[name]
-        for _, _, module in sorted(tests, key=lambda t: (t[0], t[1])):
+        for _, _, _, module in sorted(tests, key=lambda t: (t[0], t[1], t[2])):
             spec = getattr(module, "__spec__", None)
             if spec is None or spec.loader is None:
                 continue
             try:
-                spec.loader.exec_module(module)
+                self._exec_test_module(module)
             except BaseException as error:  # the mutant breaks the import: every test fails
                 return f"{type(error).__name__}: {error}"
         return None
@@ -233,6 +268,7 @@ class _SessionServer:
     @pytest_hookimpl_tryfirst
     def pytest_runtestloop(self, session):  # type: ignore[no-untyped-def]
         self.started = True
+        self.config = session.config
         job = self.first
         while job is not None:
             try:
