@@ -563,7 +563,13 @@ class _Walker:
         if value is not None:
             self.visit(value)
         name = node.child_by_field_name("name")
-        if name is not None:
+        if name is None:
+            return
+        callee = value.child_by_field_name("function") if value is not None else None
+        if callee is not None and _text(callee) == "require":  # a module, not data
+            for bound in _identifiers(name):
+                self.code_name(bound)
+        else:
             self.visit(name, store=True)
 
     def on_assignment_expression(self, node: ts.Node, store: bool) -> None:
@@ -690,15 +696,24 @@ def parameter_names(params: ts.Node, python: bool) -> list[str]:
 
 
 # --- function lookup and caching ----------------------------------------------------------------
-def function_at(analysis: FileAnalysis, line: int) -> FunctionInfo | None:
-    """The innermost function whose lines contain `line` (1-based), or None at module level."""
-    best: FunctionInfo | None = None
-    for function in analysis.functions:
-        if function.start_line <= line <= function.end_line and (
-            best is None or function.start_line >= best.start_line
-        ):
-            best = function
-    return best
+def function_at(analysis: FileAnalysis, line: int, name: str | None = None) -> FunctionInfo | None:
+    """The function whose code runs at `line` (1-based), or None at module level: the
+    innermost one that starts on an earlier line. A function starting on `line` itself wins
+    only when nothing else contains the line (a one-line `def`): a callback written inline
+    (`items.map(x => ...)`) shares its line with the statement around it, and a `def` line
+    runs in the enclosing scope. `name` (a frame's function name) picks among candidates."""
+    containing = [f for f in analysis.functions if f.start_line <= line <= f.end_line]
+    if not containing:
+        return None
+    if name:
+        named = [
+            f for f in containing if name in (f.name, f.qualname) or f.qualname.endswith("." + name)
+        ]
+        if named:
+            return max(named, key=lambda f: (f.start_line, -f.end_line))
+    earlier = [f for f in containing if f.start_line < line]
+    pool = earlier or containing
+    return max(pool, key=lambda f: (f.start_line, -f.end_line))
 
 
 def find_function(

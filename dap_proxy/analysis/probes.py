@@ -190,6 +190,10 @@ def _entry_probe(
     params = [p for p in params if expression_parses(p, analysis.language)][:MAX_EXPRESSIONS]
     if not params or function.body_line == avoid:
         return []
+    # A callback whose body shares its line with the code around it: a logpoint there would
+    # also fire in the outer frame, where the parameters are not bound.
+    if function_at(analysis, function.body_line) != function:
+        return []
     entry = _at(analysis, function.start_line, FactKind.ENTRY)
     return [
         _logpoint(

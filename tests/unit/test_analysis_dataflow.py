@@ -129,3 +129,25 @@ def test_data_flow_is_cached_per_function(guards: FileAnalysis) -> None:
 
     function = find_function(guards, "totals")
     assert flow_of(guards, function) is flow_of(guards, function)
+
+
+def test_a_line_with_an_inline_callback_belongs_to_the_statement_around_it() -> None:
+    from dap_proxy.analysis.engine import analyze_source
+
+    source = b"function outer(items) {\n  return items.map((x) => x + 1);\n}\n"
+    analysis = analyze_source(source, "inline.js")
+    function = function_at(analysis, 2)
+    assert function is not None and function.name == "outer"
+    assert function_at(analysis, 2, name="items.map-callback@2") is not function
+    one_line = analyze_source(b"def f(x): return x\n", "one.py")
+    found = function_at(one_line, 1)
+    assert found is not None and found.name == "f"
+
+
+def test_required_modules_are_code_not_data() -> None:
+    from dap_proxy.analysis.dataflow import code_names
+
+    analysis = analyze_file(DATA / "handlers.js")
+    read = at("js-read", "handlers.js")
+    assert "fs" in names_in_scope(analysis, read)  # bound...
+    assert "fs" in code_names(analysis, read)  # ...but never printed by a logpoint
