@@ -32,6 +32,8 @@ Outcome = Literal["passed", "failed", "timeout", "skipped"]
 class TestResult(BaseModel):
     """One test (one parametrized case) of one run."""
 
+    __test__ = False  # not a test class, despite its name
+
     nodeid: str
     arg: str = ""  # how to select it on the command line, relative to the invocation folder
     outcome: Outcome
