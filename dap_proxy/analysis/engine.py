@@ -141,7 +141,8 @@ def analyze_file(
     """`analyze_source` on a file, cached by content hash: an unchanged file is not reparsed,
     an edited one is reparsed incrementally from its previous tree. Raises `AnalysisError`
     for unreadable or unsupported files."""
-    key = str(Path(path).resolve())
+    # The spelling is part of the key: facts and probes carry the path as the caller gave it.
+    key = f"{Path(path).resolve()}\0{path}"
     source = read_source(path)
     previous = _cache.get(key)
     if previous is not None and previous.content_hash == content_hash(source):
