@@ -479,6 +479,33 @@ def _depth_probe(analysis: FileAnalysis, line: int, depth: int) -> list[Probe]:
     ]
 
 
+RELOCATE_WINDOW = 20  # lines: how far an edited file may have moved a traceback's line
+
+
+def frame_line(analysis: FileAnalysis, frame: Frame) -> int | None:
+    """The frame's line in the file as it is now: when the traceback shows the code and the
+    file was edited since, the nearest line with that code (None if it is gone)."""
+    if frame.line is None:
+        return None
+    code = " ".join((frame.code or "").split())
+    if not code:
+        return frame.line
+    # split("\n"), not splitlines(): form feeds and the like are not line breaks to Python.
+    lines = analysis._source.decode("utf-8", "replace").split("\n")
+
+    def same(number: int) -> bool:
+        return 0 < number <= len(lines) and " ".join(lines[number - 1].split()) == code
+
+    if same(frame.line):
+        return frame.line
+    for distance in range(1, RELOCATE_WINDOW + 1):
+        for number in (frame.line - distance, frame.line + distance):
+            if same(number):
+                return number
+    # Traceback code can be a statement's first line only, or trimmed: keep the line.
+    return frame.line
+
+
 def _failure_probes(failure: ParsedFailure, workspace: Path | None) -> list[Probe]:
     probes: list[Probe] = []
     frames = [f for f in failure.frames if not f.is_library and f.line is not None]
@@ -487,14 +514,15 @@ def _failure_probes(failure: ParsedFailure, workspace: Path | None) -> list[Prob
     for frame in reversed(frames):  # innermost first
         path = _resolve(frame.workspace_path or frame.file, workspace)
         analysis = _analysis(path) if path is not None else None
-        if analysis is None or frame.line is None:
+        line = frame_line(analysis, frame) if analysis is not None else None
+        if analysis is None or line is None:
             continue
         if crash:
-            probes.extend(probes_at_line(analysis, frame.line, weight))
-            probes.extend(_depth_probe(analysis, frame.line, recursion_depth(frames, frame)))
+            probes.extend(probes_at_line(analysis, line, weight))
+            probes.extend(_depth_probe(analysis, line, recursion_depth(frames, frame)))
             crash = False
         else:
-            probes.extend(probes_for_caller(analysis, frame.line, weight))
+            probes.extend(probes_for_caller(analysis, line, weight))
         weight *= CALLER_DECAY
     if not probes:
         for test in failure.failing_tests:

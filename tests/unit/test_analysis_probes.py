@@ -179,3 +179,14 @@ def test_whole_file_mode_uses_arithmetic_as_a_prior(tmp_path: Path) -> None:
     division = next(p for p in probes if p.line == 3)
     assert any(f.kind == FactKind.ARITHMETIC for f in division.facts)
     assert "count={count}" in (division.log_message or "")
+
+
+def test_a_frame_is_relocated_when_the_file_moved_its_line(tmp_path: Path) -> None:
+    source = (DATA / "guards.py").read_text()
+    crash = at("crash-total")
+    moved = tmp_path / "guards.py"
+    moved.write_text("# two new lines\n# at the top\n" + source)
+    frame = Frame(file=str(moved), line=crash, code="return total / len(doubled)  # @crash-total")
+    parsed = ParsedFailure(exceptions=[ExceptionInfo(type="ZeroDivisionError", frames=[frame])])
+    probes = candidate_probes(parsed, limit=3)
+    assert probes[0].line == crash + 2
