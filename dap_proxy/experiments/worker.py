@@ -166,6 +166,42 @@ def _run_pytest(job, plugin, root: str, base_path: list[str], server):  # type: 
     return answer
 
 
+def _refresh_params(item) -> None:  # type: ignore[no-untyped-def]
+    """Parametrize values were built when the test module was first imported, from the old
+    project classes (`Fraction(3, 4)` of a class the mutant run no longer uses). Take them again
+    from the re-executed module's decorators, by each argument's index."""
+    callspec = getattr(item, "callspec", None)
+    module = getattr(item, "module", None)
+    if callspec is None or module is None:
+        return
+    try:
+        holder = module.__dict__.get(item.cls.__name__) if getattr(item, "cls", None) else module
+        func = getattr(holder, getattr(item, "originalname", item.name), None)
+        marks = [m for m in getattr(func, "pytestmark", []) if m.name == "parametrize"]
+        marks += [m for m in getattr(holder, "pytestmark", []) if m.name == "parametrize"]
+        marks += [m for m in getattr(module, "pytestmark", []) if m.name == "parametrize"]
+        for mark in marks:
+            argnames = mark.args[0] if mark.args else mark.kwargs.get("argnames")
+            values = mark.args[1] if len(mark.args) > 1 else mark.kwargs.get("argvalues")
+            if isinstance(argnames, str):
+                names = [n.strip() for n in argnames.split(",") if n.strip()]
+            else:
+                names = list(argnames)
+            index = callspec.indices.get(names[0]) if names else None
+            if index is None or values is None or index >= len(values):
+                continue
+            value = list(values)[index]
+            if hasattr(value, "values") and hasattr(value, "marks"):  # pytest.param(...)
+                value = value.values
+            elif len(names) == 1:
+                value = (value,)
+            for name, new in zip(names, value):
+                if name in callspec.params:
+                    callspec.params[name] = new
+    except Exception:  # leave the old values: the parent's validation decides
+        return
+
+
 class _SessionServer:
     """pytest plugin that keeps one collected session alive and serves mutant jobs in it: write
     the mutant, forget the project's modules, re-execute test modules and conftests in place
@@ -259,6 +295,7 @@ class _SessionServer:
                 ]
                 return answer
             for item in items:
+                _refresh_params(item)
                 item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
             answer["results"] = collector.results
         finally:
