@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dap_proxy.analysis.models import Fact, FactKind, Frame, Probe, ProbeKind
-from dap_proxy.hypotheses.codeview import SourceView, view, workspace_views
+from dap_proxy.hypotheses.codeview import (
+    SourceView,
+    imported_views,
+    is_test_file,
+    view,
+    workspace_views,
+)
 from dap_proxy.hypotheses.models import (
     BugPattern,
     CodeLocation,
@@ -90,13 +96,19 @@ class RuleInput:
             s for s in sites[:-1] if not (s.function.startswith("<") and s.function != "<module>")
         ]
         final = context.failure.final
+        sources = workspace_views(context)
+        # Only test code on the path: the code under test is what the test imports.
+        if sources and all(is_test_file(s.rel) for s in sources):
+            sources += [
+                m for m in imported_views(sources[0], context.workspace) if m not in sources
+            ]
         return cls(
             context=context,
             exc_type=(final.type.split(".")[-1] if final else ""),
             message=final.message if final else "",
             site=sites[-1] if sites else None,
             caller=callers[-1] if callers else None,
-            sources=workspace_views(context),
+            sources=sources,
         )
 
     def boundaries(self, source: SourceView, function: str | None = None) -> list[Fact]:

@@ -352,10 +352,46 @@ def workspace_views(context: FailureContext) -> list[SourceView]:
     return [view(context.workspace, rel) for rel in seen]
 
 
+def imported_views(test: SourceView, workspace: str | Path) -> list[SourceView]:
+    """Workspace modules a file imports (`from cart import x`, `import cart`), looked up next to
+    it, one level up, at the workspace root and in src/."""
+    if test.tree is None:
+        return []
+    root = Path(workspace)
+    here = (root / test.rel).parent
+    names: list[str] = []
+    for node in ast.walk(test.tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+    found: list[SourceView] = []
+    for module in dict.fromkeys(names):
+        relative = Path(*module.split(".")).with_suffix(".py")
+        for base in (here, here.parent, root, root / "src"):
+            candidate = base / relative
+            if candidate.is_file():
+                try:
+                    rel = candidate.resolve().relative_to(root.resolve()).as_posix()
+                except ValueError:
+                    break
+                found.append(view(root, rel))
+                break
+    return found
+
+
+def is_test_file(rel: str) -> bool:
+    name = Path(rel).name
+    return name.startswith("test_") or name.endswith("_test.py") or "/tests/" in f"/{rel}"
+
+
 def state_signals(context: FailureContext) -> list[str]:
     """Reasons the code on the failing path keeps complex state (for the strategy flags)."""
     reasons = []
-    for source in workspace_views(context):
+    sources = workspace_views(context)
+    if sources and all(is_test_file(s.rel) for s in sources):
+        sources += imported_views(sources[0], context.workspace)
+    for source in sources:
         for cache in source.caches():
             reasons.append(f"{source.rel}:{cache.line} keeps a cache `{cache.name}`")
         for func, line, _reads in source.memoised_functions():

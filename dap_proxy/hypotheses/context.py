@@ -31,6 +31,7 @@ _HANG = re.compile(
     r"ctrl[- ]c)\b",
     re.IGNORECASE,
 )
+_TIMEOUT_MESSAGE = re.compile(r"^Timeout\b|\btimed out after\b", re.IGNORECASE)
 _HANG_EXCEPTIONS = {"KeyboardInterrupt", "TimeoutError", "TimeoutExpired", "Timeout"}
 
 
@@ -85,7 +86,14 @@ def build_context(text: str, workspace: Path | str = ".") -> FailureContext:
     failure = parse_failure_text(text, root)
     final = failure.final
     said = prose(text)
-    hang = bool(_HANG.search(said)) or bool(final and final.type.split(".")[-1] in _HANG_EXCEPTIONS)
+    hang = bool(_HANG.search(said)) or bool(
+        final
+        and (
+            final.type.split(".")[-1] in _HANG_EXCEPTIONS
+            # pytest-timeout: `Failed: Timeout (>5.0s) from pytest-timeout.`
+            or _TIMEOUT_MESSAGE.search(final.message)
+        )
+    )
     environment = environment_hints(text)
     context = FailureContext(
         issue_text=text,

@@ -55,6 +55,8 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     rules_tests.assertion_in_test,
     rules_tests.wrong_result,
     rules_tests.missing_update,
+    rules_tests.wrong_transition,
+    rules_errors.raised_by_guard,
 )
 
 

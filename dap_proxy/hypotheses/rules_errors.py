@@ -8,7 +8,14 @@ import ast
 import re
 
 from dap_proxy.analysis.models import ProbeKind
-from dap_proxy.hypotheses.candidates import Candidate, RuleInput, Site, code_evidence, probe
+from dap_proxy.hypotheses.candidates import (
+    Candidate,
+    RuleInput,
+    Site,
+    code_evidence,
+    probe,
+    short,
+)
 from dap_proxy.hypotheses.codeview import SourceView
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import CodeLocation
@@ -199,6 +206,8 @@ def index_error(inp: RuleInput) -> list[Candidate]:
         return []
     source = site.source
     subs = _subscripts(source, site.line)
+    if not subs and site.code.startswith("raise"):
+        return []  # raised on purpose by a guard: `raised_by_guard` reads that
     loops = source.loops_at(site.line)
     out: list[Candidate] = []
     ev = [inp.traceback_evidence()]
@@ -1021,3 +1030,65 @@ def message_only(inp: RuleInput) -> list[Candidate]:
             )
         )
     return out
+
+
+def raised_by_guard(inp: RuleInput) -> list[Candidate]:
+    """The code raised the error itself (`if not 0 <= k < len(values): raise IndexError`): the
+    guard is right, the value came in wrong, so blame the call that passed it, especially a
+    recursive call adjusting its own argument."""
+    site, caller = inp.site, inp.caller
+    if site is None or caller is None or not site.code.startswith("raise"):
+        return []
+    if caller.function.startswith("test") or caller.function == "<module>":
+        return []
+    func = site.source.function_at(site.line)
+    guard = None
+    guard_line = site.line
+    if func is not None:
+        for node in ast.walk(func):
+            if isinstance(node, ast.If) and any(
+                isinstance(s, ast.Raise) and s.lineno == site.line for s in node.body
+            ):
+                guard, guard_line = site.source.segment(node.test), node.lineno
+    recursive = caller.function == site.function
+    call = caller.code
+    statement = (
+        f"The call `{call}` at {caller.where} passes an argument `{site.function}` rejects"
+        + (f" (its guard `{guard}` at {site.rel}:{guard_line} fails)" if guard else "")
+        + (
+            ": the recursive call adjusts its argument wrongly (an offset left out or off by one)."
+            if recursive
+            else ": the value is computed wrongly before the call."
+        )
+    )
+    return [
+        Candidate(
+            P.WRONG_COMPUTATION,
+            C.LOGIC_ERROR,
+            0.6 if recursive else 0.45,
+            statement,
+            evidence=[
+                inp.traceback_evidence(),
+                code_evidence(caller.source, caller.line, "the call that passed the value"),
+            ],
+            falsification=[
+                f"the arguments of `{call}` satisfy `{guard or 'the guard'}` for valid inputs"
+            ],
+            testing=[
+                inp.reproduce_step(),
+                f"Log the arguments at {caller.where} for the failing case",
+            ],
+            symptoms=["the guard fires only after this call path"],
+            locations=[caller.location("call passing the bad value"), site.location("guard")],
+            probes=[
+                probe(
+                    ProbeKind.LOGPOINT,
+                    caller.rel,
+                    caller.line,
+                    f"log what `{call}` passes",
+                    log_message=f"{short(call, 60)} with {{locals()}}",
+                    score=0.75,
+                )
+            ],
+        )
+    ]

@@ -581,16 +581,23 @@ def race(inp: RuleInput) -> list[Candidate]:
                     ],
                 )
             )
-    if not out and phrase and any(s.thread_lines() for s in inp.sources):
-        source = next(s for s in inp.sources if s.thread_lines())
+    threaded = [s for s in inp.sources if s.thread_lines()]
+    if not out and threaded and (phrase or inp.exc_type == "AssertionError"):
+        source = threaded[0]
+        why = (
+            f'the failure is "{phrase}" because it depends on scheduling'
+            if phrase
+            else f"a wrong count or value{_message_values(inp)} is what lost updates look like"
+        )
         out.append(
             Candidate(
                 P.RACE,
                 C.RACE_CONDITION,
-                0.5,
+                0.5 if phrase else 0.35,
                 f"Threads started at {source.rel}:{source.thread_lines()[0]} share data without "
-                f'synchronisation; the failure is "{phrase}" because it depends on scheduling.',
-                evidence=[inp.traceback_evidence(), text_evidence(f'intermittent: "{phrase}"')],
+                f"enough synchronisation; {why}.",
+                evidence=[inp.traceback_evidence()]
+                + ([text_evidence(f'intermittent: "{phrase}"')] if phrase else []),
                 falsification=["the failure also happens with a single worker thread"],
                 testing=[
                     "Repeat the run 20 times with 1 thread and with many; compare failure rates"

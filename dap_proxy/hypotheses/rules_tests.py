@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dap_proxy.analysis.models import ProbeKind
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, code_evidence, probe
-from dap_proxy.hypotheses.codeview import SourceView, view
+from dap_proxy.hypotheses.codeview import SourceView, imported_views, view
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import CodeLocation
 from dap_proxy.hypotheses.models import HypothesisCategory as C
@@ -52,29 +52,7 @@ def _module_for(test: SourceView, name: str, workspace: Path) -> tuple[SourceVie
 
 
 def _imported_modules(test: SourceView, workspace: Path) -> list[SourceView]:
-    """Workspace modules the test file imports (`from cart import x`, `import cart`)."""
-    if test.tree is None:
-        return []
-    test_dir = (workspace / test.rel).parent
-    names: list[str] = []
-    for node in ast.walk(test.tree):
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.append(node.module)
-        elif isinstance(node, ast.Import):
-            names.extend(alias.name for alias in node.names)
-    found: list[SourceView] = []
-    for module in dict.fromkeys(names):
-        relative = Path(*module.split(".")).with_suffix(".py")
-        for base in (test_dir, test_dir.parent, workspace, workspace / "src"):
-            candidate = base / relative
-            if candidate.is_file():
-                try:
-                    rel = candidate.resolve().relative_to(workspace.resolve()).as_posix()
-                except ValueError:
-                    break
-                found.append(view(workspace, rel))
-                break
-    return found
+    return imported_views(test, workspace)
 
 
 def _attribute_callees(source: SourceView, line: int) -> list[str]:
@@ -431,3 +409,102 @@ def missing_update(inp: RuleInput) -> list[Candidate]:
                         )
                     )
     return sorted(out, key=lambda c: -c.weight)[:2]
+
+
+_STATE_WORDS = ("state", "status", "phase", "stage", "mode")
+
+
+def _transition_tables(module: SourceView) -> list[tuple[str, ast.Dict]]:
+    """Module-level dicts keyed by tuples of constants: `{("idle", "insert"): "collecting"}`."""
+    if module.tree is None:
+        return []
+    tables = []
+    for node in module.tree.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if (
+            isinstance(value, ast.Dict)
+            and value.keys
+            and all(
+                isinstance(k, ast.Tuple) and all(isinstance(e, ast.Constant) for e in k.elts)
+                for k in value.keys
+            )
+        ):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target  # type: ignore[attr-defined]
+            tables.append((module.segment(target), value))
+    return tables
+
+
+def wrong_transition(inp: RuleInput) -> list[Candidate]:
+    """A state assertion (`machine.state == "idle"`) against a transition table in the code under
+    test: the entry for the event the test triggers leads to the state the test got."""
+    if inp.exc_type != "AssertionError" or not _is_test(inp):
+        return []
+    site = inp.site
+    assert site is not None
+    if not any(word in site.code for word in _STATE_WORDS):
+        return []
+    said = inp.context.failure.assertion or inp.message
+    values = _OBTAINED.search(said)
+    if values is None:
+        return []
+    got, want = values["got"].strip("'\""), values["want"].strip("'\"")
+    func = site.source.function_at(site.line)
+    test_code = site.source.segment(func) if func else site.code
+    out: list[Candidate] = []
+    for module in _imported_modules(site.source, Path(inp.context.workspace)):
+        for name, table in _transition_tables(module):
+            for key, value in zip(table.keys, table.values, strict=True):
+                if not isinstance(key, ast.Tuple):
+                    continue
+                if not (isinstance(value, ast.Constant) and value.value == got):
+                    continue
+                events = [
+                    e.value
+                    for e in key.elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                ]  # type: ignore[union-attr]
+                if not any(
+                    re.search(rf"\b{re.escape(e)}\b", test_code) for e in events[1:] or events
+                ):
+                    continue
+                entry = module.segment(key) + ": " + module.segment(value)
+                out.append(
+                    Candidate(
+                        P.WRONG_STATE_TRANSITION,
+                        C.STATE_MANAGEMENT,
+                        0.75,
+                        f"The transition `{entry}` in `{name}` ({module.rel}:{key.lineno}) leads to "
+                        f"{got!r} where the test expects {want!r}: the table sends this event to the "
+                        "wrong state.",
+                        evidence=[
+                            inp.traceback_evidence(),
+                            code_evidence(
+                                module, key.lineno, f"`{name}` maps this event to {got!r}"
+                            ),
+                        ],
+                        falsification=[f"the specification says this event leads to {got!r}"],
+                        testing=[
+                            inp.reproduce_step(),
+                            f"Check every entry of `{name}` against the state diagram",
+                        ],
+                        symptoms=[f"after this event the state is {got!r}; other events behave"],
+                        locations=[
+                            CodeLocation(
+                                file=module.rel,
+                                line=key.lineno,
+                                code=module.line(key.lineno),
+                                role="transition entry",
+                            )
+                        ],
+                        probes=[
+                            probe(
+                                ProbeKind.BREAKPOINT,
+                                module.rel,
+                                key.lineno,
+                                f"the table entry for {events}",
+                                score=0.5,
+                            )
+                        ],
+                    )
+                )
+    return out[:2]

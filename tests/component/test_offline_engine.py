@@ -91,6 +91,12 @@ CASES = [
         "After changing a price the shop keeps showing the old one until a restart.",
     ),
     Case(
+        "playlist.py",
+        HypothesisCategory.LOGIC_ERROR,
+        BugPattern.WRONG_COMPUTATION,
+        ("nth_track(discs[1:], n - len(first) + 1)", "playlist.py:11", "not discs or n < 0"),
+    ),
+    Case(
         "feature_flags.py",
         HypothesisCategory.STATE_MANAGEMENT,
         BugPattern.STALE_CACHE,

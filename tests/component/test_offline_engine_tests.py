@@ -68,6 +68,17 @@ def test_boundary_comparison_in_the_code_under_test() -> None:
     assert top.probes[0].condition == "count == BULK_THRESHOLD"
 
 
+def test_state_assertion_against_a_transition_table() -> None:
+    project = EXAMPLES / "failures" / "door_app"
+    top = generate_offline(build_context(_pytest_output(project), project))[0]
+    assert (top.category, top.pattern) == (
+        HypothesisCategory.STATE_MANAGEMENT,
+        BugPattern.WRONG_STATE_TRANSITION,
+    )
+    assert '`("opening", "stop"): "closed"`' in top.statement and "door.py:7" in top.statement
+    assert "'stopped'" in top.statement
+
+
 def _texts() -> list[tuple[str, Path]]:
     failures = EXAMPLES / "failures"
     texts = []

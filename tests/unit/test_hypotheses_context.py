@@ -108,3 +108,13 @@ def test_engine_works_on_the_fallback_parser_alone(monkeypatch) -> None:  # noqa
     context = build_context(CHAINED.split("During handling")[0], EXAMPLES)
     top = generate_offline(context)[0]
     assert top.pattern == BugPattern.WRONG_KEY and "`PRICES[sku]`" in top.statement
+
+
+def test_a_pytest_timeout_is_a_hang() -> None:
+    text = (
+        f"    def find(items, x):\n>       while lo < hi:\nE       Failed: Timeout (>5.0s) from pytest-timeout.\n\n"
+        f"{EXAMPLES}/search_index.py:10: Failed\n"
+        "FAILED tests/test_search.py::test_find - Failed: Timeout (>5.0s) from pytest-timeout.\n"
+    )
+    context = build_context(text, EXAMPLES)
+    assert context.hang
