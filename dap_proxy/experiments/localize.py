@@ -47,7 +47,9 @@ DEFAULT_BUDGET = 60.0  # seconds for the whole command
 DEFAULT_TEST_TIMEOUT = 1.0  # seconds per test in the first run: longer counts as a hang
 MUTANT_TIMEOUT_FLOOR = 0.2  # seconds per test in a mutant run (small programs run in ms)
 MUTANT_TIMEOUT_CEILING = 2.0
-HUNG_TEST_TIMEOUT = 0.15  # seconds for a test that already hung in the first run
+HUNG_TEST_TIMEOUT = 0.1  # seconds (+10x a typical test) for a test that hung in the first run
+SOFT_BUDGET = 8.0  # seconds: past it, a line with a full fix ends the mutant phase early
+LATE_BUDGET = 20.0  # seconds: past it, only the most natural mutants are still tried
 MAX_CANDIDATE_LINES = 40  # lines tried with mutants, best first
 MAX_MUTANTS = 400  # mutants planned in all (most are skipped once the evidence is conclusive)
 INERT_AFTER = 5  # mutants of a line that changed no failing test before the line is dropped
@@ -423,8 +425,11 @@ class _Session:
             for file, line in r.lines:
                 covers.setdefault((file, line), set()).add(r.nodeid)
         durations = [r.duration for r in passing] or [0.01]
-        per_test = min(MUTANT_TIMEOUT_CEILING, max(MUTANT_TIMEOUT_FLOOR, 5 * max(durations) + 0.1))
-        hung_limit = min(per_test, HUNG_TEST_TIMEOUT + 3 * max(durations))
+        # the slowest test often paid for first imports: take the 90th percentile
+        slow = sorted(durations)[int(0.9 * (len(durations) - 1))]
+        per_test = min(MUTANT_TIMEOUT_CEILING, max(MUTANT_TIMEOUT_FLOOR, 5 * slow + 0.1))
+        typical = sorted(durations)[len(durations) // 2]
+        hung_limit = min(per_test, HUNG_TEST_TIMEOUT + 10 * typical)
         ordered = sorted(evidence, key=lambda e: -e.base_score())[:MAX_CANDIDATE_LINES]
         per_file: dict[str, list[LineEvidence]] = {}
         for item in ordered:
@@ -457,6 +462,11 @@ class _Session:
                 tried, effective = context.tried.get(key, (0, 0))
                 if tried >= INERT_AFTER and effective == 0:
                     return True  # the failure does not depend on this line
+                elapsed = time.monotonic() - self.started
+                if elapsed > SOFT_BUDGET and settled:
+                    return True  # enough: a line is already confirmed by a fix
+                if elapsed > LATE_BUDGET and planned.mutant.naturalness < CONCLUSIVE_NATURALNESS:
+                    return True
                 return context.conclusive and planned.mutant.naturalness < CONCLUSIVE_NATURALNESS
 
         jobs_by_key: dict[str, _Planned] = {}

@@ -195,7 +195,7 @@ def _refresh_params(item) -> None:  # type: ignore[no-untyped-def]
                 value = value.values
             elif len(names) == 1:
                 value = (value,)
-            for name, new in zip(names, value):
+            for name, new in zip(names, value, strict=False):
                 if name in callspec.params:
                     callspec.params[name] = new
     except Exception:  # leave the old values: the parent's validation decides
