@@ -81,6 +81,9 @@ class SourceView:
             self.tree = None
         self._parents: dict[ast.AST, ast.AST] = {}
         self._function_at: dict[int, ast.FunctionDef | ast.AsyncFunctionDef | None] = {}
+        self._nodes: list[ast.AST] | None = None
+        self._containers: list[Container] | None = None
+        self._functions: list[ast.FunctionDef | ast.AsyncFunctionDef] | None = None
         if self.tree:
             for parent in ast.walk(self.tree):
                 for child in ast.iter_child_nodes(parent):
@@ -96,7 +99,9 @@ class SourceView:
         return (ast.get_source_segment(self.text, node) or "").strip()
 
     def nodes(self) -> list[ast.AST]:
-        return list(ast.walk(self.tree)) if self.tree else []
+        if self._nodes is None:
+            self._nodes = list(ast.walk(self.tree)) if self.tree else []
+        return self._nodes
 
     def nodes_on_line(self, line: int) -> list[ast.AST]:
         return [n for n in self.nodes() if getattr(n, "lineno", None) == line]
@@ -120,9 +125,19 @@ class SourceView:
         return list(found)
 
     def function_at(self, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The innermost function containing `line` (scans functions only, memoised per line)."""
+        if self._functions is None:
+            self._functions = [
+                n for n in self.nodes() if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+            ]
         if line not in self._function_at:
-            funcs = self._enclosing(line, (ast.FunctionDef, ast.AsyncFunctionDef))
-            self._function_at[line] = funcs[-1] if funcs else None  # type: ignore[assignment]
+            best = None
+            for func in self._functions:
+                if func.lineno <= line <= (func.end_lineno or func.lineno) and (
+                    best is None or func.lineno >= best.lineno
+                ):
+                    best = func
+            self._function_at[line] = best
         return self._function_at[line]
 
     def loops_at(self, line: int) -> list[ast.For | ast.While]:
@@ -209,6 +224,11 @@ class SourceView:
 
     def containers(self) -> list[Container]:
         """Module-level and class-level mutable containers, with their writes and invalidations."""
+        if self._containers is None:
+            self._containers = self._find_containers()
+        return self._containers
+
+    def _find_containers(self) -> list[Container]:
         if not self.tree:
             return []
         result: dict[str, Container] = {}
