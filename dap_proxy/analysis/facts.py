@@ -7,13 +7,28 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 import tree_sitter as ts
 
-from dap_proxy.analysis.boundaries import BoundaryConfig, module_root
+from dap_proxy.analysis.boundaries import BoundaryConfig
 from dap_proxy.analysis.languages import PYTHON, facts_query
 from dap_proxy.analysis.models import Fact, FactKind, FunctionInfo
+from dap_proxy.analysis.nodes import (
+    FACT_FIELDS,
+    LINES,
+    Lines,
+    ecma_body_line,
+    ecma_import,
+    ecma_require,
+    identifiers,
+    new_fact,
+    new_function,
+    node_text,
+    python_body_line,
+    python_imports,
+    setattr_,
+    syntax_error_lines,
+)
 
 _K = FactKind
 
@@ -75,46 +90,6 @@ _NAMED_CAPTURES = {
     "arithmetic.offset",
 }
 _STRING_START = re.compile(rb"[rRbBfFuU]{0,2}[\"'`]")
-_IDENT = re.compile(rb"(?<![.\w\"'])[A-Za-z_$][\w$]*")
-_KEYWORDS = {
-    b"and",
-    b"or",
-    b"not",
-    b"in",
-    b"is",
-    b"if",
-    b"else",
-    b"elif",
-    b"None",
-    b"True",
-    b"False",
-    b"lambda",
-    b"await",
-    b"for",
-    b"while",
-    b"return",
-    b"case",
-    b"match",
-    b"del",
-    b"typeof",
-    b"instanceof",
-    b"null",
-    b"undefined",
-    b"true",
-    b"false",
-    b"new",
-    b"this",
-    b"void",
-    b"yield",
-    b"switch",
-    b"default",
-    b"delete",
-    b"async",
-    b"function",
-    b"const",
-    b"let",
-    b"var",
-}
 _HANDLER_DECORATOR = re.compile(
     r"route|\.(get|post|put|patch|delete|head|options|websocket)\b|handler|listen|"
     r"subscribe|\.on\b|\.on_|command|task|callback|receiver|event|hook",
@@ -186,8 +161,6 @@ _JS_HANDLER_METHODS = {
     "listen",
     "route",
 }
-MAX_SYNTAX_ERRORS = 50
-TEXT_LIMIT = 160
 
 
 @dataclass
@@ -215,186 +188,6 @@ class PassResult:
     # Each function's byte span, in `functions` order (to find its node again on demand).
     function_spans: list[tuple[int, int]] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
-
-
-_LINES = attrgetter("start_line", "end_line")
-_FACT_FIELDS = set(Fact.model_fields)
-_FUNCTION_FIELDS = set(FunctionInfo.model_fields)
-_setattr = object.__setattr__
-
-
-def _new_fact(**values: object) -> Fact:
-    """A `Fact` from trusted values (all fields given) without validation. Even
-    `model_construct` costs ~19 us a fact, which on a large repository is more than parsing
-    it; this is ~1 us."""
-    fact = Fact.__new__(Fact)
-    _setattr(fact, "__dict__", values)
-    _setattr(fact, "__pydantic_fields_set__", _FACT_FIELDS)
-    _setattr(fact, "__pydantic_extra__", None)
-    _setattr(fact, "__pydantic_private__", None)
-    return fact
-
-
-def _new_function(**values: object) -> FunctionInfo:
-    """`FunctionInfo` from trusted values, like `_new_fact`."""
-    info = FunctionInfo.__new__(FunctionInfo)
-    _setattr(info, "__dict__", values)
-    _setattr(info, "__pydantic_fields_set__", _FUNCTION_FIELDS)
-    _setattr(info, "__pydantic_extra__", None)
-    _setattr(info, "__pydantic_private__", None)
-    return info
-
-
-def _text(node: ts.Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
-
-
-def _names(text: bytes) -> list[str]:
-    """Identifiers a piece of code reads, first occurrence order, keywords left out (ASCII:
-    the pattern only matches ASCII identifiers)."""
-    found = _IDENT.findall(text)
-    if not found:
-        return []
-    return [n.decode("ascii") for n in dict.fromkeys(found) if n not in _KEYWORDS]
-
-
-class _Lines:
-    """Source lines decoded lazily, found from a byte offset (only lines that carry a fact are
-    ever located and decoded; splitting every line of every file up front costs more)."""
-
-    def __init__(self, source: bytes) -> None:
-        self.source = source
-        self.cache: dict[int, str] = {}
-
-    def text_at(self, row: int, byte: int) -> str:
-        got = self.cache.get(row)
-        if got is None:
-            source = self.source
-            start = source.rfind(b"\n", 0, byte) + 1
-            end = source.find(b"\n", byte, start + TEXT_LIMIT * 2)
-            if end < 0:
-                end = min(len(source), start + TEXT_LIMIT * 2)
-            got = source[start:end].decode("utf-8", "replace").strip()[:TEXT_LIMIT]
-            self.cache[row] = got
-        return got
-
-    def text(self, row: int) -> str:
-        """Text of a row when no byte offset is at hand (rare: entry facts use the node's)."""
-        got = self.cache.get(row)
-        if got is None:
-            lines = self.source.split(b"\n", row + 1)
-            raw = lines[row] if row < len(lines) else b""
-            got = raw.strip().decode("utf-8", "replace")[:TEXT_LIMIT]
-            self.cache[row] = got
-        return got
-
-
-def syntax_error_lines(root: ts.Node) -> list[int]:
-    """Lines where tree-sitter inserted ERROR or MISSING nodes (descends only into subtrees that
-    contain an error, so a clean file costs nothing)."""
-    if not root.has_error:
-        return []
-    lines: list[int] = []
-    stack = [root]
-    while stack and len(lines) < MAX_SYNTAX_ERRORS:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            lines.append(node.start_point.row + 1)
-            continue
-        stack.extend(child for child in reversed(node.children) if child.has_error)
-    return sorted(set(lines))
-
-
-def _python_body_line(node: ts.Node) -> int:
-    body = node.child_by_field_name("body")
-    # `named_child` raises IndexError (not None) past the end: check the count first.
-    first = body.named_child(0) if body is not None and body.named_child_count else None
-    if first is None:
-        return node.start_point[0] + 1
-    # A docstring produces no line event, so a probe there would never fire.
-    if first.type == "expression_statement":
-        string = first.named_child(0) if first.named_child_count else None
-        following = first.next_named_sibling
-        if (
-            string is not None
-            and string.type == "string"
-            and first.named_child_count == 1
-            and following is not None
-        ):
-            first = following
-    return first.start_point[0] + 1
-
-
-def _ecma_body_line(node: ts.Node) -> int:
-    body = node.child_by_field_name("body")
-    if body is None:
-        return node.start_point.row + 1
-    if body.type == "statement_block":
-        for child in body.named_children:
-            if child.type != "comment":
-                return child.start_point.row + 1
-        return node.start_point.row + 1
-    return body.start_point.row + 1
-
-
-def _python_imports(node: ts.Node, aliases: dict[str, str]) -> None:
-    """Record `alias -> module root` for every name an import statement binds."""
-    module = node.child_by_field_name("module_name")
-    from_module = _text(module) if module is not None else None
-    for name in node.children_by_field_name("name"):
-        if name.type == "aliased_import":
-            alias_node = name.child_by_field_name("alias")
-            target = name.child_by_field_name("name")
-            alias = _text(alias_node) if alias_node else ""
-            full = _text(target) if target else alias
-        else:
-            full = _text(name)
-            alias = full.split(".")[0] if from_module is None else full
-        source = from_module if from_module is not None else full
-        if alias and not source.startswith("."):
-            aliases[alias] = module_root(source)
-
-
-def _ecma_import(node: ts.Node, aliases: dict[str, str]) -> None:
-    """`import fs from "fs"`, `import * as cp from "child_process"`, `import {get} from "http"`."""
-    source = node.child_by_field_name("source")
-    if source is None:
-        return
-    module = module_root(_text(source).strip("'\"`"))
-    stack = [child for child in node.named_children if child.type == "import_clause"]
-    while stack:
-        current = stack.pop()
-        if current.type == "identifier":
-            aliases[_text(current)] = module
-        elif current.type == "import_specifier":
-            alias = current.child_by_field_name("alias") or current.child_by_field_name("name")
-            if alias is not None:
-                aliases[_text(alias)] = module
-        else:
-            stack.extend(current.named_children)
-
-
-def _ecma_require(node: ts.Node, aliases: dict[str, str]) -> None:
-    """`const fs = require("fs")`, `const {execSync} = require("child_process")`."""
-    value = node.child_by_field_name("value")
-    arguments = value.child_by_field_name("arguments") if value is not None else None
-    name = node.child_by_field_name("name")
-    if arguments is None or name is None or not arguments.named_child_count:
-        return
-    first = arguments.named_children[0]
-    if first.type != "string":
-        return
-    module = module_root(_text(first).strip("'\"`"))
-    if name.type == "identifier":
-        aliases[_text(name)] = module
-    else:
-        for child in name.named_children:
-            target = child.child_by_field_name("value") if child.type == "pair_pattern" else child
-            if target is not None and target.type in (
-                "identifier",
-                "shorthand_property_identifier_pattern",
-            ):
-                aliases[_text(target)] = module
 
 
 _config_cache: dict[int, tuple[BoundaryConfig, frozenset[bytes], frozenset[bytes]]] = {}
@@ -426,7 +219,7 @@ class _Builder:
         self.is_python = language == PYTHON
         self.boundaries = boundaries
         self.source = source
-        self.lines = _Lines(source)
+        self.lines = Lines(source)
         self.scopes: dict[int, _Scope] = {}
         self.decorators: dict[int, list[str]] = {}
         self.items: list[tuple[str, list[ts.Node]]] = []
@@ -442,7 +235,7 @@ class _Builder:
         (`captures` rather than `matches`: one list per capture name is far fewer objects)."""
         for node in captures.get("class.def", ()):
             name = node.child_by_field_name("name")
-            label = _text(name) if name is not None else f"<class@{node.start_point.row + 1}>"
+            label = node_text(name) if name is not None else f"<class@{node.start_point.row + 1}>"
             self._add_scope(node, label, "class", is_class=True)
         if self.is_python:
             source = self.source
@@ -460,16 +253,16 @@ class _Builder:
                 parent = node.parent
                 target = parent.child_by_field_name("definition") if parent else None
                 if target is not None:
-                    self.decorators.setdefault(target.start_byte, []).append(_text(node))
+                    self.decorators.setdefault(target.start_byte, []).append(node_text(node))
             for node in captures.get("import.statement", ()):
-                _python_imports(node, self.aliases)
+                python_imports(node, self.aliases)
         else:
             for node in captures.get("function.def", ()):
                 self._add_ecma_function(node)
             for node in captures.get("import.statement", ()):
-                _ecma_import(node, self.aliases)
+                ecma_import(node, self.aliases)
             for node in captures.get("import.require", ()):
-                _ecma_require(node, self.aliases)
+                ecma_require(node, self.aliases)
         self.call_functions = captures.get("call.function", [])
         self.call_members = captures.get("call.member", [])
         self.call_self = captures.get("call.self_method", [])
@@ -504,17 +297,17 @@ class _Builder:
                     self._add_callback(node, callee, parent)
                     return
         if name_node is not None:
-            self._add_scope(node, _text(name_node), kind)
+            self._add_scope(node, node_text(name_node), kind)
         else:
             self._add_scope(node, f"<anonymous@{line}>", "anonymous")
 
     def _add_callback(self, node: ts.Node, callee: ts.Node, arguments: ts.Node) -> None:
-        callee_text = _text(callee)
+        callee_text = node_text(callee)
         method = callee_text.rsplit(".", 1)[-1]
         label = ""
         first = arguments.named_children[0] if arguments.named_child_count else None
         if first is not None and first.type in ("string", "template_string"):
-            label = _text(first).strip("'\"`")
+            label = node_text(first).strip("'\"`")
         line = node.start_point.row + 1
         if callee_text in _JS_TEST_CALLEES:
             self._add_scope(node, label or f"test@{line}", "test")
@@ -548,7 +341,7 @@ class _Builder:
             self._facts_for(facts, name, captured)
         self._classify_calls(facts)
         self._global_mutations(facts)
-        facts.sort(key=_LINES)
+        facts.sort(key=LINES)
         spans = [(node.start_byte, node.end_byte) for node in function_nodes]
         return PassResult(facts, functions, syntax_error_lines(self.root), spans, self.aliases)
 
@@ -577,9 +370,9 @@ class _Builder:
             start = node.start_point[0] + 1
             end = node.end_point[0] + 1
             is_async = self.source.startswith(b"async", node.start_byte)
-            body_line = _python_body_line(node) if self.is_python else _ecma_body_line(node)
+            body_line = python_body_line(node) if self.is_python else ecma_body_line(node)
             functions.append(
-                _new_function(
+                new_function(
                     name=scope.name,
                     qualname=scope.qualname,
                     start_line=start,
@@ -596,7 +389,7 @@ class _Builder:
                 while outer >= 0 and self.ordered[outer].is_class:
                     outer = self.ordered[outer].parent
                 facts.append(
-                    _new_fact(
+                    new_fact(
                         file=self.path,
                         start_line=start,
                         end_line=end,
@@ -645,7 +438,7 @@ class _Builder:
         line_text = self.lines.text_at
         append = facts.append
         new = Fact.__new__
-        fields_set = _FACT_FIELDS
+        fields_set = FACT_FIELDS
         names: list[str] = []
         for node in nodes:
             start = node.start_point[0]
@@ -653,13 +446,13 @@ class _Builder:
                 raw = source[node.start_byte : node.end_byte]
                 if division and _STRING_START.match(raw):
                     continue  # `"%s" % x` formats a string: no divisor
-                names = _names(raw)
+                names = identifiers(raw)
                 if main_check and raw.startswith(b"__name__") and b"__main__" in raw:
                     self._main_block(facts, node)
             text = texts.get(start)
             if text is None:
                 text = line_text(start, node.start_byte)
-            # `enclosing()` and `_new_fact` inlined: the innermost loop of the whole pass.
+            # `enclosing()` and `new_fact` inlined: the innermost loop of the whole pass.
             byte = node.start_byte
             index = bisect_right(starts, byte) - 1
             while index >= 0:
@@ -668,7 +461,7 @@ class _Builder:
                     break
                 index = scope.parent
             fact = new(Fact)
-            _setattr(
+            setattr_(
                 fact,
                 "__dict__",
                 {
@@ -682,9 +475,9 @@ class _Builder:
                     "text": text,
                 },
             )
-            _setattr(fact, "__pydantic_fields_set__", fields_set)
-            _setattr(fact, "__pydantic_extra__", None)
-            _setattr(fact, "__pydantic_private__", None)
+            setattr_(fact, "__pydantic_fields_set__", fields_set)
+            setattr_(fact, "__pydantic_extra__", None)
+            setattr_(fact, "__pydantic_private__", None)
             append(fact)
             if named:
                 names = []
@@ -705,7 +498,7 @@ class _Builder:
         kind, _ = CAPTURE_FACTS[capture]
         start = node.start_point[0]
         facts.append(
-            _new_fact(
+            new_fact(
                 file=self.path,
                 start_line=start + 1,
                 end_line=node.end_point[0] + 1,
@@ -728,7 +521,7 @@ class _Builder:
         calls, call_roots = _config_bytes(boundaries)
         bare = calls | set(aliases) | function_names
         for node in self.call_self:
-            self._recursion(facts, node, _text(node), method=True)
+            self._recursion(facts, node, node_text(node), method=True)
         for node in self.call_functions:
             raw = source[node.start_byte : node.end_byte]
             if raw not in bare:
@@ -778,7 +571,7 @@ class _Builder:
             "mutation.method",
             node,
             f"mutating call .{method.decode()}()",
-            _names(receiver)[:1],
+            identifiers(receiver)[:1],
         )
 
     def _boundary(self, facts: list[Fact], node: ts.Node, callee: str, category: str) -> None:
@@ -787,7 +580,7 @@ class _Builder:
             call = call.parent
         function = self.enclosing(node.start_byte)
         facts.append(
-            _new_fact(
+            new_fact(
                 file=self.path,
                 start_line=call.start_point.row + 1,
                 end_line=call.end_point.row + 1,
@@ -807,7 +600,7 @@ class _Builder:
         if scope.name != name or scope.in_class != method:
             return
         facts.append(
-            _new_fact(
+            new_fact(
                 file=self.path,
                 start_line=node.start_point.row + 1,
                 end_line=node.end_point.row + 1,
@@ -826,7 +619,7 @@ class _Builder:
         for node in self.declared_global:
             index = self.enclosing(node.start_byte)
             if index >= 0:
-                declared.setdefault(index, set()).add(_text(node))
+                declared.setdefault(index, set()).add(node_text(node))
         for index, names in declared.items():
             scope = self.ordered[index]
             stack = [scope.node]
@@ -834,13 +627,13 @@ class _Builder:
                 node = stack.pop()
                 if node.type in ("assignment", "augmented_assignment"):
                     left = node.child_by_field_name("left")
-                    if left is not None and left.type == "identifier" and _text(left) in names:
+                    if left is not None and left.type == "identifier" and node_text(left) in names:
                         self._fact(
                             facts,
                             "mutation.attribute",
                             node,
-                            reason=f"assignment to global/nonlocal {_text(left)}",
-                            names=[_text(left)],
+                            reason=f"assignment to global/nonlocal {node_text(left)}",
+                            names=[node_text(left)],
                         )
                     continue
                 if node is not scope.node and node.type in (
@@ -901,17 +694,21 @@ def extract_region(
     if parent is not None and parent.type == "decorated_definition":
         for child in parent.named_children:
             if child.type == "decorator":
-                builder.decorators.setdefault(start, []).append(_text(child))
+                builder.decorators.setdefault(start, []).append(node_text(child))
     ancestor = parent
     while ancestor is not None:
         if ancestor.type in CLASS_TYPES:
             name = ancestor.child_by_field_name("name")
-            label = _text(name) if name is not None else f"<class@{ancestor.start_point[0] + 1}>"
+            label = (
+                node_text(name) if name is not None else f"<class@{ancestor.start_point[0] + 1}>"
+            )
             builder._add_scope(ancestor, label, "class", is_class=True)
         elif ancestor.type in FUNCTION_TYPES:
             if builder.is_python:
                 name = ancestor.child_by_field_name("name")
-                builder._add_scope(ancestor, _text(name) if name is not None else "?", "function")
+                builder._add_scope(
+                    ancestor, node_text(name) if name is not None else "?", "function"
+                )
             else:
                 builder._add_ecma_function(ancestor)
         else:

@@ -11,14 +11,9 @@ from dataclasses import dataclass
 import tree_sitter as ts
 
 from dap_proxy.analysis.boundaries import BoundaryConfig
-from dap_proxy.analysis.facts import (
-    FUNCTION_TYPES,
-    _new_fact,
-    _new_function,
-    extract_region,
-    syntax_error_lines,
-)
+from dap_proxy.analysis.facts import FUNCTION_TYPES, extract_region
 from dap_proxy.analysis.models import Fact, FileAnalysis, FunctionInfo
+from dap_proxy.analysis.nodes import new_fact, new_function, syntax_error_lines
 
 # What may follow a function on its last line for the line-based merge to stay exact.
 _TRAILING_OK = set(b" \t\r;,)")
@@ -119,7 +114,7 @@ def _shift_fact(fact: Fact, start_delta: int, end_delta: int) -> Fact:
     values = dict(fact.__dict__)
     values["start_line"] += start_delta
     values["end_line"] += end_delta
-    return _new_fact(**values)
+    return new_fact(**values)
 
 
 def _shift_function(info: FunctionInfo, start_delta: int, end_delta: int) -> FunctionInfo:
@@ -127,7 +122,7 @@ def _shift_function(info: FunctionInfo, start_delta: int, end_delta: int) -> Fun
     values["start_line"] += start_delta
     values["body_line"] += start_delta
     values["end_line"] += end_delta
-    return _new_function(**values)
+    return new_function(**values)
 
 
 def reanalyze(
