@@ -1,9 +1,9 @@
 """Builds a FailureContext from what a user pastes (brief, Phase 1 `$ARGUMENTS`): free text with an
 error message, a traceback, reproduction steps and environment hints.
 
-Traceback parsing and environment extraction belong to the analysis room
-(`dap_proxy.analysis.traceback.parse_failure`, `dap_proxy.analysis.failure_context`); they are used
-when present, else the small private fallbacks in `_fallback_parse.py` take over.
+Traceback parsing and environment extraction are the analysis room's
+(`dap_proxy.analysis.traceback`, `dap_proxy.analysis.failure_context`); `environment.py` adds
+package pins, env var names and change notes.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dap_proxy.analysis.failure_context import extract_environment
 from dap_proxy.analysis.models import ParsedFailure
-from dap_proxy.hypotheses import _fallback_parse
+from dap_proxy.analysis.traceback import parse_failure, strip_failures
+from dap_proxy.hypotheses.environment import environment_from_prose
 from dap_proxy.hypotheses.models import EnvironmentHints, FailureContext
 
 # Words that say the failure does not happen every time (intermittent flag).
@@ -36,41 +38,32 @@ _HANG_EXCEPTIONS = {"KeyboardInterrupt", "TimeoutError", "TimeoutExpired", "Time
 
 
 def parse_failure_text(text: str, workspace: Path) -> ParsedFailure:
-    """The analysis room's parser when it has landed, else the private fallback."""
-    try:
-        from dap_proxy.analysis.traceback import parse_failure
-    except ImportError:
-        return _fallback_parse.parse_failure(text, workspace)
+    """Frames mapped to the workspace; an empty failure if the parser trips (triage then works
+    from the prose alone)."""
     try:
         return parse_failure(text, workspace)
-    except Exception:  # a parser bug must not stop triage: the fallback still reads the text
-        return _fallback_parse.parse_failure(text, workspace)
+    except Exception:  # noqa: BLE001 - pasted text is arbitrary; never crash triage on it
+        return ParsedFailure()
 
 
 def prose(text: str) -> str:
     """The text without its tracebacks, so keywords in code or paths (`<frozen ...>`, a variable
     called `timeout`) do not count as what the user said."""
-    try:
-        from dap_proxy.analysis.traceback import strip_failures
-    except ImportError:
-        return _fallback_parse.strip_tracebacks(text)
     return strip_failures(text)
 
 
 def environment_hints(text: str) -> EnvironmentHints:
-    """Environment facts from the text: ours, completed by the analysis room's extractor."""
-    hints = _fallback_parse.environment(prose(text))
-    try:
-        from dap_proxy.analysis.failure_context import extract_environment
-    except ImportError:
-        return hints
+    """Environment facts from the text: the analysis room's extractor plus pins, env var names and
+    change notes."""
+    hints = environment_from_prose(prose(text))
     facts = extract_environment(text)
     hints.python_version = hints.python_version or facts.python_version
-    if not hints.platform and facts.os:
+    if facts.os:
         hints.platform = f"{facts.os} {facts.os_version or ''}".strip()
     for env in ("production", "staging", "ci"):
-        if not hints.deployment and env in facts.environments:
+        if env in facts.environments:
             hints.deployment = env
+            break
     hints.intermittent = facts.intermittent
     hints.under_load = facts.under_load
     hints.only_in_production = facts.only_in_production

@@ -1,12 +1,10 @@
 """Building a FailureContext from pasted text: frames mapped to the workspace, environment hints
-(names, never values), intermittent / hang flags from the prose only, and the private fallback
-parser used when the analysis room's parser is not importable."""
+(names, never values), intermittent / hang flags from the prose only."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dap_proxy.hypotheses import _fallback_parse
 from dap_proxy.hypotheses.context import build_context, is_recognisable
 from dap_proxy.hypotheses.triage import run_triage
 
@@ -29,8 +27,8 @@ RuntimeError: order failed
 '''
 
 
-def test_fallback_parser_reads_chained_tracebacks_and_maps_frames() -> None:
-    failure = _fallback_parse.parse_failure(CHAINED, EXAMPLES)
+def test_chained_tracebacks_map_frames_to_the_workspace() -> None:
+    failure = build_context(CHAINED, EXAMPLES).failure
     assert [e.type for e in failure.exceptions] == ["KeyError", "RuntimeError"]
     first, final = failure.exceptions
     assert first.message == "'widget-2'" and first.frames[0].code == "price = PRICES[sku]"
@@ -39,13 +37,16 @@ def test_fallback_parser_reads_chained_tracebacks_and_maps_frames() -> None:
     assert Path(mine.workspace_path or "") == EXAMPLES / "inventory_lookup.py" and mine.line == 13
 
 
-def test_fallback_parser_reads_pytest_output() -> None:
+def test_pytest_output_gives_the_failing_test() -> None:
     text = (
+        "=================================== FAILURES ===================================\n"
+        "__________________________________ test_total __________________________________\n\n"
         "    def test_total():\n>       assert total([(3.0, 10)]) == 27.0\nE       assert 30.0 == 27.0\n\n"
         "tests/test_cart.py:28: AssertionError\n"
+        "=========================== short test summary info ============================\n"
         "FAILED tests/test_cart.py::test_total - assert 30.0 == 27.0\n"
     )
-    failure = _fallback_parse.parse_failure(text, EXAMPLES)
+    failure = build_context(text, EXAMPLES).failure
     assert failure.failing_tests == ["tests/test_cart.py::test_total"]
     assert failure.final is not None and failure.final.type == "AssertionError"
     assert failure.frames[-1].line == 28 and failure.assertion == "assert 30.0 == 27.0"
@@ -94,20 +95,6 @@ def test_an_exception_named_in_prose_is_enough_to_triage() -> None:
 
 def test_plain_text_is_not_recognisable() -> None:
     assert not is_recognisable(build_context("The weather is nice today.", EXAMPLES))
-
-
-def test_engine_works_on_the_fallback_parser_alone(monkeypatch) -> None:  # noqa: ANN001
-    import sys
-
-    from dap_proxy.hypotheses.engine import generate_offline
-    from dap_proxy.hypotheses.models import BugPattern
-
-    # None in sys.modules makes the import raise ImportError, as if the module were absent.
-    monkeypatch.setitem(sys.modules, "dap_proxy.analysis.traceback", None)
-    monkeypatch.setitem(sys.modules, "dap_proxy.analysis.failure_context", None)
-    context = build_context(CHAINED.split("During handling")[0], EXAMPLES)
-    top = generate_offline(context)[0]
-    assert top.pattern == BugPattern.WRONG_KEY and "`PRICES[sku]`" in top.statement
 
 
 def test_a_pytest_timeout_is_a_hang() -> None:
