@@ -1075,6 +1075,7 @@ def fallback(inp: RuleInput) -> list[Candidate]:
     site, caller = inp.site, inp.caller
     out = []
     if site is not None:
+        scope = "the script" if site.function == "<module>" else f"`{site.function}`"
         via = f"`{caller.code}` at {caller.where}" if caller else "its caller"
         if site.function.startswith("test"):
             statement = (
@@ -1099,9 +1100,16 @@ def fallback(inp: RuleInput) -> list[Candidate]:
                 statement,
                 evidence=[inp.traceback_evidence()],
                 falsification=[
-                    f"the arguments of `{site.function}` in the failing run are ordinary, valid values"
+                    f"the values used at {site.where} are the ones the code intends"
+                    if scope == "the script"
+                    else f"the arguments of {scope} in the failing run are ordinary, valid values"
                 ],
-                testing=[inp.reproduce_step(), f"Log the arguments of `{site.function}` on entry"],
+                testing=[
+                    inp.reproduce_step(),
+                    f"Log the values used at {site.where}"
+                    if scope == "the script"
+                    else f"Log the arguments of {scope} on entry",
+                ],
                 symptoms=["the same inputs always fail"],
                 locations=[
                     site.location("symptom"),
@@ -1124,10 +1132,10 @@ def fallback(inp: RuleInput) -> list[Candidate]:
                 C.LOGIC_ERROR,
                 0.08,
                 f"An operator or variable on the path to {site.where} is wrong (e.g. `<` for `<=`, a "
-                f"similarly named variable) in `{site.function}`.",
+                f"similarly named variable) in {scope}.",
                 evidence=[inp.traceback_evidence()],
-                falsification=[f"every comparison in `{site.function}` matches its specification"],
-                testing=[f"Review the conditions in `{site.function}` with boundary inputs"],
+                falsification=[f"every comparison in {scope} matches its specification"],
+                testing=[f"Review the conditions in {scope} with boundary inputs"],
                 symptoms=["boundary inputs fail, typical inputs pass"],
                 locations=[site.location("symptom")],
             )
