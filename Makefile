@@ -33,8 +33,11 @@ test: $(STAMP) node-deps lint
 	# pytest exits 5 when it collects no test: not a failure of the code under test.
 	$(PY) -m pytest -q || [ $$? -eq 5 ]
 
+# Every script runs even when an earlier one misses its target; the exit status says if any did.
 bench: $(STAMP)
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@failed=""; for script in bench/*.py; do echo "== $$script"; \
+	  $(PY) $$script || failed="$$failed $$script"; done; \
+	  if [ -n "$$failed" ]; then echo "missed a target or failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) $(NODE_TESTS)/node_modules .pytest_cache .ruff_cache .mypy_cache
