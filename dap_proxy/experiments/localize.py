@@ -45,6 +45,7 @@ from dap_proxy.experiments.testcommand import CommandError, parse_test_command
 
 DEFAULT_BUDGET = 60.0  # seconds for the whole command
 DEFAULT_TEST_TIMEOUT = 1.0  # seconds per test in the first run: longer counts as a hang
+COMMAND_TIMEOUT_FACTOR, COMMAND_TIMEOUT_FLOOR = 10, 10.0  # a whole non-pytest command
 MUTANT_TIMEOUT_FLOOR = 0.2  # seconds per test in a mutant run (small programs run in ms)
 MUTANT_TIMEOUT_CEILING = 2.0
 HUNG_TEST_TIMEOUT = 0.1  # seconds (+10x a typical test) for a test that hung in the first run
@@ -115,6 +116,7 @@ class _Session:
         self.experiments: list[Experiment] = []
         self.notes: list[str] = []
         self.cancelled = False
+        self.is_pytest = True
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -138,6 +140,7 @@ class _Session:
             except SandboxError as error:
                 raise LocalizeError(str(error), 2) from error
             self._start(runners)
+            self.is_pytest = command.is_pytest
             pool = Pool(runners, self.deadline)
             try:
                 return self._localize(pool, command.describe(), command.is_pytest)
@@ -168,10 +171,17 @@ class _Session:
             raise LocalizeError(errors[0], 2)
 
     # ---------------------------------------------------------------------------------------
+    def _timeout(self) -> float:
+        """Per test; a non-pytest command is one test as a whole, so it gets more."""
+        timeout = self.options.test_timeout
+        if not self.is_pytest:
+            timeout = max(COMMAND_TIMEOUT_FACTOR * timeout, COMMAND_TIMEOUT_FLOOR)
+        return timeout
+
     def _run_job(self, key: str, fast: bool) -> Job:
         return Job(
             key=key,
-            timeout=self.options.test_timeout,
+            timeout=self._timeout(),
             hard_timeout=max(1.0, self.left() - BUDGET_RESERVE),
             fast=fast,
         )
@@ -205,7 +215,7 @@ class _Session:
                         Job(
                             key=f"recheck-{i}",
                             only=failing_ids if is_pytest else None,
-                            timeout=self.options.test_timeout,
+                            timeout=self._timeout(),
                             hard_timeout=max(1.0, self.left() - BUDGET_RESERVE),
                             fast=is_pytest,
                         )
@@ -329,7 +339,7 @@ class _Session:
         jobs = [
             Job(
                 key=f"repeat-{i}",
-                timeout=self.options.test_timeout,
+                timeout=self._timeout(),
                 hard_timeout=self.left(),
                 fast=fast,
             )

@@ -30,8 +30,8 @@ _CMP_ALTS: dict[type, list[tuple[type, float]]] = {
     ast.LtE: [(ast.Lt, 1.0), (ast.GtE, 0.6), (ast.Gt, 0.6)],
     ast.Gt: [(ast.GtE, 1.0), (ast.Lt, 0.6), (ast.LtE, 0.6)],
     ast.GtE: [(ast.Gt, 1.0), (ast.LtE, 0.6), (ast.Lt, 0.6)],
-    ast.Eq: [(ast.NotEq, 0.9)],
-    ast.NotEq: [(ast.Eq, 0.9)],
+    ast.Eq: [(ast.NotEq, 0.9), (ast.GtE, 0.7), (ast.LtE, 0.7)],  # loop exits: == vs >=
+    ast.NotEq: [(ast.Eq, 0.9), (ast.Lt, 0.6), (ast.Gt, 0.6)],
     ast.Is: [(ast.IsNot, 0.9)],
     ast.IsNot: [(ast.Is, 0.9)],
     ast.In: [(ast.NotIn, 0.9)],
@@ -156,9 +156,9 @@ def _header_expressions(stmt: ast.stmt) -> list[ast.AST]:
 
 
 def _walk_expr(node: ast.AST) -> Iterator[ast.AST]:
-    """Walk an expression, not into f-strings (their positions are unreliable) or lambdas."""
+    """Walk an expression, not into f-strings (their positions are unreliable)."""
     yield node
-    if isinstance(node, (ast.JoinedStr, ast.Lambda)):
+    if isinstance(node, ast.JoinedStr):
         return
     for child in ast.iter_child_nodes(node):
         yield from _walk_expr(child)
@@ -256,7 +256,9 @@ class _Generator:
                 distance[other.id] = min(distance.get(other.id, gap), gap)
                 if self._role(other) == role:
                     same_role.add(other.id)
-        pool = [n for n in names if n in same_role] or names
+        pool = [n for n in names if n in same_role]
+        if not pool and role == "value":
+            pool = names  # a plain value can be swapped for any local
         return sorted(pool, key=lambda n: (distance.get(n, 10_000), names.index(n)))
 
     def _make(
@@ -360,8 +362,10 @@ class _Generator:
                 return
             func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
             names = [n for n in _scope_names(func, self.tree) if n != node.id]
+            role = self._role(node)
+            weight = 0.65 if role == "index" else 0.6  # a wrong index variable is a classic
             for other in self._nearest(names, func, node)[:MAX_NAME_ALTERNATIVES]:
-                yield self._make(line, "name", span, other, 0.6, cond(other) if pure else None)
+                yield self._make(line, "name", span, other, weight, cond(other) if pure else None)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             parent = self.parents.get(node)
             if isinstance(parent, ast.Call) and parent.func is node:
