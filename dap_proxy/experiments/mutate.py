@@ -146,8 +146,8 @@ def _header_expressions(stmt: ast.stmt) -> list[ast.AST]:
         return []
     if isinstance(stmt, ast.Assign):
         return [stmt.value, *[t for t in stmt.targets if not isinstance(t, ast.Name)]]
-    if isinstance(stmt, ast.AugAssign):
-        return [stmt.value]
+    if isinstance(stmt, ast.AugAssign):  # `counts[token] += 1`: the index may be the slip
+        return [stmt.value] + ([] if isinstance(stmt.target, ast.Name) else [stmt.target])
     if isinstance(stmt, ast.AnnAssign):
         return [stmt.value] if stmt.value is not None else []
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
@@ -257,8 +257,8 @@ class _Generator:
                 if self._role(other) == role:
                     same_role.add(other.id)
         pool = [n for n in names if n in same_role]
-        if not pool and role == "value":
-            pool = names  # a plain value can be swapped for any local
+        if not pool and role in ("value", "index", "argument"):
+            pool = names  # nothing else plays that part: any local may
         return sorted(pool, key=lambda n: (distance.get(n, 10_000), names.index(n)))
 
     def _make(

@@ -7,7 +7,9 @@ The score of a line (all experiments on):
   naturalness keeps a compensating change (say `+ 1` on a return far downstream) below the real slip.
 - sensitivity: Metallaxis-style, the largest share of failing tests whose outcome or failure
   changed under one mutant of the line (the failure depends on this line).
-- ochiai: spectrum suspiciousness; prior: static likelihood (priors.py).
+- ochiai: spectrum suspiciousness; prior: static likelihood (priors.py); plus W_CRASH for the
+  project line where the interpreter raised (not an explicit `raise`: that reports, it is not
+  the cause).
 Weights of disabled experiments are dropped; with only `spectra` the score is plain Ochiai (no
 priors), the scoreboard's baseline. Ties are broken by evidence: fix, ochiai, failing tests that ran
 the line, prior, the line's proximity to the failure; line order only when all of these are equal.
@@ -29,6 +31,7 @@ from dap_proxy.experiments.spectra import LineSpectrum, dstar, ochiai, tarantula
 
 W_FIX, W_SENSITIVITY, W_OCHIAI, W_PRIOR = 0.60, 0.15, 0.20, 0.05
 W_RACE = 0.3
+W_CRASH = 0.05
 LR_FULL_FIX, LR_PARTIAL_FIX, LR_FIX_BREAKS, LR_CHANGED, LR_NO_EFFECT = 20.0, 4.0, 2.0, 1.5, 0.6
 
 
@@ -158,6 +161,8 @@ def combine(
             score += W_PRIOR * item.prior_value
             if item.prior is not None and "raise" in item.prior.tags:
                 score *= 0.8  # an explicit raise reports the problem; the cause is elsewhere
+            if item.crash_distance == 0 and not (item.prior and "raise" in item.prior.tags):
+                score += W_CRASH  # the interpreter failed here (not an explicit raise)
             if intermittent and item.prior is not None:
                 score += W_RACE * item.prior.concurrency
         item.score = score
