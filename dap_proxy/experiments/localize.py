@@ -739,6 +739,11 @@ def _hypothesis_text(mutant: Mutant) -> str:
             f"line {mutant.line}: the condition `{mutant.original.strip()}` decides wrongly "
             f"(forcing it to {mutant.replacement} makes the failing tests pass)"
         )
+    if mutant.operator == "insert":
+        return (
+            f"around line {mutant.line}: a statement seems to be missing, likely "
+            f"`{mutant.replacement.strip()}`"
+        )
     if mutant.operator == "drop":
         return f"line {mutant.line}: `{mutant.original.strip()}` should likely not be there"
     return f"line {mutant.line}: {mutant.description.replace(' -> ', ' should likely be ')}"

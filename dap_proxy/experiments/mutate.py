@@ -19,6 +19,7 @@ from pydantic import BaseModel
 MAX_MUTANTS_PER_LINE = 32
 MAX_NAME_ALTERNATIVES = 3
 MAX_STRING_ALTERNATIVES = 5
+MAX_INSERTIONS = 4
 MAX_STRING_CONSTANT = 30  # longer strings are messages, not states or keys
 
 _CMP_TEXT = {
@@ -62,6 +63,7 @@ _METHOD_SWAPS = {
     "keys": "values", "values": "keys", "append": "extend", "remove": "discard", "find": "rfind",
     "index": "rindex", "sort": "reverse", "floor": "ceil", "ceil": "floor",
 }  # fmt: skip
+_DEFAULTS = ("{}", "[]", "0", '""')
 _ATOMIC = (ast.Name, ast.Constant, ast.Attribute, ast.Subscript, ast.Call, ast.List, ast.Dict)
 _BUILTINS = frozenset(dir(builtins))
 
@@ -82,6 +84,8 @@ class Mutant(BaseModel):
 
     @property
     def description(self) -> str:
+        if self.operator == "insert":
+            return f"inserting `{_short(self.replacement)}`"
         return f"`{_short(self.original)}` -> `{_short(self.replacement)}`"
 
 
@@ -211,6 +215,13 @@ class _Generator:
         for parent in ast.walk(tree):
             for child in ast.iter_child_nodes(parent):
                 self.parents[child] = parent
+        self.module_names = {
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        } | {
+            a.asname or a.name.split(".")[0]
+            for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names
+        } | {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}  # fmt: skip
         # short string literals of the file: the alternatives for a wrong string constant
         self.strings: list[tuple[int, str]] = []
         for node in ast.walk(tree):
@@ -346,6 +357,16 @@ class _Generator:
                 fend = src.span(func)[1]
                 new_attr = _METHOD_SWAPS[func.attr]
                 yield self._make(line, "call", (fend - len(func.attr), fend), new_attr, 0.7)
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("get", "pop")
+                and len(node.args) == 1
+                and not node.keywords
+            ):  # a missing default: the None/KeyError path
+                arg_end = src.span(node.args[0])[1]
+                for default in _DEFAULTS:
+                    new = src.text[span[0] : arg_end] + f", {default}" + src.text[arg_end : span[1]]
+                    yield self._make(line, "call", span, new, 0.5)
             positional = [a for a in node.args if not isinstance(a, ast.Starred)]
             if len(positional) == len(node.args) and len(positional) >= 2:
                 for a, b in zip(positional, positional[1:], strict=False):
@@ -354,6 +375,19 @@ class _Generator:
                         between = src.text[aspan[1] : bspan[0]]
                         new = src.segment(b) + between + src.segment(a)
                         yield self._make(line, "args", (aspan[0], bspan[1]), new, 0.6)
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Load)
+            and not isinstance(node.slice, (ast.Slice, ast.Constant))
+        ):  # `d[key]` that raises KeyError on one path
+            container, key = _wrap(src, node.value), src.segment(node.slice)
+            for default in ("None", *_DEFAULTS):
+                new = (
+                    f"{container}.get({key}, {default})"
+                    if default != "None"
+                    else f"{container}.get({key})"
+                )
+                yield self._make(line, "call", span, new, 0.45)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             parent = self.parents.get(node)
             if isinstance(parent, ast.Call) and parent.func is node:
@@ -416,6 +450,39 @@ class _Generator:
             )
         return False
 
+    def _insert_mutants(self, stmt: ast.stmt, line: int) -> Iterator[Mutant | None]:
+        """Missing code: insert, right after this statement (before it, for a `return`), a copy
+        of a call or update statement the same class or function makes elsewhere (the
+        `move_to_end(key)` that `get` forgot, the final `append` after a loop)."""
+        simple = (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)
+        if not isinstance(stmt, simple) or stmt.lineno != stmt.end_lineno:
+            return
+        func = self._enclosing(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if func is None:
+            return
+        owner = self._enclosing(func, (ast.ClassDef,)) or func
+        in_scope = set(_scope_names(func, self.tree)) | {"self", "cls"} | self.module_names
+        text_line = self.src.lines[line - 1]
+        indent = text_line[: len(text_line) - len(text_line.lstrip())]
+        own = self.src.segment(stmt).strip()
+        donors: list[tuple[int, str]] = []
+        for other in ast.walk(owner):
+            if not isinstance(other, (ast.Expr, ast.AugAssign)) or other is stmt:
+                continue
+            if other.lineno != other.end_lineno:
+                continue
+            if isinstance(other, ast.Expr) and not isinstance(other.value, ast.Call):
+                continue
+            names = {n.id for n in ast.walk(other) if isinstance(n, ast.Name)}
+            code = self.src.segment(other).strip()
+            if names <= in_scope and code != own and code not in [d for _, d in donors]:
+                donors.append((abs(other.lineno - line), code))
+        donors.sort()
+        start = self.src.starts[line - 1]
+        at = start if isinstance(stmt, ast.Return) else self.src.starts[line]
+        for _, code in donors[:MAX_INSERTIONS]:
+            yield self._make(line, "insert", (at, at), f"{indent}{code}\n", 0.5)
+
     def _statement_mutants(self, stmt: ast.stmt, line: int) -> Iterator[Mutant | None]:
         src = self.src
         test = getattr(stmt, "test", None)
@@ -432,6 +499,16 @@ class _Generator:
             for alt, weight in _BIN_ALTS.get(type(stmt.op), []):
                 new = f"{target} {_BIN_TEXT[alt]}= {src.segment(stmt.value)}"
                 yield self._make(line, "arith", src.span(stmt), new, weight)
+        if isinstance(stmt, ast.AugAssign) and single and isinstance(stmt.target, ast.Subscript):
+            target = stmt.target  # `d[k] += v` raising KeyError for a new key
+            container, key = _wrap(src, target.value), src.segment(target.slice)
+            value = _wrap(src, stmt.value)
+            for default in ("0", '""', "[]"):
+                new = (
+                    f"{src.segment(target)} = {container}.get({key}, {default}) "
+                    f"{_BIN_TEXT.get(type(stmt.op), '+')} {value}"
+                )
+                yield self._make(line, "call", src.span(stmt), new, 0.5)
         droppable = (ast.Assign, ast.AugAssign, ast.Expr, ast.Break, ast.Continue, ast.AnnAssign)
         if isinstance(stmt, droppable) and single:
             yield self._make(line, "drop", src.span(stmt), "pass", 0.45)
@@ -453,6 +530,7 @@ class _Generator:
             candidates: list[Mutant | None] = []
             if stmt.lineno == line:
                 candidates.extend(self._statement_mutants(stmt, line))
+                candidates.extend(self._insert_mutants(stmt, line))
             for header in _header_expressions(stmt):
                 for node in _walk_expr(header):
                     if getattr(node, "lineno", None) == line:
