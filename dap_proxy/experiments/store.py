@@ -1,5 +1,5 @@
-"""Recording localize's experiments in the workspace store (.smart-debug/), when the evidence
-room's store module is available and the store exists. Never fails the command because of it."""
+"""Recording localize's experiments in the workspace store (.smart-debug/, evidence room), when
+the store exists. Never fails the command because of it: the ranking is already printed."""
 
 from __future__ import annotations
 
@@ -7,22 +7,22 @@ from pathlib import Path
 
 from dap_proxy.experiments.models import LocalizeReport
 
+MAX_RECORDED = 500  # experiments stored per run (mutant runs can be many)
 
-def record(workspace: Path, report: LocalizeReport) -> bool:
-    """True when the report's experiments were stored."""
+
+def record(workspace: Path, report: LocalizeReport) -> int | None:
+    """The store session id the experiments were recorded under, or None."""
     if not (workspace / ".smart-debug").is_dir():
-        return False
+        return None
     try:
-        from dap_proxy.evidence.store import Store  # type: ignore[import-not-found]
+        from dap_proxy.evidence.store import Store
     except ImportError:
-        return False
+        return None
     try:
-        store = Store.open(workspace)
-        recorder = getattr(store, "record_experiment", None)
-        if recorder is None:
-            return False
-        for experiment in report.experiments:
-            recorder(experiment.model_dump(mode="json"))
-        return True
-    except Exception:  # the store is a convenience here; the ranking was already printed
-        return False
+        with Store.open(workspace) as store:
+            session = store.new_session("localize", f"localize: {report.command}")
+            for experiment in report.experiments[:MAX_RECORDED]:
+                store.record_experiment(session, experiment)
+            return session
+    except Exception:  # the store is a convenience here
+        return None

@@ -50,3 +50,25 @@ def test_module_constants_count_as_run_by_tests_that_read_them(tmp_path: Path) -
     augment([reads, other], tmp_path)
     assert ("lim.py", 1) in reads.lines and ("lim.py", 2) not in reads.lines
     assert other.lines == []
+
+
+def test_experiments_are_recorded_when_the_store_exists(tmp_path: Path) -> None:
+    from dap_proxy.evidence.store import Store
+    from dap_proxy.experiments.models import Experiment, LocalizeReport
+    from dap_proxy.experiments.store import record
+
+    report = LocalizeReport(
+        suggestions=[],
+        command="pytest",
+        experiments=[
+            Experiment(kind="perturbation", description="line 3: `<` -> `<=`", outcome="fixed")
+        ],
+    )
+    assert record(tmp_path, report) is None  # no .smart-debug/: nothing is created
+    assert not (tmp_path / ".smart-debug").exists()
+    (tmp_path / ".smart-debug").mkdir()
+    session = record(tmp_path, report)
+    assert session is not None
+    with Store.open(tmp_path) as store:
+        stored = store.experiments(session)
+    assert [(e.kind, e.outcome) for e in stored] == [("perturbation", "fixed")]
