@@ -70,6 +70,7 @@ def _decision_logpoint(cart: Path) -> dict[str, object]:
 
 
 def _debug_session(console, example: Path) -> int:
+    from rich.markup import escape
     from rich.table import Table
 
     from dap_proxy.wire.client import DapClient
@@ -82,8 +83,8 @@ def _debug_session(console, example: Path) -> int:
     console.print(f"program     {program.relative_to(example.parent.parent)}")
     console.print(f"breakpoint  checkout.py:{line}")
     console.print(
-        f"logpoint    cart.py:{logpoint['line']}  {logpoint['logMessage']}  "
-        f"[dim](proposed by the analysis engine: {logpoint['why']})"
+        f"logpoint    cart.py:{logpoint['line']}  {escape(str(logpoint['logMessage']))}  "
+        f"[dim](proposed by the analysis engine: {escape(str(logpoint['why']))})"
     )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     client = DapClient.spawn([sys.executable, "-m", "dap_proxy"], env=env, cwd=str(example))
@@ -124,14 +125,21 @@ def _debug_session(console, example: Path) -> int:
         client.wait_event("terminated", timeout=SESSION_TIMEOUT)
         console.print(table)
         exited = client.wait_event("exited", timeout=SESSION_TIMEOUT)
-        output = "".join(
-            e["body"].get("output", "")
+        # A logpoint's message arrives as one stdout event with an empty `source`; the program's
+        # own stdout comes in chunks that need not follow line breaks: keep the two apart.
+        stdout = [
+            e["body"]
             for e in client.events
             if e["event"] == "output" and e["body"].get("category") == "stdout"
-        )
-        console.print("[bold]program output and logpoint lines (debugpy sends both as stdout):")
-        for text in output.splitlines():
-            console.print(f"  {text}")
+        ]
+        logged = "".join(body["output"] for body in stdout if "source" in body)
+        printed = "".join(body["output"] for body in stdout if "source" not in body)
+        console.print("[bold]logpoint output:")
+        for text in logged.splitlines():
+            console.print(f"  {text}", markup=False, highlight=False)
+        console.print("[bold]program output:")
+        for text in printed.splitlines():
+            console.print(f"  {text}", markup=False, highlight=False)
         console.print(f"exit code {exited['body']['exitCode']}")
         client.request("disconnect", {}, timeout=SESSION_TIMEOUT)
     finally:
@@ -169,7 +177,7 @@ def _triage(console, example: Path) -> int:
     failed = re.findall(r"^FAILED .*$", tests.stdout, flags=re.MULTILINE)
     console.print(f"$ python -m pytest -q tests   -> exit {tests.returncode}")
     for line in failed:
-        console.print(f"  {line}")
+        console.print(f"  {line}", markup=False, highlight=False)
     console.print("$ smart-debug triage < pytest-output.txt")
     result = subprocess.run(
         _cli("triage", "-"),
