@@ -150,3 +150,22 @@ def test_exit_2_on_bad_usage(tmp_path: Path) -> None:
     assert nothing.returncode == 2 and "no test command" in nothing.stderr
     bad_list = _localize(folder, "--experiments", "spectra,magic", "--", "pytest")
     assert bad_list.returncode == 2 and "magic" in bad_list.stderr
+
+
+def test_a_project_that_does_not_import_points_at_the_error(tmp_path: Path) -> None:
+    folder = _copy("cart", tmp_path)
+    source = folder / "cart.py"
+    lines = source.read_text().splitlines()
+    broken = next(i for i, text in enumerate(lines) if "def subtotal" in text)
+    lines[broken] = lines[broken].replace("(self):", "(self)")  # a syntax error
+    source.write_text("\n".join(lines) + "\n")
+    done = _localize(folder, "--json", "--", sys.executable, "-m", "pytest")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["suggestions"][0] == {
+        "file": "cart.py",
+        "line": broken + 1,
+        "score": 1.0,
+        "kind": "breakpoint",
+        "reason": "the tests could not be imported; the collection error points here",
+    }
