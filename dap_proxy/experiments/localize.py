@@ -76,7 +76,7 @@ class LocalizeOptions(BaseModel):
     cwd: Path
     top: int = 10
     budget: float = DEFAULT_BUDGET
-    experiments: set[str] = Field(default_factory=lambda: set(ALL_EXPERIMENTS))
+    experiments: set[str] = Field(default_factory=lambda: set[str](ALL_EXPERIMENTS))
     test_timeout: float = DEFAULT_TEST_TIMEOUT
     workers: int = 2
 
@@ -249,7 +249,7 @@ class _Session:
                 self._cancel(plan)
                 plan = []
                 flaky = True
-                runs += [second_answer, *(self._prepared(a) for a in rechecked)]  # type: ignore[misc]
+                runs += [second_answer, *[a for a in rechecked if self._prepared(a) is not None]]
             else:
                 self._cancel(plan)
                 plan = []

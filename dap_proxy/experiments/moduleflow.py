@@ -49,7 +49,8 @@ class FileFlow:
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 name = node.attr
             if name is not None:
-                for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                first = getattr(node, "lineno", 0)
+                for line in range(first, (getattr(node, "end_lineno", None) or first) + 1):
                     self.reads.setdefault(line, set()).add(name)
 
 
@@ -86,9 +87,9 @@ def augment(results: list[TestResult], root: Path) -> None:
     for result in results:
         names: set[str] = set()
         for file, line in result.lines:
-            flow = flows.get(file)
-            if flow is not None:
-                names |= flow.reads.get(line, set())
+            found = flows.get(file)
+            if found is not None:
+                names |= found.reads.get(line, set())
         extra: set[tuple[str, int]] = set()
         for name in names & defined.keys():
             for rel, start, end in defined[name]:

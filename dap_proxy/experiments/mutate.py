@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
@@ -22,7 +22,7 @@ MAX_STRING_ALTERNATIVES = 5
 MAX_INSERTIONS = 4
 MAX_STRING_CONSTANT = 30  # longer strings are messages, not states or keys
 
-_CMP_TEXT = {
+_CMP_TEXT: dict[type, str] = {
     ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
     ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
 }  # fmt: skip
@@ -38,7 +38,7 @@ _CMP_ALTS: dict[type, list[tuple[type, float]]] = {
     ast.In: [(ast.NotIn, 0.9)],
     ast.NotIn: [(ast.In, 0.9)],
 }
-_BIN_TEXT = {
+_BIN_TEXT: dict[type, str] = {
     ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
     ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&", ast.BitOr: "|",
     ast.BitXor: "^", ast.MatMult: "@",
@@ -138,7 +138,7 @@ def _wrap(src: _Source, node: ast.AST) -> str:
     return f"({text})"
 
 
-def _header_expressions(stmt: ast.stmt) -> list[ast.AST]:
+def _header_expressions(stmt: ast.stmt) -> Sequence[ast.AST]:
     """The expressions a statement evaluates on its own lines (not its nested body)."""
     if isinstance(stmt, (ast.If, ast.While)):
         return [stmt.test]
@@ -394,11 +394,11 @@ class _Generator:
                 return
             if node.id in _BUILTINS or node.id in ("self", "cls"):
                 return
-            func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-            names = [n for n in _scope_names(func, self.tree) if n != node.id]
+            scope = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            names = [n for n in _scope_names(scope, self.tree) if n != node.id]
             role = self._role(node)
             weight = 0.65 if role == "index" else 0.6  # a wrong index variable is a classic
-            for other in self._nearest(names, func, node)[:MAX_NAME_ALTERNATIVES]:
+            for other in self._nearest(names, scope, node)[:MAX_NAME_ALTERNATIVES]:
                 yield self._make(line, "name", span, other, weight, cond(other) if pure else None)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             parent = self.parents.get(node)
@@ -411,10 +411,10 @@ class _Generator:
                     new = f"self.{other}"
                     yield self._make(line, "name", span, new, 0.5, cond(new))
                 # `self.default` where the parameter `value` was meant (and the reverse below)
-                func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                method = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     params = [
-                        a.arg for a in [*func.args.args, *func.args.kwonlyargs]
+                        a.arg for a in [*method.args.args, *method.args.kwonlyargs]
                         if a.arg not in ("self", "cls")
                     ]  # fmt: skip
                     close = [p for p in params if p in node.attr or node.attr in p]
@@ -500,12 +500,12 @@ class _Generator:
                 new = f"{target} {_BIN_TEXT[alt]}= {src.segment(stmt.value)}"
                 yield self._make(line, "arith", src.span(stmt), new, weight)
         if isinstance(stmt, ast.AugAssign) and single and isinstance(stmt.target, ast.Subscript):
-            target = stmt.target  # `d[k] += v` raising KeyError for a new key
-            container, key = _wrap(src, target.value), src.segment(target.slice)
+            item = stmt.target  # `d[k] += v` raising KeyError for a new key
+            container, key = _wrap(src, item.value), src.segment(item.slice)
             value = _wrap(src, stmt.value)
             for default in ("0", '""', "[]"):
                 new = (
-                    f"{src.segment(target)} = {container}.get({key}, {default}) "
+                    f"{src.segment(item)} = {container}.get({key}, {default}) "
                     f"{_BIN_TEXT.get(type(stmt.op), '+')} {value}"
                 )
                 yield self._make(line, "call", src.span(stmt), new, 0.5)

@@ -305,7 +305,7 @@ def start_command_trace() -> None:
     if not out:
         return
     tracer = LineTracer(os.environ.get(ENV_ROOT) or os.getcwd())
-    written = []
+    written: list[bool] = []
 
     def write() -> None:
         if written:

@@ -169,9 +169,9 @@ def line_priors(text: str, crash_lines: set[int] | None = None) -> dict[int, Lin
         owner = [(s, f) for s, f in statements if s.lineno == crash]
         if not owner:
             continue
-        stmt, func = owner[0]
+        stmt, owner_func = owner[0]
         wanted = _names(_own_nodes(stmt), ast.Load)
-        scope = [s for s, f in statements if f is func and s.lineno < crash]
+        scope = [s for s, f in statements if f is owner_func and s.lineno < crash]
         for _ in range(3):  # a few rounds of transitive definitions are plenty for small code
             grew = False
             for other in scope:
@@ -182,8 +182,8 @@ def line_priors(text: str, crash_lines: set[int] | None = None) -> dict[int, Lin
                     wanted |= _names(nodes, ast.Load)
             if not grew:
                 break
-        guard = parents.get(stmt)
-        while guard is not None and guard is not func:
+        guard: ast.AST | None = parents.get(stmt)
+        while guard is not None and guard is not owner_func:
             if isinstance(guard, (ast.If, ast.While, ast.For)):
                 _boost(priors, guard.lineno, 0.1, "controls the failing line")
             guard = parents.get(guard)

@@ -230,7 +230,7 @@ class PytestRunner:
             self._restore(originals)
             return RunAnswer(exit=-1, timed_out=True, error="the run timed out", seconds=elapsed)
         answer = RunAnswer.model_validate({**raw, "seconds": elapsed})
-        if int(raw.get("threads", 1) or 1) > 1:  # a test left a thread running (maybe a hang)
+        if int(str(raw.get("threads", 1) or 1)) > 1:  # a test left a thread running (maybe a hang)
             self.stop()
             self.process = None
         if answer.error:

@@ -24,6 +24,7 @@ import os
 import sys
 import threading
 import traceback
+from typing import Any
 
 
 def _load_plugin(path: str):  # type: ignore[no-untyped-def]
@@ -215,13 +216,13 @@ class _SessionServer:
         self.send = send
         self.plugin = plugin
         self.root = root
-        self.collector = None
+        self.collector: Any = None
         self.started = False
         self.failed: str | None = None
         self.leftover = None
-        self.config = None
+        self.config: Any = None
         self._kinds: dict[str, str] = {}
-        self._codes: dict[str, object] = {}
+        self._codes: dict[str, Any] = {}
 
     def _classify(self, filename: str) -> str:
         """'project', 'test' or 'other' for a module file (cached: sys.modules is large)."""
