@@ -209,7 +209,8 @@ class _Session:
             failed = second_answer is not None and any(r.failed for r in second_answer.results)
             if failed and "repetition" in wants and second_answer is not None:
                 # the failing tests again, a few times, ahead of the mutants: a race shows here
-                failing_ids = [r.nodeid for r in second_answer.results if r.failed]
+                # (not the ones that hung: a hang costs its whole timeout every time)
+                failing_ids = [r.nodeid for r in second_answer.results if r.outcome == "failed"]
                 recheck = [
                     pool.submit(
                         Job(
@@ -220,7 +221,7 @@ class _Session:
                             fast=is_pytest,
                         )
                     )
-                    for i in range(RECHECK_RUNS)
+                    for i in range(RECHECK_RUNS if failing_ids else 0)
                 ]
             if failed and mutating and is_pytest and second_answer is not None:
                 self.progress("testing mutants", 0.0)
@@ -434,7 +435,13 @@ class _Session:
         for r in results:
             for file, line in r.lines:
                 covers.setdefault((file, line), set()).add(r.nodeid)
-        durations = [r.duration for r in passing] or [0.01]
+        # how long a test normally takes: passing ones, else any that finished (a non-pytest
+        # command is a single, failing test), else a guess
+        durations = (
+            [r.duration for r in passing]
+            or [r.duration for r in results if r.outcome != "timeout"]
+            or [1.0]
+        )
         # the slowest test often paid for first imports: take the 90th percentile
         slow = sorted(durations)[int(0.9 * (len(durations) - 1))]
         per_test = min(MUTANT_TIMEOUT_CEILING, max(MUTANT_TIMEOUT_FLOOR, 5 * slow + 0.1))

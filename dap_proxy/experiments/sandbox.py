@@ -3,12 +3,14 @@ user's files, and every process it starts is killed with its children when its t
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -87,26 +89,38 @@ def kill_group(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None
 def run_bounded(
     argv: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: float
 ) -> Completed:
-    """Run argv in its own session; kill the whole group after `timeout` seconds."""
-    with tempfile.TemporaryFile() as sink:
-        process = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        timed_out = False
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-        kill_group(process)  # also reaps children left behind by a process that did exit
-        size = sink.seek(0, os.SEEK_END)
-        sink.seek(max(0, size - MAX_OUTPUT * 4))
-        output = sink.read().decode("utf-8", "replace")[-MAX_OUTPUT:]
+    """Run argv in its own session; kill the whole group after `timeout` seconds. Output is read
+    as it comes and only the last MAX_OUTPUT characters are kept (a flood costs no disk)."""
+    process = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    tail: collections.deque[bytes] = collections.deque()
+    kept = [0]
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for chunk in iter(lambda: process.stdout.read1(65536), b""):  # type: ignore[union-attr,attr-defined]
+            tail.append(chunk)
+            kept[0] += len(chunk)
+            while kept[0] - len(tail[0]) > MAX_OUTPUT * 4 and len(tail) > 1:
+                kept[0] -= len(tail.popleft())
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    kill_group(process)  # also reaps children left behind by a process that did exit
+    reader.join(timeout=KILL_GRACE)
+    output = b"".join(tail).decode("utf-8", "replace")[-MAX_OUTPUT:]
     return Completed(
         returncode=None if timed_out else process.returncode, output=output, timed_out=timed_out
     )
