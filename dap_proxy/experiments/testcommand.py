@@ -79,7 +79,9 @@ def strip_pytest_args(args: list[str]) -> list[str]:
         if re.match(r"^-n\d+$|^-nauto$", arg):
             continue
         kept.append(arg)
-    return kept
+    # `-x` or `--maxfail` from the ini file's addopts would stop the run early too; the last
+    # value wins, and 0 means no limit
+    return [*kept, "--maxfail=0"]
 
 
 def parse_test_command(argv: list[str], cwd: Path) -> TestCommand:
