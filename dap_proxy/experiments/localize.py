@@ -57,6 +57,7 @@ INERT_AFTER = 5  # mutants of a line that changed no failing test before the lin
 CONCLUSIVE_NATURALNESS = 0.85  # a full fix this natural settles the question (see _plan)
 MAX_PASSING_PER_MUTANT = 25  # passing tests (that run the line) rerun with each mutant
 REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
+QUIET_REPEAT_RUNS = 8  # runs before concluding that the command never fails (races hide)
 RECHECK_RUNS = 3  # reruns of just the failing tests, ahead of the mutants
 BUDGET_RESERVE = 0.5  # seconds kept for scoring and the report
 
@@ -274,7 +275,7 @@ class _Session:
         failing_runs = [r for answer in runs for r in answer.results if r.failed]
         if not failing_runs and "repetition" in wants:
             # an intermittent failure (a race) may just not have shown up yet: a few more runs
-            more = self._repeat(pool, described, fast=is_pytest and fast_ok)
+            more = self._repeat(pool, described, fast=is_pytest and fast_ok, runs=QUIET_REPEAT_RUNS)
             if any(r.failed for answer in more for r in answer.results):
                 flaky = True
                 runs += more
@@ -336,7 +337,9 @@ class _Session:
         )
 
     # ---------------------------------------------------------------------------------------
-    def _repeat(self, pool: Pool, described: str, fast: bool = False) -> list[RunAnswer]:
+    def _repeat(
+        self, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
+    ) -> list[RunAnswer]:
         jobs = [
             Job(
                 key=f"repeat-{i}",
@@ -344,7 +347,7 @@ class _Session:
                 hard_timeout=self.left(),
                 fast=fast,
             )
-            for i in range(REPEAT_RUNS)
+            for i in range(runs)
         ]
         self.progress("repeating the tests (intermittent failure)", 0.0)
         answers: list[RunAnswer] = []
