@@ -46,7 +46,7 @@ from dap_proxy.experiments.testcommand import CommandError, parse_test_command
 DEFAULT_BUDGET = 60.0  # seconds for the whole command
 DEFAULT_TEST_TIMEOUT = 1.0  # seconds per test in the first run: longer counts as a hang
 COMMAND_TIMEOUT_FACTOR, COMMAND_TIMEOUT_FLOOR = 10, 10.0  # a whole non-pytest command
-MUTANT_TIMEOUT_FLOOR = 0.2  # seconds per test in a mutant run (small programs run in ms)
+MUTANT_TIMEOUT_FLOOR = 0.1  # seconds per test in a mutant run (small programs run in ms)
 MUTANT_TIMEOUT_CEILING = 2.0
 HUNG_TEST_TIMEOUT = 0.1  # seconds (+10x a typical test) for a test that hung in the first run
 SOFT_BUDGET = 8.0  # seconds: past it, a line with a full fix ends the mutant phase early
@@ -491,38 +491,41 @@ class _Session:
 
         jobs_by_key: dict[str, _Planned] = {}
         plan: list[_Planned] = []
-        for round_index in range(max((len(q) for _, q in queues), default=0)):
-            for item, line_mutants in queues:
-                if round_index >= len(line_mutants):
-                    continue
-                mutant = line_mutants[round_index]
-                covering = covers.get((item.file, item.line), set())
-                fail_ids = [r.nodeid for r in failing if r.nodeid in covering]
-                pass_ids = _spread(
-                    [r.nodeid for r in passing if r.nodeid in covering], MAX_PASSING_PER_MUTANT
-                )
-                only = fail_ids + pass_ids
-                job = Job(
-                    key=f"m{len(plan)}",
-                    files={item.file: mutant.source},
-                    only=only,
-                    timeout=per_test,
-                    timeouts={i: hung_limit for i in fail_ids if by_id[i].outcome == "timeout"},
-                    trace=False,
-                    fast=fast,
-                    session=True,
-                    hard_timeout=per_test * len(only) + 10.0,
-                )
-                planned = _Planned(
-                    job=job, item=item, mutant=mutant, passing_run=len(pass_ids),
-                    context=context, evidence_list=evidence,
-                )  # fmt: skip
-                jobs_by_key[job.key] = planned
-                plan.append(planned)
-                if len(plan) >= MAX_MUTANTS:
-                    break
-            if len(plan) >= MAX_MUTANTS:
-                break
+        # most promising first: how suspicious the line is times how plausible the change is
+        # (a top line's tenth mutant before a weak line's first), lines in rank order on ties
+        top_base = max((item.base_score() for item in ordered), default=1.0) or 1.0
+        ranked_mutants = sorted(
+            (
+                (-(item.base_score() / top_base) * mutant.naturalness, rank, index, item, mutant)
+                for rank, (item, line_mutants) in enumerate(queues)
+                for index, mutant in enumerate(line_mutants)
+            ),
+            key=lambda entry: entry[:3],
+        )
+        for _, _, _, item, mutant in ranked_mutants[:MAX_MUTANTS]:
+            covering = covers.get((item.file, item.line), set())
+            fail_ids = [r.nodeid for r in failing if r.nodeid in covering]
+            pass_ids = _spread(
+                [r.nodeid for r in passing if r.nodeid in covering], MAX_PASSING_PER_MUTANT
+            )
+            only = fail_ids + pass_ids
+            job = Job(
+                key=f"m{len(plan)}",
+                files={item.file: mutant.source},
+                only=only,
+                timeout=per_test,
+                timeouts={i: hung_limit for i in fail_ids if by_id[i].outcome == "timeout"},
+                trace=False,
+                fast=fast,
+                session=True,
+                hard_timeout=per_test * len(only) + 10.0,
+            )
+            planned = _Planned(
+                job=job, item=item, mutant=mutant, passing_run=len(pass_ids),
+                context=context, evidence_list=evidence,
+            )  # fmt: skip
+            jobs_by_key[job.key] = planned
+            plan.append(planned)
         for planned in plan:
             planned.future = pool.submit(planned.job, skip, self.deadline - BUDGET_RESERVE)
         return plan

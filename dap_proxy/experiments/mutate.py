@@ -481,7 +481,7 @@ class _Generator:
         start = self.src.starts[line - 1]
         at = start if isinstance(stmt, ast.Return) else self.src.starts[line]
         for _, code in donors[:MAX_INSERTIONS]:
-            yield self._make(line, "insert", (at, at), f"{indent}{code}\n", 0.5)
+            yield self._make(line, "insert", (at, at), f"{indent}{code}\n", 0.4)
 
     def _statement_mutants(self, stmt: ast.stmt, line: int) -> Iterator[Mutant | None]:
         src = self.src
