@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dap_proxy.analysis.failure_lines import (
     MAX_MESSAGE_LINES,
     FailureBlock,
-    chain_relation,
     is_boundary,
     is_caret_line,
+    next_in_chain,
     split_exception_line,
 )
 from dap_proxy.analysis.models import ExceptionInfo, Frame
@@ -129,16 +129,8 @@ def parse_ipython(
             if exc is None:
                 break
             chain.append(exc)
-            j = i
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            relation = chain_relation(lines[j]) if j < len(lines) else None
-            if relation is None:
-                break
-            j += 1
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            if j >= len(lines) or not _HEAD.match(lines[j]):
+            relation, j = next_in_chain(lines, i)
+            if relation is None or j >= len(lines) or not _HEAD.match(lines[j]):
                 break
             i = j
         if chain:

@@ -87,6 +87,22 @@ def chain_relation(line: str) -> str | None:
     return None
 
 
+def next_in_chain(lines: list[str], end: int) -> tuple[str | None, int]:
+    """After an exception whose text ends before `end`: the relation ("cause" / "context") of
+    the chaining sentence that follows it, blank lines skipped, and the index of the first
+    non-blank line after that sentence; `(None, end)` when no chaining sentence follows."""
+    j = end
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    relation = chain_relation(lines[j]) if j < len(lines) else None
+    if relation is None:
+        return None, end
+    j += 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return relation, j
+
+
 def is_boundary(line: str) -> bool:
     """A line that cannot continue an exception message: a new structure or a new log record."""
     stripped = line.strip()

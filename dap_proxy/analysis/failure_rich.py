@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dap_proxy.analysis.failure_lines import (
     MAX_MESSAGE_LINES,
     FailureBlock,
-    chain_relation,
     is_boundary,
+    next_in_chain,
     split_exception_line,
 )
 from dap_proxy.analysis.models import ExceptionInfo, Frame
@@ -74,13 +74,7 @@ def parse_rich(lines: list[str], skip: Callable[[int], bool] | None = None) -> l
             if exc is None:
                 break
             chain.append(exc)
-            j = i
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            relation = chain_relation(lines[j]) if j < len(lines) else None
-            j += 1
-            while j < len(lines) and not lines[j].strip():
-                j += 1
+            relation, j = next_in_chain(lines, i)
             if relation is None or j >= len(lines) or not _is_top(lines[j]):
                 break
             i = j
