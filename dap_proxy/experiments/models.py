@@ -1,5 +1,6 @@
 """Declared tables of the localize report: suggestions, hypotheses and experiments, exactly the
-JSON contract of `smart-debug localize --json` (DESIGN.md, "Contracts")."""
+JSON contract of `smart-debug localize --json` (DESIGN.md, "Contracts"). Hypotheses are the
+project's shared `dap_proxy.hypotheses.models.Hypothesis`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.hypotheses.models import Hypothesis  # the shared vocabulary (beliefs.py fills it)
 
 ExperimentKind = Literal["spectra", "static", "perturbation", "predicate", "repetition"]
 ALL_EXPERIMENTS: tuple[ExperimentKind, ...] = (
@@ -26,18 +28,6 @@ class Suggestion(BaseModel):
     log_message: str | None = None
     reason: str
     hypothesis: str | None = None
-
-
-class Hypothesis(BaseModel):
-    """A claim about the fault, with the probability the experiments left it with."""
-
-    id: str
-    file: str
-    line: int
-    statement: str
-    probability: float
-    status: Literal["confirmed", "supported", "open", "refuted"] = "open"
-    evidence: list[str] = Field(default_factory=list)
 
 
 class Experiment(BaseModel):

@@ -1,4 +1,4 @@
-"""Combining the evidence into one ranking, one suggestion per line, and hypothesis probabilities.
+"""Combining the evidence into one ranking, one suggestion per line.
 
 The score of a line (all experiments on):
     score = 0.60 * fix + 0.15 * sensitivity + 0.20 * ochiai + 0.05 * prior
@@ -14,11 +14,8 @@ Weights of disabled experiments are dropped; with only `spectra` the score is pl
 priors), the scoreboard's baseline. Ties are broken by evidence: fix, ochiai, failing tests that ran
 the line, prior, the line's proximity to the failure; line order only when all of these are equal.
 
-Hypothesis probabilities: each candidate line starts from prior odds proportional to its
-pre-experiment score (spectra + static), then every experiment multiplies the odds by a likelihood
-ratio: full fix without breaking anything x20, partial fix x4, fix that breaks passing tests x2,
-failure changed x1.5, no effect on any failing test x0.6 (once per line: many inert mutants of one
-line are one piece of evidence, not many). p = odds / (1 + odds).
+Hypothesis probabilities are not decided here: beliefs.py folds the same mutant verdicts into
+the shared hypotheses with `dap_proxy.hypotheses.probability.update`.
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ from dap_proxy.experiments.spectra import LineSpectrum, dstar, ochiai, tarantula
 W_FIX, W_SENSITIVITY, W_OCHIAI, W_PRIOR = 0.60, 0.15, 0.20, 0.05
 W_RACE = 0.3
 W_CRASH = 0.05
-LR_FULL_FIX, LR_PARTIAL_FIX, LR_FIX_BREAKS, LR_CHANGED, LR_NO_EFFECT = 20.0, 4.0, 2.0, 1.5, 0.6
 
 
 class MutantOutcome(BaseModel):
@@ -121,24 +117,6 @@ class LineEvidence(BaseModel):
         """Before any mutant ran: the order in which lines are tried."""
         return self.ochiai + 0.25 * self.prior_value + (0.05 if self.crash_distance == 0 else 0)
 
-    def odds_multiplier(self) -> tuple[float, list[str]]:
-        factor, notes = 1.0, []
-        verdicts = {o.verdict for o in self.outcomes}
-        for verdict, ratio in (
-            ("fixed", LR_FULL_FIX),
-            ("partial fix", LR_PARTIAL_FIX),
-            ("fix breaks passing tests", LR_FIX_BREAKS),
-            ("failure changed", LR_CHANGED),
-        ):
-            if verdict in verdicts:
-                factor *= ratio
-                notes.append(verdict)
-                break
-        if self.outcomes and verdicts <= {"no effect", "broke passing tests", "timed out"}:
-            factor *= LR_NO_EFFECT
-            notes.append("no mutant changed the failure")
-        return factor, notes
-
 
 def combine(
     evidence: list[LineEvidence], experiments: set[str], intermittent: bool = False
@@ -181,18 +159,3 @@ def combine(
             e.line,
         ),
     )
-
-
-def probabilities(ranked: list[LineEvidence]) -> dict[tuple[str, int], tuple[float, list[str]]]:
-    """Posterior probability per line under the documented likelihood-ratio rule."""
-    if not ranked:
-        return {}
-    top = max(item.base_score() for item in ranked) or 1.0
-    result: dict[tuple[str, int], tuple[float, list[str]]] = {}
-    for item in ranked:
-        p0 = 0.02 + 0.3 * item.base_score() / top
-        odds = p0 / (1.0 - p0)
-        factor, notes = item.odds_multiplier()
-        odds *= factor
-        result[(item.file, item.line)] = (odds / (1.0 + odds), notes)
-    return result

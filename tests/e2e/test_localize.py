@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from dap_proxy.hypotheses.models import MIN_OTHER, EvidenceSource, Hypothesis, HypothesisStatus
+
 pytestmark = pytest.mark.e2e
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "data" / "localize"
@@ -69,6 +71,23 @@ def test_off_by_one_comparison_is_first_and_user_files_are_untouched(tmp_path: P
     assert payload["suggestions"][0]["line"] == fault
     assert "hypothesis" in payload["suggestions"][0]  # the fixing mutant is the fix hint
     assert _tree_digest(folder) == before  # no file changed, none added (no __pycache__ either)
+    _check_hypotheses(payload, "cart.py", fault)
+
+
+def _check_hypotheses(payload: dict, file: str, fault: int) -> None:
+    """The reported hypotheses are the shared model, coherent, and the first one is the fault,
+    supported by the experiment that fixed it."""
+    hypotheses = [Hypothesis.model_validate(h) for h in payload["hypotheses"]]
+    assert [h.id for h in hypotheses] == [f"H{i + 1}" for i in range(len(hypotheses))]
+    assert len(hypotheses) == len(payload["suggestions"])
+    assert all(0 <= h.probability <= 100 for h in hypotheses)
+    assert sum(h.probability for h in hypotheses) <= 100 - MIN_OTHER
+    first = hypotheses[0]
+    assert (first.locations[0].file, first.locations[0].line) == (file, fault)
+    assert first.status == HypothesisStatus.CONFIRMED
+    assert first.probability == max(h.probability for h in hypotheses)
+    assert any(e.source == EvidenceSource.EXPERIMENT for e in first.supporting_evidence)
+    assert first.falsification_criteria and first.testing_approach
 
 
 def test_json_matches_the_contract(tmp_path: Path) -> None:

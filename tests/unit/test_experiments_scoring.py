@@ -5,7 +5,7 @@ from __future__ import annotations
 from dap_proxy.experiments.models import ALL_EXPERIMENTS
 from dap_proxy.experiments.mutate import Mutant
 from dap_proxy.experiments.priors import LinePrior
-from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome, combine, probabilities
+from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome, combine
 from dap_proxy.experiments.spectra import LineSpectrum
 
 
@@ -57,12 +57,3 @@ def test_ties_are_broken_by_evidence_not_line_number() -> None:
     b.crash_distance = 0  # the failure surfaces on line 9
     ranked = combine([a, b], {"spectra", "repetition"})
     assert [e.line for e in ranked] == [9, 2]
-
-
-def test_probabilities_follow_the_likelihood_rule() -> None:
-    fixed, inert = _line(4, ef=2, ep=2), _line(6, ef=2, ep=2)
-    fixed.outcomes.append(_outcome(4, fixed=2))
-    inert.outcomes.append(_outcome(6, fixed=0))
-    result = probabilities([fixed, inert])
-    assert result[("a.py", 4)][0] > 0.8 > result[("a.py", 6)][0]
-    assert result[("a.py", 6)][1] == ["no mutant changed the failure"]

@@ -1,0 +1,146 @@
+"""Baseline phase of `smart-debug localize`: what the unmodified test runs say. Records each
+traced run as an experiment, turns the runs' per-test coverage into one `LineEvidence` per line
+run by a failing test (spectrum, static prior, distance from the failure point), and explains a
+run in which no test could even be collected.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dap_proxy.experiments.models import Experiment
+from dap_proxy.experiments.moduleflow import augment
+from dap_proxy.experiments.priors import LinePrior, line_priors
+from dap_proxy.experiments.runners import RunAnswer, TestResult
+from dap_proxy.experiments.scoring import LineEvidence
+from dap_proxy.experiments.session import LocalizeError, Session
+from dap_proxy.experiments.spectra import LineSpectrum
+
+
+def prepared(session: Session, answer: RunAnswer | None) -> RunAnswer | None:
+    """Add module/class-level definitions read by each test to its coverage."""
+    if answer is not None and answer.results:
+        augment(answer.results, session.options.cwd)
+    return answer
+
+
+def no_tests(session: Session, answer: RunAnswer | None) -> LocalizeError:
+    if answer is None or answer.timed_out:
+        return LocalizeError(
+            f"the test command did not finish within the budget ({session.options.budget:g}s); "
+            "raise --budget or narrow the command to fewer tests",
+            1,
+        )
+    error = answer.error
+    return LocalizeError(
+        "the test command ran no tests"
+        + (f": {error.strip().splitlines()[0]}" if error else "")
+        + " (check the command and that the tests are collected)",
+        2 if error else 1,
+    )
+
+
+def record_run(session: Session, answer: RunAnswer, described: str, number: int) -> None:
+    failing = sum(1 for r in answer.results if r.failed)
+    session.experiments.append(
+        Experiment(
+            kind="spectra" if number == 1 else "repetition",
+            description=f"run {number} of `{described}` under per-test line coverage",
+            tests_run=len(answer.results),
+            outcome=f"{failing} of {len(answer.results)} tests failed",
+            seconds=round(answer.seconds, 3),
+        )
+    )
+
+
+def line_evidence(
+    session: Session, table: dict[tuple[str, int], LineSpectrum], results: list[TestResult]
+) -> list[LineEvidence]:
+    """One LineEvidence per line that a failing test ran."""
+    crash: dict[str, dict[int, int]] = {}  # file -> line -> frames from the failure point
+    for r in results:
+        if not r.failed:
+            continue
+        project = [f for f in r.frames if f[2]]
+        for distance, (file, line, _) in enumerate(reversed(project)):
+            lines = crash.setdefault(file, {})
+            lines[line] = min(lines.get(line, 99), distance)
+    priors: dict[str, dict[int, LinePrior]] = {}
+    evidence: list[LineEvidence] = []
+    for (file, line), spectrum in table.items():
+        if spectrum.ef == 0:
+            continue
+        if file not in priors:
+            priors[file] = _priors_for(session, file, set(crash.get(file, {})))
+        evidence.append(
+            LineEvidence(
+                file=file,
+                line=line,
+                spectrum=spectrum,
+                prior=priors[file].get(line),
+                crash_distance=crash.get(file, {}).get(line, 99),
+            )
+        )
+    return evidence
+
+
+def _priors_for(session: Session, file: str, crash_lines: set[int]) -> dict[int, LinePrior]:
+    wants = session.options.experiments
+    if "static" not in wants and "perturbation" not in wants:
+        return {}
+    try:
+        text = (session.options.cwd / file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return line_priors(text, crash_lines)
+
+
+def observations(runs: list[RunAnswer]) -> list[tuple[bool, list[tuple[str, int]]]]:
+    return [(r.failed, r.lines) for a in runs for r in a.results if r.outcome != "skipped"]
+
+
+def outcomes(answer: RunAnswer) -> dict[str, bool]:
+    return {r.nodeid: r.failed for r in answer.results if r.outcome != "skipped"}
+
+
+def import_failure_lines(session: Session, first: RunAnswer) -> list[tuple[str, int]]:
+    """No test ran because collection failed (the project does not import): the project lines
+    the collection errors name, innermost last. Raises LocalizeError when there are none."""
+    lines: list[tuple[str, int]] = []
+    cwd = session.options.cwd
+    root_names = {p.name for p in cwd.iterdir()} if cwd.is_dir() else set()
+    pattern = re.compile(r'File "([^"]+)", line (\d+)|^([^\s:][^:\n]*\.py):(\d+):', re.M)
+    for error in first.collect_errors:
+        for match in pattern.finditer(error.longrepr):
+            path = match.group(1) or match.group(3)
+            number = int(match.group(2) or match.group(4))
+            rel = _relative_to_project(path, root_names, cwd)
+            if rel and not _is_test_path(rel) and (rel, number) not in lines:
+                lines.append((rel, number))
+    if not lines:
+        first_error = first.collect_errors[0].longrepr.strip().splitlines()
+        raise LocalizeError(
+            "the tests could not be collected (the project does not import): "
+            + (first_error[-1] if first_error else "unknown error")
+            + ". Fix the import error first (run the command yourself to see it).",
+            1,
+        )
+    return lines
+
+
+def _relative_to_project(path: str, root_names: set[str], root: Path) -> str | None:
+    """Map a path printed by the scratch run (absolute or relative) back to the project."""
+    parts = Path(path).parts
+    for i in range(len(parts)):
+        if parts[i] in root_names:
+            candidate = "/".join(parts[i:])
+            if (root / candidate).is_file():
+                return candidate
+    return None
+
+
+def _is_test_path(rel: str) -> bool:
+    from dap_proxy.experiments.plugin import is_test_file
+
+    return is_test_file(rel)
