@@ -21,6 +21,9 @@ from dap_proxy.experiments.localize import (
 )
 from dap_proxy.experiments.models import ALL_EXPERIMENTS, LocalizeReport
 from dap_proxy.experiments.store import record
+from dap_proxy.hypotheses.probability import other_probability
+
+SHOWN_HYPOTHESES = 3  # in the rich report; --json has them all
 
 
 def main(args: argparse.Namespace) -> int:
@@ -74,6 +77,8 @@ def main(args: argparse.Namespace) -> int:
             "notes": report.notes,
             "seconds": report.seconds,
         }
+        if report.hypotheses:  # the documented rule's explicit remainder
+            payload["other_probability"] = other_probability(report.hypotheses)
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
         render(report, Console())
@@ -100,5 +105,9 @@ def render(report: LocalizeReport, console: Console) -> None:
         why = s.reason if not s.hypothesis else f"[bold]{s.hypothesis}[/]\n{s.reason}"
         table.add_row(str(index), f"{s.file}:{s.line}", f"{s.score:.3f}", probe, why)
     console.print(table)
+    for h in report.hypotheses[:SHOWN_HYPOTHESES]:
+        console.print(f"[bold]{h.id}[/] {h.probability:.1f}% ({h.status.value}): {h.statement}")
+    if report.hypotheses:
+        console.print(f"other explanations: {other_probability(report.hypotheses):.1f}%")
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}")

@@ -82,6 +82,10 @@ def _check_hypotheses(payload: dict, file: str, fault: int) -> None:
     assert len(hypotheses) == len(payload["suggestions"])
     assert all(0 <= h.probability <= 100 for h in hypotheses)
     assert sum(h.probability for h in hypotheses) <= 100 - MIN_OTHER
+    other = payload["other_probability"]  # the explicit remainder of the documented rule
+    assert other >= MIN_OTHER and other == pytest.approx(
+        100 - sum(h.probability for h in hypotheses), abs=0.1
+    )
     first = hypotheses[0]
     assert (first.locations[0].file, first.locations[0].line) == (file, fault)
     assert first.status == HypothesisStatus.CONFIRMED
