@@ -6,7 +6,9 @@ exclusive explanations plus an implicit "other explanation" share, so their sum 
 `100 - MIN_OTHER` and `other_probability()` is the explicit remainder. `update()` multiplies each
 prior by the evidence's likelihood ratio for that hypothesis (P(evidence | H) relative to the other
 explanations; hypotheses the evidence says nothing about, and "other", keep ratio 1), then
-renormalises the whole set to 100 and re-applies the `MIN_OTHER` floor.
+renormalises the whole set to 100 and re-applies the `MIN_OTHER` floor. A confirmed hypothesis
+that another one's evidence pulls under `CONFIRMED_ABOVE` goes back to supported: two competing
+explanations cannot both be confirmed.
 """
 
 from __future__ import annotations
@@ -101,6 +103,10 @@ def update(
             elif ratio < 1.0:
                 changes["contradicting_evidence"] = [*h.contradicting_evidence, item]
             changes["status"] = _status_after(h.status, ratio, posterior, evidence)
+        elif h.status == HypothesisStatus.CONFIRMED and posterior < CONFIRMED_ABOVE:
+            # The hypotheses are mutually exclusive: once evidence for another one pulls this
+            # one under the bar, its own evidence still stands but it is no longer confirmed.
+            changes["status"] = HypothesisStatus.SUPPORTED
         updated.append(h.model_copy(update=changes))
     return normalise(updated)
 

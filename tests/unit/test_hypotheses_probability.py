@@ -59,6 +59,17 @@ def test_zero_ratio_refutes_and_a_decisive_experiment_confirms() -> None:
     assert other_probability(confirmed) >= MIN_OTHER
 
 
+def test_a_confirmed_hypothesis_overtaken_by_a_rival_is_no_longer_confirmed() -> None:
+    confirmed = update([_h("H1", 45), _h("H2", 45)], _ev("H1"), 50.0)
+    assert confirmed[0].status == HypothesisStatus.CONFIRMED
+    overtaken = update(confirmed, _ev("H2"), 50.0)
+    assert overtaken[0].probability < 80 and overtaken[0].status == HypothesisStatus.SUPPORTED
+    assert overtaken[0].supporting_evidence  # its own evidence still stands
+    assert not [
+        h for h in overtaken if h.status == HypothesisStatus.CONFIRMED and h.probability < 80
+    ]
+
+
 def test_mapping_of_ratios_updates_several_at_once() -> None:
     after = update([_h("H1", 40), _h("H2", 40)], _ev(None), {"H1": 3.0, "H2": 0.5})
     assert after[0].probability > after[1].probability
