@@ -17,6 +17,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -35,6 +36,23 @@ DB_NAME = "smart-debug.db"
 REPORTS_DIR = "reports"
 BUSY_TIMEOUT_MS = 10_000  # a writer holds the lock for milliseconds; 10 s means something is stuck
 MAX_FTS_TERMS = 24  # words of the new failure's text used to look for similar ones
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. While another process creates the same file and switches it, SQLite can
+    answer SQLITE_BUSY at once without calling its busy handler (seen in CI with two processes
+    opening a fresh store): retry with a short backoff, within the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 class StoreError(RuntimeError):
@@ -179,7 +197,7 @@ class Store:
             )
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._local.conn = conn
