@@ -28,6 +28,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check dap_proxy lsp tests bench examples
 	$(PY) -m ruff format --check dap_proxy lsp tests bench examples
+	$(PY) -m mypy
 
 test: $(STAMP) node-deps lint
 	# pytest exits 5 when it collects no test: not a failure of the code under test.
