@@ -377,13 +377,18 @@ class Walker:
         subject = node.child_by_field_name("subject")
         if subject is not None:
             self.visit(subject)
+        self._cases(node, bind_patterns=True)
+
+    def _cases(self, node: ts.Node, bind_patterns: bool = False) -> None:
+        """Each `case` of a match/switch body is a branch controlled by its own header line;
+        its pattern part (Python's `case_pattern`) binds names instead of reading them."""
         body = node.child_by_field_name("body")
         for case in body.named_children if body is not None else []:
             header = _line(case)
             self.stmt = header
             self.control.append(header)
             for part in case.named_children:
-                if part.type == "case_pattern":
+                if bind_patterns and part.type == "case_pattern":
                     self._case_pattern(part)
                 else:
                     self.visit(part)
@@ -415,14 +420,7 @@ class Walker:
         value = node.child_by_field_name("value")
         if value is not None:
             self.visit(value)
-        body = node.child_by_field_name("body")
-        for case in body.named_children if body is not None else []:
-            header = _line(case)
-            self.stmt = header
-            self.control.append(header)
-            for part in case.named_children:
-                self.visit(part)
-            self.control.pop()
+        self._cases(node)
 
     def on_global_statement(self, node: ts.Node, store: bool) -> None:
         for child in node.named_children:
