@@ -19,6 +19,7 @@ from dap_proxy.wire.client import (
 from dap_proxy.wire.framing import FrameDecoder, encode_message
 
 SHORT_TIMEOUT = 0.2  # seconds: for the timeout test only (nothing will ever arrive)
+PEER_EXIT_TIMEOUT = 5.0  # seconds: the scripted peer notices the client closed
 
 
 class ScriptedPeer:
@@ -30,7 +31,8 @@ class ScriptedPeer:
         self.seq = 0
         self.lock = threading.Lock()
         self.got = threading.Condition(self.lock)
-        threading.Thread(target=self.loop, daemon=True).start()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
 
     def send(self, message: dict) -> None:
         with self.lock:
@@ -90,6 +92,10 @@ def pair() -> Iterator[tuple[DapClient, ScriptedPeer]]:
     client = DapClient(left.recv, left.sendall, close, name="test")
     yield client, peer
     client.close()
+    # The client's close shuts its end down, so the peer's recv returns b"" and its loop ends;
+    # closing `right` under a recv still in progress would raise EBADF in that thread.
+    peer.thread.join(PEER_EXIT_TIMEOUT)
+    assert not peer.thread.is_alive(), "the scripted peer did not see the client close"
     right.close()
 
 
