@@ -27,7 +27,12 @@ def session_rooms() -> list[Room]:
 def _run(args: argparse.Namespace) -> int:
     from dap_proxy.proxy.server import run
 
-    return run(args.port, args.log_file, args.max_frame, rooms=session_rooms)
+    rooms = _plain if args.plain else session_rooms
+    return run(args.port, args.log_file, args.max_frame, rooms=rooms)
+
+
+def _plain() -> list[Room]:
+    return []
 
 
 def _port(text: str) -> int:
@@ -66,5 +71,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=64 * 1024 * 1024,
         metavar="BYTES",
         help="largest DAP message accepted (default 64 MiB)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="forward only: no injected probes, evidence or smartDebug/* events (the proxy "
+        "without its rooms, for comparison and troubleshooting)",
     )
     parser.set_defaults(func=_run)

@@ -131,8 +131,10 @@ def _hit_expression(hit_condition: str) -> str:
 
 
 def guard(probe: LiveProbe) -> str:
-    """The hit condition that carries the probe's budget, condition and expressions."""
-    parts = [f"{_HIT} <= {probe.budget}"]
+    """The hit condition that carries the probe's budget, condition and expressions. debugpy
+    counts every hit of the line, so the budget goes in only for a probe without a condition;
+    a conditional one is taken out by the proxy once it observed its budget."""
+    parts = [] if probe.condition else [f"{_HIT} <= {probe.budget}"]
     if probe.hit_condition:
         parts.append(_hit_expression(probe.hit_condition))
     if probe.condition:
