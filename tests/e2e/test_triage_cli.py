@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dap_helpers import ratings_failure
 
 from tests.conftest import EVENT_TIMEOUT
 
@@ -38,16 +39,7 @@ def _triage(
 def workspace(tmp_path: Path) -> Path:
     """A copy of the example failures with the real traceback of ratings.py in failure.txt."""
     ws = tmp_path / "ws"
-    shutil.copytree(ROOT / "examples" / "failures", ws)
-    run = subprocess.run(
-        [sys.executable, "ratings.py"],
-        cwd=ws,
-        capture_output=True,
-        text=True,
-        timeout=EVENT_TIMEOUT,
-    )
-    assert run.returncode == 1 and "ZeroDivisionError" in run.stderr
-    (ws / "failure.txt").write_text("The ratings page crashes for new products.\n" + run.stderr)
+    (ws / "failure.txt").write_text(ratings_failure(ws))
     return ws
 
 
