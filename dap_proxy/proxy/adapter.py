@@ -234,6 +234,9 @@ class AdapterSide:
     async def disconnect_response(self, message: Message) -> None:
         self.session.disconnected = True
         await self.session.editor.send(message)
+        # The session is over (DAP: disconnect ends it and shuts the adapter down). Do not wait
+        # for the editor to close its side: on a `--port` server the next editor waits for this.
+        self.session.finish("the editor disconnected")
 
     async def process_event(self, message: Message) -> None:
         pid = message.get("body", {}).get("systemProcessId")

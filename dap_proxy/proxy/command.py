@@ -1,14 +1,19 @@
-"""CLI registration for the proxy room: `smart-debug dap [--port N] [--log-file PATH]`."""
+"""CLI registration for the proxy room:
+`smart-debug dap [--port N [--host HOST [--allow-remote]]] [--log-file PATH]`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dap_proxy.proxy.server import run
+    from dap_proxy.proxy.server import LOOPBACK, run
 
-    return run(args.port, args.log_file, args.max_frame)
+    if args.port is None and (args.host is not None or args.allow_remote):
+        print("smart-debug dap: --host and --allow-remote need --port", file=sys.stderr)
+        return 2
+    return run(args.port, args.log_file, args.max_frame, args.host or LOOPBACK, args.allow_remote)
 
 
 def _port(text: str) -> int:
@@ -32,8 +37,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--port",
         type=_port,
         default=None,
-        help="serve one editor on 127.0.0.1:PORT instead of stdio (0 picks a free port; "
-        "the chosen port is printed)",
+        help="serve editors on 127.0.0.1:PORT instead of stdio, one session after another "
+        "until stopped (0 picks a free port; the chosen port is printed)",
+    )
+    parser.add_argument(
+        "--host",
+        default=None,
+        help="address to listen on with --port (default 127.0.0.1); anything but a loopback "
+        "address is refused unless --allow-remote is given",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow --host to be reachable from other machines (warns: DAP and debugpy have no "
+        "authentication, so anyone who can connect can run code in the debugged program; an "
+        "SSH tunnel to 127.0.0.1 is the safe way)",
     )
     parser.add_argument(
         "--log-file",

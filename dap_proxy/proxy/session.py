@@ -97,6 +97,11 @@ class Session:
         assert self._tg is not None
         self._tg.start_soon(func)
 
+    @property
+    def ending(self) -> bool:
+        """finish() was called: the session is shutting down or over."""
+        return self._done.is_set()
+
     def finish(self, reason: str) -> None:
         if not self._done.is_set():
             self.end_reason = reason

@@ -1,11 +1,10 @@
-"""End to end: runInTerminal, a user interpreter without debugpy, `--port` mode, adapter death,
-and the proxy's seq renumbering / reverse-request policy against a scripted adapter."""
+"""End to end: runInTerminal, a user interpreter without debugpy, adapter death, and the proxy's
+seq renumbering / reverse-request policy against a scripted adapter."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import pytest
 from conftest import EVENT_TIMEOUT
 from dap_helpers import (
     PROGRAMS,
-    PROXY_ARGV,
     REPO,
     assert_all_gone,
     cmdline,
@@ -26,8 +24,6 @@ from dap_helpers import (
     start_session,
     wait_for,
 )
-
-from dap_proxy.wire.client import DapClient
 
 pytestmark = pytest.mark.e2e
 
@@ -87,35 +83,6 @@ def test_user_interpreter_without_debugpy(tmp_path: Path) -> None:
         wait_for(lambda: "hello from" in output_text(client, "stdout"), what="program output")
         assert f"hello from {venv}" in output_text(client, "stdout")
         client.request("disconnect", {}, check=True)
-
-
-def test_port_mode_serves_one_editor_over_tcp(tmp_path: Path) -> None:
-    log = tmp_path / "traffic.jsonl"
-    proxy = subprocess.Popen(
-        [*PROXY_ARGV, "--port", "0"],
-        env={**os.environ, "SMART_DEBUG_LOG": str(log)},
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proxy.stdout is not None
-        banner = proxy.stdout.readline()
-        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", banner)
-        assert match, banner
-        with DapClient.connect("127.0.0.1", int(match.group(1))) as client:
-            start_session(client, "launch", launch_arguments(HELLO))
-            assert client.wait_event("exited")["body"]["exitCode"] == 0
-            client.request("disconnect", {}, check=True)
-        assert proxy.wait(EVENT_TIMEOUT) == 0  # one editor, then the proxy is done
-        records = [json.loads(line) for line in log.read_text().splitlines()]
-        peers = {(r.get("peer"), r.get("dir")) for r in records}
-        assert {("editor", "in"), ("editor", "out"), ("adapter", "in"), ("adapter", "out")} <= peers
-    finally:
-        if proxy.poll() is None:
-            proxy.kill()
-            proxy.wait()
 
 
 def test_adapter_death_ends_the_session_cleanly() -> None:
