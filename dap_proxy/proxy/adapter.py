@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import anyio
 from anyio.abc import Process, SocketAttribute
 
-from dap_proxy.proxy import nodelay
+from dap_proxy.proxy import network, nodelay
 from dap_proxy.proxy.seqmap import Origin, OwnRequest, SeqCounter, failed_response
 from dap_proxy.wire.channel import ChannelClosed, MessageChannel
 from dap_proxy.wire.framing import FrameError, Message
@@ -116,6 +116,9 @@ class AdapterSide:
             raise AdapterStartError(_connect_failure(host, port, exc)) from exc
         raw = stream.extra(SocketAttribute.raw_socket)
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        network.keep_alive(raw)  # a vanished remote fails the link instead of hanging it
+        if not network.is_loopback(str(stream.extra(SocketAttribute.remote_address)[0])):
+            await session.editor.output(network.exposure_warning(host, port))
         channel = MessageChannel(stream, stream, name=f"the debugged program at {host}:{port}")
         return cls(session, channel, f"the debugged program at {host}:{port}")
 

@@ -16,15 +16,14 @@ authentication, so whoever reaches the port can run code in the debugged program
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import signal
-import socket
 import sys
 from collections.abc import Callable
 
 import anyio
 from anyio.abc import SocketStream, TaskStatus
 
+from dap_proxy.proxy.network import is_loopback, keep_alive, tunnel_hint
 from dap_proxy.proxy.seqmap import failed_response
 from dap_proxy.proxy.session import Session
 from dap_proxy.proxy.trafficlog import TrafficLog
@@ -37,29 +36,6 @@ REFUSAL_WAIT = 5.0  # seconds: a refused editor's first request gets its failed 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 NewSession = Callable[[MessageChannel], Session]
-
-
-def is_loopback(host: str) -> bool:
-    """True when every address `host` names is a loopback one (unresolvable: False)."""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return False
-    return bool(infos) and all(
-        ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos
-    )
-
-
-def tunnel_hint(host: str, port: int) -> str:
-    """How to reach a debug port on `host` without exposing it: an SSH tunnel to its loopback."""
-    return (
-        f"keep the port on {host}'s loopback and tunnel to it: "
-        f"`ssh -N -L {port}:127.0.0.1:{port} user@{host}`, then connect to 127.0.0.1:{port}"
-    )
 
 
 async def _stop_on_signals(
@@ -108,6 +84,7 @@ class _Server:
         self.stopping = False
 
     async def handle(self, stream: SocketStream) -> None:
+        keep_alive(stream.extra(anyio.abc.SocketAttribute.raw_socket))
         channel = MessageChannel(stream, stream, name="the editor", max_frame=self.max_frame)
         while self.active is not None:
             if not self.active.ending:
