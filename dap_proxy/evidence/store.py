@@ -7,8 +7,17 @@ with their root causes.
 Concurrency and crash safety: WAL journal (readers such as the language server never block the
 writer, and the writer never blocks them), a busy timeout for the rare writer-writer overlap, every
 write in one `BEGIN IMMEDIATE` transaction (all or nothing after a crash), one connection per thread.
+SQLite answers some contention (WAL recovery after a crash, a journal-mode switch) with
+SQLITE_BUSY at once, without its busy handler: those are retried with a backoff within the same
+bound, so "database is locked" reaches the user only as a StoreError after BUSY_TIMEOUT_MS.
 `synchronous=NORMAL` in WAL mode keeps the database consistent after a process crash; only the last
 transactions before a power loss could be lost, which is acceptable for a debugging journal.
+
+A file at the store's path that is not ours (not SQLite, another program's database), is damaged,
+or has a newer schema than this smart-debug knows is refused with a StoreError naming it, before
+anything is written to it: it is never overwritten, converted to WAL or migrated down. Our files
+carry APPLICATION_ID in their header (stamped when created; stores from before it are recognised
+by their tables).
 """
 
 from __future__ import annotations
@@ -18,17 +27,18 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 from dap_proxy.analysis.models import Probe
 from dap_proxy.analysis.traceback import error_signature
-from dap_proxy.evidence.migrations import SchemaTooNewError, migrate
+from dap_proxy.evidence.migrations import SCHEMA_VERSION, SchemaTooNewError, migrate
 from dap_proxy.hypotheses.models import Evidence, FailureContext, Hypothesis
 
 STORE_DIR = ".smart-debug"
@@ -38,18 +48,31 @@ BUSY_TIMEOUT_MS = 10_000  # a writer holds the lock for milliseconds; 10 s means
 MAX_FTS_TERMS = 24  # words of the new failure's text used to look for similar ones
 
 
-def _enable_wal(conn: sqlite3.Connection) -> None:
-    """Switch to WAL. While another process creates the same file and switches it, SQLite can
-    answer SQLITE_BUSY at once without calling its busy handler (seen in CI with two processes
-    opening a fresh store): retry with a short backoff, within the busy timeout."""
+APPLICATION_ID = 0x53444247  # "SDBG" in the SQLite header: this file is a smart-debug store
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_OUR_FIRST_TABLES = frozenset({"sessions", "failure_contexts", "hypotheses", "evidence", "probes"})
+_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
+T = TypeVar("T")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _BUSY_CODES
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _retry_busy(action: Callable[[], T]) -> T:
+    """`action()`, retried with a short backoff while SQLite answers BUSY without waiting (seen
+    with two processes opening a fresh store, and during WAL recovery after a crash), within
+    the busy timeout; then the BUSY error is raised."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     delay = 0.005
     while True:
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
+            return action()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not _is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
@@ -148,6 +171,58 @@ def _fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words[:MAX_FTS_TERMS])
 
 
+def _check_file(path: Path) -> None:
+    """Refuse, before writing anything to it, a file at the store's path that is not a
+    smart-debug store or has a schema newer than ours."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return  # a new store
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {exc.strerror}") from exc
+    if not head:
+        return  # an empty file is an empty database
+    move_aside = (
+        "smart-debug keeps its journal at that path: move the file aside (smart-debug then "
+        "creates a new store there); smart-debug did not change it"
+    )
+    if head != SQLITE_MAGIC:
+        raise StoreError(f"{path} is not an SQLite database; {move_aside}")
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        app_id, version, tables = _retry_busy(lambda: _header(conn))
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"the store {path} is damaged ({exc}); {move_aside} (keep it if its history "
+            "matters: `sqlite3 FILE .recover` may save some of it)"
+        ) from exc
+    finally:
+        conn.close()
+    ours = app_id == APPLICATION_ID or (
+        app_id == 0 and (not tables or (version >= 1 and tables >= _OUR_FIRST_TABLES))
+    )
+    if not ours:
+        listed = ", ".join(sorted(tables)[:6]) or "none"
+        raise StoreError(
+            f"{path} is an SQLite database of another program (application id {app_id:#x}, "
+            f"tables: {listed}); {move_aside}"
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the store {path} has schema version {version} but this smart-debug knows only up "
+            f"to {SCHEMA_VERSION}: it was written by a newer smart-debug; upgrade smart-debug, "
+            "or move the file aside. smart-debug did not change it."
+        )
+
+
+def _header(conn: sqlite3.Connection) -> tuple[int, int, frozenset[str]]:
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return app_id, version, frozenset(str(row[0]) for row in rows)
+
+
 class Store:
     """The workspace store. Open with `Store.open(workspace)`; safe to share between threads."""
 
@@ -173,16 +248,26 @@ class Store:
             raise StoreError(f"cannot create the store folder {folder}: {exc.strerror}") from exc
         store = cls(folder / DB_NAME)
         try:
-            migrate(store._conn())
+            _check_file(store.path)
+            _retry_busy(lambda: migrate(store._conn()))
+            store._stamp()
         except SchemaTooNewError as exc:
             store.close()
-            raise StoreError(str(exc)) from exc
+            raise StoreError(f"{store.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             store.close()
-            raise StoreError(
-                f"cannot open the store {store.path}: {exc}; move the file aside to start afresh"
-            ) from exc
+            raise store._failure(exc) from exc
+        except BaseException:
+            store.close()
+            raise
         return store
+
+    def _stamp(self) -> None:
+        """Mark the file as a smart-debug store (stores from before the mark get it now)."""
+        conn = self._conn()
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            with self._write() as conn:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
 
     # -- connections -----------------------------------------------------------------------------
 
@@ -197,7 +282,7 @@ class Store:
             )
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-            _enable_wal(conn)
+            _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._local.conn = conn
@@ -224,8 +309,8 @@ class Store:
         applies (a deferred transaction upgrading to write fails at once with 'locked')."""
         conn = self._conn()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+            _retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+        except sqlite3.DatabaseError as exc:
             raise self._failure(exc) from exc
         try:
             yield conn
@@ -233,23 +318,28 @@ class Store:
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, sqlite3.DatabaseError):
                 raise self._failure(exc) from exc
             raise
 
-    def _failure(self, exc: sqlite3.OperationalError) -> StoreError:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
+    def _failure(self, exc: sqlite3.DatabaseError) -> StoreError:
+        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
             return StoreError(
                 f"the store {self.path} stayed locked by another process for "
                 f"{BUSY_TIMEOUT_MS / 1000:g} s; retry, or stop the process that holds it"
             )
-        return StoreError(f"the store {self.path} failed: {text}")
+        if type(exc) is sqlite3.DatabaseError:  # not a database, malformed: the file itself
+            return StoreError(
+                f"the store {self.path} is damaged or not a database ({exc}); smart-debug did "
+                "not change it: move the file aside to start afresh (keep it if its history "
+                "matters: `sqlite3 FILE .recover` may save some of it)"
+            )
+        return StoreError(f"the store {self.path} failed: {exc}")
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:
-            return self._conn().execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
+            return _retry_busy(lambda: self._conn().execute(sql, params).fetchall())
+        except sqlite3.DatabaseError as exc:
             raise self._failure(exc) from exc
 
     def _require_session(self, conn: sqlite3.Connection, session_id: int) -> None:
