@@ -23,6 +23,7 @@ from dap_helpers import (
     spawn_proxy,
     start_session,
     wait_for,
+    wait_output,
 )
 
 pytestmark = pytest.mark.e2e
@@ -101,6 +102,20 @@ def test_adapter_death_ends_the_session_cleanly() -> None:
         assert "exit code -9" in said["body"]["output"]
         client.wait_event("terminated")
         client.wait_event("exited")
+        client.wait_closed()
+        assert client.process.wait(EVENT_TIMEOUT) == 0
+    assert_all_gone(tree)
+
+
+def test_debuggee_killed_ends_the_session_as_debugpy_reports_it() -> None:
+    with spawn_proxy() as client:
+        start_session(client, "launch", launch_arguments(WAIT))
+        debuggee = int(wait_output(client, r"waiting pid (\d+)\n", "stdout").group(1))
+        tree = descendants(client.process.pid)
+        os.kill(debuggee, signal.SIGKILL)
+        assert client.wait_event("exited")["body"]["exitCode"] != 0
+        client.wait_event("terminated")
+        client.request("disconnect", {}, check=True)
         client.wait_closed()
         assert client.process.wait(EVENT_TIMEOUT) == 0
     assert_all_gone(tree)
