@@ -113,6 +113,24 @@ def _spawn(script: str, *args: object, stdin: int | None = None) -> subprocess.P
     )
 
 
+def _kill_after_commits(child: subprocess.Popen[str]) -> list[int]:
+    """SIGKILL a writer that prints each committed session id, once it committed some; returns
+    the ids it reported."""
+    assert child.stdout is not None
+    stdout = child.stdout
+    committed: list[int] = []
+
+    def enough() -> bool:
+        committed.append(int(stdout.readline()))
+        return len(committed) >= COMMITTED_BEFORE_KILL
+
+    wait_for(enough, EVENT_TIMEOUT, "the writer to commit some triages")
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate(timeout=EVENT_TIMEOUT)
+    assert child.returncode == -signal.SIGKILL
+    return committed
+
+
 def _assert_consistent(workspace: Path) -> Store:
     """integrity_check, foreign keys, and every triage session has all its hypotheses."""
     db = workspace / ".smart-debug" / "smart-debug.db"
@@ -171,18 +189,7 @@ def test_sigkill_inside_a_write_transaction_leaves_a_consistent_db(tmp_path: Pat
 
 
 def test_sigkill_at_an_arbitrary_point_of_a_write_loop(tmp_path: Path) -> None:
-    child = _spawn(WRITE_FOREVER, tmp_path)
-    assert child.stdout is not None
-    committed: list[int] = []
-    stdout = child.stdout
-
-    def enough() -> bool:
-        committed.append(int(stdout.readline()))
-        return len(committed) >= COMMITTED_BEFORE_KILL
-
-    wait_for(enough, EVENT_TIMEOUT, "the writer to commit some triages")
-    os.kill(child.pid, signal.SIGKILL)
-    child.communicate(timeout=EVENT_TIMEOUT)
+    committed = _kill_after_commits(_spawn(WRITE_FOREVER, tmp_path))
 
     with _assert_consistent(tmp_path) as store:
         ids = {s.id for s in store.recent_sessions(limit=10_000)}
@@ -236,17 +243,7 @@ def test_sessions_lsp_and_localize_write_one_store_at_once_and_every_write_lands
     victim = _spawn(WRITE_FOREVER_AFTER_GO, tmp_path, go)
     wait_for(lambda: all(p.exists() for p in ready.values()), EVENT_TIMEOUT, "writers to start")
     go.touch()
-    assert victim.stdout is not None
-    victim_stdout = victim.stdout
-    committed: list[int] = []
-
-    def victim_committed() -> bool:
-        committed.append(int(victim_stdout.readline()))
-        return len(committed) >= COMMITTED_BEFORE_KILL
-
-    wait_for(victim_committed, EVENT_TIMEOUT, "the victim to commit")
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.communicate(timeout=EVENT_TIMEOUT)
+    committed = _kill_after_commits(victim)
     sessions: dict[str, int] = {}
     for role, child in children.items():
         out, err = child.communicate(timeout=EVENT_TIMEOUT * 2)

@@ -7,32 +7,14 @@ Started through SMART_DEBUG_ADAPTER_CMD; `launch` sends `initialized` and answer
 from __future__ import annotations
 
 import os
-import sys
 
-from dap_proxy.wire.framing import FrameDecoder, FrameError, encode_message
+from adapter_io import Out
 
-out = sys.stdout.buffer
-seq = 0
+from dap_proxy.wire.framing import FrameDecoder, FrameError
+
+out = Out()
+send, respond = out.send, out.respond
 held: list[dict] = []
-
-
-def send(message: dict) -> None:
-    global seq
-    seq += 1
-    out.write(encode_message({"seq": seq, **message}))
-    out.flush()
-
-
-def respond(request: dict, body: dict | None = None) -> None:
-    send(
-        {
-            "type": "response",
-            "request_seq": request["seq"],
-            "command": request["command"],
-            "success": True,
-            "body": body or {},
-        }
-    )
 
 
 def handle(request: dict) -> bool:
