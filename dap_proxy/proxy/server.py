@@ -1,13 +1,16 @@
 """Entry points of `smart-debug dap`: one session on stdio, or editors one after another on a
-loopback port (DESIGN.md "Contracts": `smart-debug dap`, loopback only).
+loopback port (DESIGN.md "Contracts": `smart-debug dap`, loopback only). Each session gets its
+rooms from the `rooms` factory the caller passes (the proxy never imports a room); sessions are
+made in one place, `new_session(channel)` in `run`.
 
 `--port` serves sessions one after another until it is stopped (Ctrl-C, SIGTERM), each with a
-fresh `Session` from `new_session(channel)`, so VS Code's `debugServer` or an nvim-dap server
-adapter can start the next session with the next F5 (an editor that connects while the last
-session is still shutting down waits for it). One editor at a time: another editor that connects
-during a session is refused, never joined to it: it gets an `output` event saying why, a failed
-response to its first request (if that comes within REFUSAL_WAIT), and the connection closes. A stop signal ends the running session as a disconnect would (adapter and
-debuggee stopped), then the server exits 0; the stdio session handles the signals the same way.
+fresh `Session`, so VS Code's `debugServer` or an nvim-dap server adapter can start the next
+session with the next F5 (an editor that connects while the last session is still shutting down
+waits for it). One editor at a time: another editor that connects during a session is refused,
+never joined to it: it gets an `output` event saying why, a failed response to its first request
+(if that comes within REFUSAL_WAIT), and the connection closes. A stop signal ends the running
+session as a disconnect would (adapter and debuggee stopped), then the server exits 0; the stdio
+session handles the signals the same way.
 
 Binding anything but a loopback address needs `--allow-remote`: DAP and debugpy have no
 authentication, so whoever reaches the port can run code in the debugged program.
@@ -18,12 +21,13 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import anyio
 from anyio.abc import SocketStream, TaskStatus
 
 from dap_proxy.proxy.network import is_loopback, keep_alive, tunnel_hint
+from dap_proxy.proxy.rooms import Room
 from dap_proxy.proxy.seqmap import failed_response
 from dap_proxy.proxy.session import Session
 from dap_proxy.proxy.trafficlog import TrafficLog
@@ -36,6 +40,11 @@ REFUSAL_WAIT = 5.0  # seconds: a refused editor's first request gets its failed 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 NewSession = Callable[[MessageChannel], Session]
+RoomFactory = Callable[[], Sequence[Room]]
+
+
+def _no_rooms() -> Sequence[Room]:
+    return ()
 
 
 async def _stop_on_signals(
@@ -87,7 +96,7 @@ class _Server:
         keep_alive(stream.extra(anyio.abc.SocketAttribute.raw_socket))
         channel = MessageChannel(stream, stream, name="the editor", max_frame=self.max_frame)
         while self.active is not None:
-            if not self.active.ending:
+            if not self.active.done:
                 await self.refuse(channel)
                 return
             await self.idle.wait()  # the last session is shutting down: this editor is next
@@ -169,6 +178,7 @@ def run(
     max_frame: int = DEFAULT_MAX_FRAME,
     host: str = LOOPBACK,
     allow_remote: bool = False,
+    rooms: RoomFactory = _no_rooms,
 ) -> int:
     if port is not None and not is_loopback(host):
         if not allow_remote:
@@ -190,7 +200,7 @@ def run(
     log = TrafficLog.from_options(log_file)
 
     def new_session(channel: MessageChannel) -> Session:
-        return Session(channel, log)
+        return Session(channel, log, rooms())
 
     try:
         if port is None:
