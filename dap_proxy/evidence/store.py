@@ -7,17 +7,13 @@ with their root causes.
 Concurrency and crash safety: WAL journal (readers such as the language server never block the
 writer, and the writer never blocks them), a busy timeout for the rare writer-writer overlap, every
 write in one `BEGIN IMMEDIATE` transaction (all or nothing after a crash), one connection per thread.
-SQLite answers some contention (WAL recovery after a crash, a journal-mode switch) with
-SQLITE_BUSY at once, without its busy handler: those are retried with a backoff within the same
-bound, so "database is locked" reaches the user only as a StoreError after BUSY_TIMEOUT_MS.
+BUSY that SQLite reports without waiting is retried within the same bound (`sqlite_file.py`), so
+"database is locked" reaches the user only as a StoreError after BUSY_TIMEOUT_MS.
 `synchronous=NORMAL` in WAL mode keeps the database consistent after a process crash; only the last
 transactions before a power loss could be lost, which is acceptable for a debugging journal.
 
-A file at the store's path that is not ours (not SQLite, another program's database), is damaged,
-or has a newer schema than this smart-debug knows is refused with a StoreError naming it, before
-anything is written to it: it is never overwritten, converted to WAL or migrated down. Our files
-carry APPLICATION_ID in their header (stamped when created; stores from before it are recognised
-by their tables).
+A file at the store's path that is not ours, is damaged, or has a newer schema is refused with a
+StoreError naming it before anything is written to it (`sqlite_file.py`).
 """
 
 from __future__ import annotations
@@ -26,13 +22,11 @@ import json
 import re
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -40,6 +34,13 @@ from dap_proxy.analysis.models import Probe
 from dap_proxy.analysis.traceback import error_signature
 from dap_proxy.evidence.live_records import LiveRecords
 from dap_proxy.evidence.migrations import SCHEMA_VERSION, SchemaTooNewError, migrate
+from dap_proxy.evidence.sqlite_file import (
+    APPLICATION_ID,
+    StoreError,
+    check_store_file,
+    is_busy,
+    retry_busy,
+)
 from dap_proxy.hypotheses.models import Evidence, FailureContext, Hypothesis
 
 STORE_DIR = ".smart-debug"
@@ -47,40 +48,6 @@ DB_NAME = "smart-debug.db"
 REPORTS_DIR = "reports"
 BUSY_TIMEOUT_MS = 10_000  # a writer holds the lock for milliseconds; 10 s means something is stuck
 MAX_FTS_TERMS = 24  # words of the new failure's text used to look for similar ones
-
-
-APPLICATION_ID = 0x53444247  # "SDBG" in the SQLite header: this file is a smart-debug store
-SQLITE_MAGIC = b"SQLite format 3\x00"
-_OUR_FIRST_TABLES = frozenset({"sessions", "failure_contexts", "hypotheses", "evidence", "probes"})
-_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED (extended codes share the low byte)
-T = TypeVar("T")
-
-
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in _BUSY_CODES
-    return "locked" in str(exc) or "busy" in str(exc)
-
-
-def _retry_busy(action: Callable[[], T]) -> T:
-    """`action()`, retried with a short backoff while SQLite answers BUSY without waiting (seen
-    with two processes opening a fresh store, and during WAL recovery after a crash), within
-    the busy timeout; then the BUSY error is raised."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    delay = 0.005
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
-
-
-class StoreError(RuntimeError):
-    """A store operation that cannot be done, with a message saying what to do."""
 
 
 class ProbeStatus(str, Enum):
@@ -173,58 +140,6 @@ def _fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words[:MAX_FTS_TERMS])
 
 
-def _check_file(path: Path) -> None:
-    """Refuse, before writing anything to it, a file at the store's path that is not a
-    smart-debug store or has a schema newer than ours."""
-    try:
-        with path.open("rb") as file:
-            head = file.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
-        return  # a new store
-    except OSError as exc:
-        raise StoreError(f"cannot read the store {path}: {exc.strerror}") from exc
-    if not head:
-        return  # an empty file is an empty database
-    move_aside = (
-        "smart-debug keeps its journal at that path: move the file aside (smart-debug then "
-        "creates a new store there); smart-debug did not change it"
-    )
-    if head != SQLITE_MAGIC:
-        raise StoreError(f"{path} is not an SQLite database; {move_aside}")
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        app_id, version, tables = _retry_busy(lambda: _header(conn))
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"the store {path} is damaged ({exc}); {move_aside} (keep it if its history "
-            "matters: `sqlite3 FILE .recover` may save some of it)"
-        ) from exc
-    finally:
-        conn.close()
-    ours = app_id == APPLICATION_ID or (
-        app_id == 0 and (not tables or (version >= 1 and tables >= _OUR_FIRST_TABLES))
-    )
-    if not ours:
-        listed = ", ".join(sorted(tables)[:6]) or "none"
-        raise StoreError(
-            f"{path} is an SQLite database of another program (application id {app_id:#x}, "
-            f"tables: {listed}); {move_aside}"
-        )
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"the store {path} has schema version {version} but this smart-debug knows only up "
-            f"to {SCHEMA_VERSION}: it was written by a newer smart-debug; upgrade smart-debug, "
-            "or move the file aside. smart-debug did not change it."
-        )
-
-
-def _header(conn: sqlite3.Connection) -> tuple[int, int, frozenset[str]]:
-    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return app_id, version, frozenset(str(row[0]) for row in rows)
-
-
 class Store(LiveRecords):
     """The workspace store. Open with `Store.open(workspace)`; safe to share between threads."""
 
@@ -250,8 +165,8 @@ class Store(LiveRecords):
             raise StoreError(f"cannot create the store folder {folder}: {exc.strerror}") from exc
         store = cls(folder / DB_NAME)
         try:
-            _check_file(store.path)
-            _retry_busy(lambda: migrate(store._conn()))
+            check_store_file(store.path, SCHEMA_VERSION, BUSY_TIMEOUT_MS / 1000)
+            retry_busy(lambda: migrate(store._conn()), BUSY_TIMEOUT_MS / 1000)
             store._stamp()
         except SchemaTooNewError as exc:
             store.close()
@@ -284,7 +199,7 @@ class Store(LiveRecords):
             )
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-            _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+            retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), BUSY_TIMEOUT_MS / 1000)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._local.conn = conn
@@ -311,7 +226,7 @@ class Store(LiveRecords):
         applies (a deferred transaction upgrading to write fails at once with 'locked')."""
         conn = self._conn()
         try:
-            _retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+            retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"), BUSY_TIMEOUT_MS / 1000)
         except sqlite3.DatabaseError as exc:
             raise self._failure(exc) from exc
         try:
@@ -325,7 +240,7 @@ class Store(LiveRecords):
             raise
 
     def _failure(self, exc: sqlite3.DatabaseError) -> StoreError:
-        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+        if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
             return StoreError(
                 f"the store {self.path} stayed locked by another process for "
                 f"{BUSY_TIMEOUT_MS / 1000:g} s; retry, or stop the process that holds it"
@@ -340,7 +255,9 @@ class Store(LiveRecords):
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:
-            return _retry_busy(lambda: self._conn().execute(sql, params).fetchall())
+            return retry_busy(
+                lambda: self._conn().execute(sql, params).fetchall(), BUSY_TIMEOUT_MS / 1000
+            )
         except sqlite3.DatabaseError as exc:
             raise self._failure(exc) from exc
 
