@@ -115,11 +115,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def port_listening(port: int) -> bool:
-    """True when some process listens on 127.0.0.1:port, seen in /proc (no probe connection,
-    which debugpy would take for its client)."""
+def port_listening(port: int, in_netns_of: int | None = None) -> bool:
+    """True when some process listens on port `port`, seen in /proc (no probe connection,
+    which debugpy would take for its client); in the network namespace of process
+    `in_netns_of` when given, else in ours."""
     needle = f":{port:04X} "
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    base = f"/proc/{in_netns_of}/net" if in_netns_of is not None else "/proc/net"
+    for table in (f"{base}/tcp", f"{base}/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
         except OSError:
