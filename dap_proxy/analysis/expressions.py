@@ -215,36 +215,6 @@ def message_expressions(message: str) -> list[str]:
     return _INTERPOLATION.findall(message)
 
 
-def is_injectable(expr: str, language: str, allowed_calls: frozenset[str] = frozenset()) -> bool:
-    """True when `expr` may be evaluated inside the user's program on our account: side-effect
-    free as `is_side_effect_free` says, except that calls of the plain names in `allowed_calls`
-    (side-effect-free builtins such as `len` or `repr`) are allowed, and no dunder name or
-    attribute (`__import__`, `x.__class__`) appears. What remains possible: reading an attribute
-    runs a property getter the program defines."""
-    if check_language(language) != PYTHON:
-        return is_side_effect_free(expr, language) and "__" not in expr
-    try:
-        tree = ast.parse(expr.strip(), mode="eval")
-    except (SyntaxError, ValueError):
-        return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if not (
-                isinstance(node.func, ast.Name)
-                and node.func.id in allowed_calls
-                and not node.keywords
-                and not any(isinstance(a, ast.Starred) for a in node.args)
-            ):
-                return False
-        elif isinstance(node, ast.Name | ast.Attribute):
-            name = node.id if isinstance(node, ast.Name) else node.attr
-            if name.startswith("__"):
-                return False
-        elif not isinstance(node, _PY_SAFE_NODES):
-            return False
-    return True
-
-
 _STATEMENT_HEAD = re.compile(r"^\s*(?:if|elif|while|return|assert|yield)\b\s*")
 _ORDERING = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
