@@ -45,6 +45,7 @@ class LaunchConfig(BaseModel):
     cwd: str | None = None
     env: dict[str, str] = Field(default_factory=dict)
     console: str = "internalConsole"
+    just_my_code: bool | None = Field(default=None, alias="justMyCode")
     connect: dict[str, Any] | None = None
     listen: dict[str, Any] | None = None
     process_id: int | None = Field(default=None, alias="processId")

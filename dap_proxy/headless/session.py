@@ -407,8 +407,8 @@ class HeadlessSession:
             # debugpy's own answer to a command it does not know: "... <command> not in [...]"
             if f"{command} not in [" in message or "unrecognized" in message.lower():
                 raise LiveUnavailable(
-                    f"the proxy has no live session room: `{command}` was answered "
-                    f"{message or 'as unknown'!r}"
+                    f"the proxy has no live session room: debugpy answered `{command}` "
+                    "as an unknown command"
                 )
             raise HeadlessError(_failure_text(response))
         return response.get("body") or {}
