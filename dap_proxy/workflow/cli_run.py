@@ -36,15 +36,18 @@ def main(args: argparse.Namespace) -> int:
         command=command, cwd=Path.cwd(), issue=args.issue, traceback=traceback,
         budget=args.budget or DEFAULT_BUDGET, report=not args.no_report, write_test=args.write_test,
     )  # fmt: skip
+    last = [""]
     with err.status("smart-debug run: starting", spinner="dots") as status:
 
         def progress(phase: str, detail: str) -> None:
             if phase == "error":
                 err.print(f"[red]smart-debug run:[/] {escape(detail)}")
                 return
-            status.update(f"[bold]{escape(phase)}[/]: {escape(detail)}")
-            if not err.is_terminal:
-                err.print(f"{phase}: {escape(detail)}")
+            line = f"{phase}: {detail}" if not detail.startswith(phase) else detail
+            status.update(f"[bold]{escape(line)}[/]")
+            if not err.is_terminal and line != last[0]:
+                last[0] = line
+                err.print(escape(line))
 
         code, report, path = run(options, progress)
     if report is not None:

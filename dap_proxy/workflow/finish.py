@@ -78,12 +78,25 @@ def _hang_text(state: RunState) -> str:
     )
 
 
+def _exception_text(state: RunState) -> str:
+    """The first uncaught-exception stop as a traceback (the program's own may have been cut
+    from a flood of output, or never printed)."""
+    stop = next((s for s in state.observation.stops if s.reason == "exception"), None)
+    if stop is None or not stop.exception:
+        return ""
+    where = "\n".join(
+        f'  File "{file}", line {line}, in {name}' for name, file, line in reversed(stop.frames)
+    )
+    return f"Traceback (most recent call last):\n{where}\n{stop.exception}"
+
+
 def build_and_write(
     state: RunState, target: object, code: int, why: str
 ) -> tuple[int, RunReport | None, Path | None]:
     options = state.options
     observation = state.observation
-    text = "\n".join(x for x in (options.issue, failure_text(state), _hang_text(state)) if x)
+    captured = _exception_text(state) or _hang_text(state)
+    text = "\n".join(x for x in (options.issue, captured or failure_text(state)) if x)
     context = build_context(text, options.cwd)
     failure = _failure(state, target, context, why, code)
     hypotheses: list[Hypothesis] = []
