@@ -88,15 +88,18 @@ def run(options: RunOptions, progress: Progress) -> tuple[int, RunReport | None,
         state.mark("failure", f"could not be started: {exc}", "error")
         return _finish(state, None, EXIT_NOT_STARTED, str(exc))
     try:
-        code, why = _phases(state, target)
-    except KeyboardInterrupt:
-        state.interrupted = True
-        state.mark("note", "interrupted (Ctrl-C): ending the session", "interrupted")
-        code, why = EXIT_INTERRUPTED, "interrupted"
+        try:
+            code, why = _phases(state, target)
+        except KeyboardInterrupt:
+            state.interrupted = True
+            state.mark("note", "interrupted (Ctrl-C): ending the session", "interrupted")
+            code, why = EXIT_INTERRUPTED, "interrupted"
+        # what the session saw is collected when it ends; the processes end while the report
+        # is written
+        return _finish(state, target, code, why)
     finally:
         if state.observing is not None:
             state.observing.close()
-    return _finish(state, target, code, why)
 
 
 def _phases(state: RunState, target: object) -> tuple[int, str]:
