@@ -105,7 +105,7 @@ def _impact(result: object) -> dict[str, object] | None:
     )  # fmt: skip
     context = result.context
     final = context.failure.final
-    kind = (
+    kind: Literal["hang", "wrong result", "crash"] = (
         "hang"
         if context.hang
         else "wrong result"
@@ -114,7 +114,7 @@ def _impact(result: object) -> dict[str, object] | None:
     )
     failure = Failure(
         type=context.exception_type, failing_tests=context.failure.failing_tests, kind=kind
-    )  # type: ignore[arg-type]
+    )
     try:
         found = impact_of([entry], failure, Path(context.workspace))
     except Exception as exc:  # noqa: BLE001 - the triage stands without it
