@@ -80,6 +80,7 @@ class SimilarSession(BaseModel):
     error_type: str
     message: str
     root_cause: str | None
+    outcome: str = ""  # the session's result ("verified fixed: ...", "H1 confirmed ...")
     match: str  # "signature" (same fingerprint) | "text" (full-text match)
     rank: float = 0.0  # FTS5 bm25 for text matches (lower is better); 0 for signature matches
 
@@ -614,7 +615,7 @@ class Store(LiveRecords):
         root causes, best bm25 first."""
         found: list[SimilarSession] = []
         seen: set[int] = {exclude} if exclude is not None else set()
-        columns = "id, title, kind, created_at, signature, error_type, message, root_cause"
+        columns = "id, title, kind, created_at, signature, error_type, message, root_cause, outcome"
         if signature:
             for r in self._rows(
                 f"SELECT {columns} FROM sessions WHERE signature = ?"
@@ -649,6 +650,7 @@ class Store(LiveRecords):
             error_type=row["error_type"],
             message=row["message"],
             root_cause=row["root_cause"],
+            outcome=row["outcome"] or "",
             match=match,
             rank=rank,
         )

@@ -137,7 +137,7 @@ def test_store_records_the_triage_and_finds_it_next_time(workspace: Path) -> Non
     second = json.loads(_triage(workspace, "--json", "failure.txt").stdout)
     assert first["session_id"] in [s["session_id"] for s in second["similar_sessions"]]
     human = _triage(workspace, "failure.txt").stdout
-    assert "Similar past sessions" in human and f"#{first['session_id']}" in human
+    assert "Seen before" in human and f"#{first['session_id']}" in human
 
 
 def test_ai_without_a_key_says_so_and_keeps_the_offline_hypotheses(workspace: Path) -> None:
