@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dap_proxy.experiments.command import _positive
+from dap_proxy.experiments.command import positive_number
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--issue", default="", metavar="TEXT", help="what goes wrong, in words")
     run.add_argument("--traceback", default=None, metavar="FILE", help="the failure output")
     run.add_argument(
-        "--budget", type=_positive, default=None, help="seconds for the whole run (60)"
+        "--budget", type=positive_number, default=None, help="seconds for the whole run (60)"
     )
     run.add_argument("--no-report", action="store_true", help="write no report files")
     run.add_argument(
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog="exit 0 only when the original failure is gone and nothing new fails",
     )
     verify.add_argument("report", nargs="?", default=None, help="report file (default: latest)")
-    verify.add_argument("--budget", type=_positive, default=None, help="seconds (120)")
+    verify.add_argument("--budget", type=positive_number, default=None, help="seconds (120)")
     verify.set_defaults(func=_verify)
 
     history = subparsers.add_parser(
