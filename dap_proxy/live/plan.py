@@ -73,14 +73,15 @@ def plan(
     for h in hypotheses:
         weight = h.probability / 100.0
         for prediction in h.predictions:
-            exprs = [
-                e
-                for e in (prediction.expression,)
-                if e and prediction.kind is PredictionKind.WITNESS
-            ]
-            at(Path(prediction.file), prediction.line).add(
-                exprs, h.id, prediction.description, 1.0 + weight
-            )
+            logged = prediction.kind in (PredictionKind.WITNESS, PredictionKind.BRANCH)
+            exprs = [prediction.expression] if logged and prediction.expression else []
+            lines_read = [prediction.line]
+            if prediction.kind is PredictionKind.BRANCH and prediction.body_line:
+                lines_read.append(prediction.body_line)
+            for line in lines_read:
+                at(Path(prediction.file), line).add(
+                    exprs, h.id, prediction.description, 1.0 + weight
+                )
         for probe in h.probes:
             if probe.kind is ProbeKind.BREAKPOINT and not probe.log_message:
                 continue  # a place to stop at: the editor's call, not a probe of ours

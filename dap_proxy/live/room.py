@@ -38,7 +38,7 @@ from dap_proxy.live.options import ConfigError, LiveConfig, read_config
 from dap_proxy.live.pathmap import Mapping, infer, to_local, to_remote, workspace_files
 from dap_proxy.live.plan import from_probe, plan, relocate
 from dap_proxy.live.predictions import Judge, Verdict, derive
-from dap_proxy.live.probes import TAG, LiveProbe, read_tagged, to_placed
+from dap_proxy.live.probes import MAX_EXPRESSIONS, TAG, LiveProbe, read_tagged, to_placed
 from dap_proxy.live.protocol import (
     EVIDENCE_EVENT,
     HYPOTHESES_EVENT,
@@ -55,6 +55,7 @@ from dap_proxy.wire.framing import Message
 
 MAX_ACCEPTED = 20  # accepted suggestions injected per session
 CONCLUDE_TIMEOUT = 5.0  # seconds the end of a session waits for its last verdicts and writes
+RECORD_WAIT = 2.0  # seconds an event waits for the session's first store record (its id)
 
 
 def _now() -> str:
@@ -109,6 +110,7 @@ class LiveRoom(Room):
         self._infer_mappings = False
         self._threads: dict[int, str] = {}  # live thread id -> name
         self._concluded = False
+        self._triaged: anyio.Event | None = None  # set when a failure's triage is done
         self._stops = 0
 
     def bind(self, session: Any) -> None:
@@ -209,9 +211,8 @@ class LiveRoom(Room):
             if self.start.context is not None or self.hypotheses:
                 assert self.recorder is not None
                 self.recorder.wanted = True
-                self._record_start()
-            if self.hypotheses:
-                await self.announce("start")
+                await self._record_start()
+            await self.announce("start")  # an empty list says: observing, no failure known
             if self.probes:
                 await self.announce_probes()
         except Exception as exc:  # the session goes on as a plain one
@@ -223,9 +224,13 @@ class LiveRoom(Room):
         """In a worker thread: read the store and the code."""
         assert self.recorder is not None
         store = self.recorder.read(lambda s: s)
+        if self.config.options.session is not None and store is None:
+            self.recorder.wanted = True  # a stored session was named: the store must be there
+            store = self.recorder.read(lambda s: s)
         start = resolve_start(self.config.options, self.workspace, store)
         for h in start.hypotheses:
-            h.predictions = derive(h, self._resolve)
+            if not h.predictions:
+                h.predictions = derive(h, self._resolve)
         accepted: list[LiveProbe] = []
         if store is not None and self.config.options.autoLogpoints:
             for decision in store.probe_decisions(status="accepted")[:MAX_ACCEPTED]:
@@ -249,7 +254,9 @@ class LiveRoom(Room):
                 )
         return start, accepted
 
-    def _record_start(self) -> None:
+    async def _record_start(self) -> None:
+        """The session's first record, awaited (bounded) so the events that follow carry its
+        store id."""
         assert self.recorder is not None
         recorder = self.recorder
         context = self.start.context
@@ -265,7 +272,9 @@ class LiveRoom(Room):
             recorder.session_id = save_session(store, title, context, hypotheses, stored)
             return recorder.session_id
 
-        recorder.submit(first_record)
+        written = recorder.submit(first_record)
+        with anyio.move_on_after(RECORD_WAIT):
+            await anyio.to_thread.run_sync(written.result, abandon_on_cancel=True)
 
     def _resolve(self, file: str) -> Path | None:
         """A file named by a hypothesis, probe or decision as a local file of the workspace."""
@@ -280,9 +289,20 @@ class LiveRoom(Room):
 
     # ------------------------------------------------------------------ probes
     def _inject(self, probes: list[LiveProbe]) -> list[LiveProbe]:
-        placed = []
+        """Place probes; returns them as they stand (debugpy holds one breakpoint per line, so a
+        plain logpoint for a line one of ours already reads joins that one)."""
+        placed, result = [], []
         for probe in probes:
+            host = self._same_line(probe)
+            if host is not None:
+                host.expressions += [e for e in probe.expressions if e not in host.expressions]
+                host.expressions = host.expressions[:MAX_EXPRESSIONS]
+                host.hypotheses += [h for h in probe.hypotheses if h not in host.hypotheses]
+                placed.append(to_placed(host))
+                result.append(host)
+                continue
             self.probes[probe.id] = probe
+            result.append(probe)
             if self._infer_mappings and self.mapping is None:
                 self._deferred.append(probe)
                 continue
@@ -291,7 +311,23 @@ class LiveRoom(Room):
             probe.status = "injected"
             placed.append(to_placed(probe))
         self.breakpoints.place(placed)
-        return probes
+        return result
+
+    def _same_line(self, probe: LiveProbe) -> LiveProbe | None:
+        if probe.kind != "logpoint" or probe.condition or probe.hit_condition:
+            return None
+        return next(
+            (
+                other
+                for other in self.probes.values()
+                if other.status == "injected"
+                and other.kind == "logpoint"
+                and not other.condition
+                and not other.hit_condition
+                and (other.file, other.line) == (probe.file, probe.line)
+            ),
+            None,
+        )
 
     async def _wait_for_plan(self) -> None:
         await self._planned.wait()
@@ -532,6 +568,7 @@ class LiveRoom(Room):
             return
         self.failure_text = text
         self.reproduced = True
+        self._triaged = anyio.Event()
         await self.emit(
             EVIDENCE_EVENT,
             EvidenceBody(
@@ -547,6 +584,13 @@ class LiveRoom(Room):
     async def _triage_failure(self, text: str) -> None:
         """Hypotheses and probes for this failure, recorded so the next session injects them;
         the session's own hypotheses when it had none."""
+        try:
+            await self._triage_failure_now(text)
+        finally:
+            if self._triaged is not None:
+                self._triaged.set()
+
+    async def _triage_failure_now(self, text: str) -> None:
         workspace, ai = self.workspace, self.config.options.ai
         found = await anyio.to_thread.run_sync(lambda: from_text(text, workspace, ai, "this run"))
         if not found.hypotheses or found.context is None:
@@ -578,9 +622,9 @@ class LiveRoom(Room):
             self.probes[probe.id] = probe
         if not self.hypotheses:
             self.start = found
-            self.hypotheses = hypotheses
+            self.hypotheses = hypotheses  # tested by the next run, which probes them
             if recorder.session_id is None:
-                self._record_start()
+                await self._record_start()
             await self.announce("failure")
         await self.announce_probes()
 
@@ -588,7 +632,13 @@ class LiveRoom(Room):
         if self._concluded or not self.active:
             return
         self._concluded = True
-        verdicts = self.judge.finish(self.reproduced)
+        if self._triaged is not None:  # the failure's hypotheses belong in the last word
+            with anyio.move_on_after(CONCLUDE_TIMEOUT):
+                await self._triaged.wait()
+        probed = {
+            (p.file, p.line) for p in self.probes.values() if p.status in ("injected", "spent")
+        }
+        verdicts = self.judge.finish(self.reproduced, probed)
         if verdicts:
             await self._apply(verdicts, "end")
         elif self.hypotheses:

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from dap_proxy.evidence.store import SimilarSession
@@ -39,6 +41,7 @@ class TriageOutput(BaseModel):
     notes: list[str]
     similar_sessions: list[PastSession]
     session_id: int | None  # the store's id for this triage, when recorded
+    impact: dict[str, Any] | None = None  # blast radius, severity, similar patterns, fix complexity
 
 
 class LocalizeOutput(BaseModel):
