@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "dap_proxy.hypotheses.command",
     "dap_proxy.experiments.command",
     "dap_proxy.demo",
+    "lsp.command",
 )
 
 

@@ -30,7 +30,8 @@ def _run(args: argparse.Namespace) -> int:
     return run(args.port, args.log_file, args.max_frame, rooms=session_rooms)
 
 
-def _port(text: str) -> int:
+def port_argument(text: str) -> int:
+    """argparse type of a TCP port number (0 included: the system picks one)."""
     try:
         value = int(text)
     except ValueError:
@@ -49,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--port",
-        type=_port,
+        type=port_argument,
         default=None,
         help="serve one editor on 127.0.0.1:PORT instead of stdio (0 picks a free port; "
         "the chosen port is printed)",
