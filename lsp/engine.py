@@ -17,6 +17,7 @@ from dap_proxy.analysis.dataflow import function_at
 from dap_proxy.analysis.models import Probe
 from dap_proxy.evidence.live_records import DecisionStatus
 from dap_proxy.evidence.store import Store, StoreError
+from dap_proxy.hypotheses.models import Hypothesis, HypothesisStatus
 from lsp import markdown
 from lsp.documents import OpenDocument
 from lsp.options import ServerOptions
@@ -25,6 +26,9 @@ from lsp.suggestions import FailureProbes, Placed, Suggestion, analysis_path, bu
 from lsp.text import line_text, relocate, split_lines
 
 M = TypeVar("M", bound=BaseModel)
+# Hypotheses less likely than this (percent) get no lens: next to the code they are noise, and
+# they would take the places of suggestions. Hover and showEvidence still show them.
+MIN_LENS_PROBABILITY = 5.0
 
 
 class CommandError(Exception):
@@ -116,13 +120,35 @@ class Engine:
         return items
 
     def suggestions(self, document: OpenDocument, lines: list[str], limit: int) -> list[Suggestion]:
+        """The buffer's probes ranked under those the store calls for: the latest failure's and
+        the probes of the hypotheses located here (localize's ranked suggestions)."""
         snapshot = self.records.snapshot()
-        failure: list[Placed] = []
+        recorded: list[Placed] = []
         if snapshot.failure is not None and document.file is not None:
             session, context = snapshot.failure
-            failure = self.failures.get(session, context, self.root, document.file)
+            recorded = self.failures.get(session, context, self.root, document.file)
+        for item in snapshot.hypotheses_in(document.rel) if document.rel else []:
+            if not (item.location.code and self._worth_a_lens(item.hypothesis)):
+                continue
+            tests = f"tests {item.hypothesis.id}"
+            recorded += [
+                (
+                    probe.model_copy(update={"reason": f"{tests}: {probe.reason}"}),
+                    item.location.code,
+                )
+                for probe in item.hypothesis.probes
+                if probe.line == item.location.line
+                and relative(self.root, probe.file) == document.rel
+            ]
         decisions = snapshot.decisions_in(document.key_file)
-        return rank(document.probes or [], failure, lines, decisions, document.key_file, limit)
+        return rank(document.probes or [], recorded, lines, decisions, document.key_file, limit)
+
+    @staticmethod
+    def _worth_a_lens(hypothesis: Hypothesis) -> bool:
+        return (
+            hypothesis.probability >= MIN_LENS_PROBABILITY
+            or hypothesis.status is HypothesisStatus.CONFIRMED
+        )
 
     def hypothesis_lenses(
         self, document: OpenDocument, text: str, lines: list[str]
@@ -133,6 +159,8 @@ class Engine:
         analysis = document.analysis(text)
         found: dict[tuple[str, int], HypothesisLens] = {}
         for item in located:
+            if not self._worth_a_lens(item.hypothesis):
+                continue
             target = self._place(lines, item.location.line, item.location.code)
             if target is None:
                 continue

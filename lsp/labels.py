@@ -22,8 +22,14 @@ _PATTERN_WORDS = {
 
 
 def shorten(text: str, limit: int = MAX_PART) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(",;:") + "…"
 
 
 def probe_words(probe: Probe) -> str:

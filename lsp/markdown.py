@@ -82,9 +82,10 @@ def hover(facts: HoverFacts) -> str:
             "Observed here:\n" + "\n".join(f"- {_evidence(e)}" for e in facts.observed[:MAX_ITEMS])
         )
     if facts.experiments:
+        telling = sorted(facts.experiments, key=lambda r: r.outcome != "fixed")  # fixes first
         parts.append(
             "Experiments on this line:\n"
-            + "\n".join(f"- {_experiment(r)}" for r in facts.experiments[:MAX_ITEMS])
+            + "\n".join(f"- {_experiment(r)}" for r in telling[:MAX_ITEMS])
         )
     if facts.suggestion is not None:
         probe = facts.suggestion.probe

@@ -1,7 +1,7 @@
 """Suggested breakpoints and logpoints for one buffer: the analysis engine's whole-file probes of
-the buffer's current text, ranked under the probes the workspace's latest failure calls for
-(computed on the files as saved, then found again in the buffer by their code), without the ones
-the workspace dismissed and with the ones it accepted marked.
+the buffer's current text, ranked under the probes the store calls for (the workspace's latest
+failure's, computed on the files as saved; the hypotheses' own, e.g. localize's), found again in
+the buffer by their code; without the ones the workspace dismissed, the accepted ones marked.
 """
 
 from __future__ import annotations
@@ -115,15 +115,15 @@ def _same_file(path: str, file: Path, root: Path) -> bool:
 
 def rank(
     buffer: list[Placed],
-    failure: list[Placed],
+    recorded: list[Placed],
     lines: list[str],
     decisions: list[ProbeDecision],
     key_file: str,
     limit: int,
 ) -> list[Suggestion]:
-    """At most `limit` suggestions, best first, one per line: the failure's probes found again
-    in the buffer and the buffer's own, less the dismissed, plus the accepted ones wherever
-    their code still is."""
+    """At most `limit` suggestions, best first, one per line: the probes recorded elsewhere (on
+    the saved file, by a session) found again in the buffer by their code, and the buffer's
+    own, less the dismissed, plus the accepted ones wherever their code still is."""
     by_key = {d.content_key: d for d in decisions}
     best: dict[int, Suggestion] = {}
 
@@ -136,7 +136,7 @@ def rank(
         if current is None or (accepted, probe.score) > (current.accepted, current.probe.score):
             best[probe.line] = Suggestion(probe=probe, code=code, accepted=accepted)
 
-    for probe, code in failure:
+    for probe, code in recorded:
         line = relocate(lines, probe.line, code)
         if line is not None:
             offer(probe.model_copy(update={"line": line}), lines[line - 1])

@@ -27,6 +27,7 @@ from lsp_helpers import (
     titles,
 )
 from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
 from dap_proxy.evidence.store import Store
@@ -222,6 +223,9 @@ async def test_localize_command_reports_progress_and_lands_in_the_store(
     function_line = line_of(cart, FUNCTION)
     above = [t for n, t in found if n == function_line and t.startswith("H1 ")]
     assert above and above[0].endswith("confirmed by a mutant"), found
+    # localize's best suggestion, a breakpoint where the fixing mutant would differ, is one click.
+    [on_line] = [t for n, t in found if n == line and t.startswith("Smart Debug:")]
+    assert on_line.startswith("Smart Debug: breakpoint if ") and " · tests H1 · " in on_line
     diagnostics = await wait_for_async(
         lambda: client.diagnostics.get(uri), what="fix-hint diagnostics"
     )
@@ -261,3 +265,33 @@ async def test_localize_cancelled_from_its_progress_stops_every_process(
     assert descendants(server) == set(), [cmdline(p) for p in descendants(server)]
     with Store.open(root) as store:
         assert not [s for s in store.recent_sessions() if s.kind == "localize"]
+
+
+async def test_localize_cancelled_by_cancel_request_stops_every_process(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = copy_example(tmp_path)
+    await start(client, root, {"localize": {"testCommand": [sys.executable, "-m", "pytest", "-q"]}})
+    running = asyncio.ensure_future(
+        client.protocol.send_request_async(
+            types.WORKSPACE_EXECUTE_COMMAND,
+            types.ExecuteCommandParams(command="smartDebug.localize", arguments=[{}]),
+            msg_id="localize-1",
+        )
+    )
+    token = await wait_for_async(lambda: next(iter(client.progress_reports), None), what="progress")
+    await wait_for_async(
+        lambda: any(
+            isinstance(r, types.WorkDoneProgressReport) for r in client.progress_reports[token]
+        ),
+        what="the worker's first progress report",
+    )
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="localize-1"))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await asyncio.wait_for(running, LOCALIZE_TIMEOUT)
+    server = client._server.pid
+    await wait_for_async(lambda: not descendants(server), what="localize's processes to end")
+    await wait_for_async(
+        lambda: isinstance(client.progress_reports[token][-1], types.WorkDoneProgressEnd),
+        what="the progress to end",
+    )

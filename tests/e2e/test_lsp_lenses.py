@@ -27,7 +27,9 @@ from lsp_helpers import (
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from dap_proxy.analysis.models import ExceptionInfo, Frame, ParsedFailure
 from dap_proxy.evidence.store import Store
+from dap_proxy.hypotheses.models import FailureContext
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio]
 
@@ -252,3 +254,40 @@ async def test_binary_and_oversized_buffers_get_no_lenses_and_one_log_message(
     about = [m.message for m in client.log_messages if "blob.py" in m.message]
     assert len(about) == 1 and "binary" in about[0], client.log_messages
     assert any("huge.py" in m.message and "too large" in m.message for m in client.log_messages)
+
+
+async def test_the_store_s_latest_failure_ranks_the_suggestions_of_the_buffer(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = copy_example(tmp_path)
+    cart = root / "cart.py"
+    crash_code = "return subtotal(items) * BULK_DISCOUNT"
+    crash = line_of(cart, crash_code)
+    failure = ParsedFailure(
+        exceptions=[
+            ExceptionInfo(
+                type="ZeroDivisionError",
+                message="float division by zero",
+                frames=[
+                    Frame(
+                        file=str(cart),
+                        line=crash,
+                        function="discount",
+                        code=crash_code,
+                        workspace_path=str(cart),
+                    )
+                ],
+            )
+        ]
+    )
+    with Store.open(root) as store:
+        store.new_session("triage", "crash", FailureContext(workspace=str(root), failure=failure))
+    await start(client, root)
+    # Unsaved lines above: the failure's probes are made on the saved file, found by their code.
+    text = "import math\n\n" + cart.read_text()
+    uri = open_document(client, cart, text)
+    found = await lenses(client, uri)
+    first = titles(found)[0]
+    assert first[0] == crash + 2, titles(found)
+    assert "just before the failing line" in first[1]
+    assert float(first[1].rsplit(" · ", 1)[1]) >= 0.9  # above every static suggestion
