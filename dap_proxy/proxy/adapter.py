@@ -232,9 +232,15 @@ class AdapterSide:
         elif kind == "request":
             await self.reverse_request(message)
 
-    async def _deliver(self, name: str, message: Message) -> None:
+    async def deliver(self, message: Message, after: Room | None = None) -> None:
+        """An event, or a response to the editor's request, through the rooms (those after
+        `after`) and on: what a room that held a message calls to let it go."""
+        name = message["event"] + "_event" if message["type"] == "event" else None
+        await self._deliver(name or message["command"] + "_response", message, after)
+
+    async def _deliver(self, name: str, message: Message, after: Room | None = None) -> None:
         """Through the rooms, then this peer's handler for `name`, else to the editor."""
-        passed = await self.session.rooms.through(name, message, self._room_failed)
+        passed = await self.session.rooms.through(name, message, self._room_failed, after)
         if passed is None:
             return
         handler = self._handler(name)

@@ -86,30 +86,34 @@ class EditorSide:
     async def on_message(self, message: Message) -> None:
         kind = message["type"]
         if kind == "request":
-            command = message["command"]
-            passed = await self.session.rooms.through(
-                command + "_request", message, self._room_failed
-            )
-            if passed is None:
-                return
-            message = passed
-            handler = self._handlers.get(command, _missing)
-            if handler is _missing:
-                handler = getattr(self, command + "_request", None)
-                if len(self._handlers) < _MAX_CACHED_HANDLERS:
-                    self._handlers[command] = handler
-            try:
-                if handler is None:
-                    await self.session.forward_request(message)
-                else:
-                    await handler(message)
-            except Exception as exc:  # a handler bug is a failed response, not a dead proxy
-                await self.respond_error(
-                    message, f"smart-debug could not handle {command!r}: {exc or type(exc)}"
-                )
+            await self.dispatch(message)
         elif kind == "response":
             await self.session.forward_reverse_response(message)
         # events from the editor are not part of DAP: ignored
+
+    async def dispatch(self, message: Message, after: Room | None = None) -> None:
+        """A request through the rooms (those after `after`), then its handler or forwarding."""
+        command = message["command"]
+        passed = await self.session.rooms.through(
+            command + "_request", message, self._room_failed, after
+        )
+        if passed is None:
+            return
+        message = passed
+        handler = self._handlers.get(command, _missing)
+        if handler is _missing:
+            handler = getattr(self, command + "_request", None)
+            if len(self._handlers) < _MAX_CACHED_HANDLERS:
+                self._handlers[command] = handler
+        try:
+            if handler is None:
+                await self.session.forward_request(message)
+            else:
+                await handler(message)
+        except Exception as exc:  # a handler bug is a failed response, not a dead proxy
+            await self.respond_error(
+                message, f"smart-debug could not handle {command!r}: {exc or type(exc)}"
+            )
 
     async def _room_failed(self, room: Room, request: Message, exc: Exception) -> bool:
         await self.respond_error(

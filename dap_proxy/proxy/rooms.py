@@ -81,11 +81,17 @@ class RoomChain:
         name: str,
         message: Message,
         on_error: Callable[[Room, Message, Exception], Awaitable[bool]],
+        after: Room | None = None,
     ) -> Message | None:
-        """Pass `message` through every room handling `name`; None when a room consumed it.
-        `on_error(room, message, exc)` reports a room's failure and says whether the message
-        goes on (True) or stops there (False)."""
-        for room, handler in self.chain(name):
+        """Pass `message` through every room handling `name` (only those after `after`, when a
+        room releases a message it held); None when a room consumed it. `on_error(room,
+        message, exc)` reports a room's failure and says whether the message goes on (True) or
+        stops there (False)."""
+        chain = self.chain(name)
+        if after is not None:
+            position = self.rooms.index(after)
+            chain = tuple(pair for pair in chain if self.rooms.index(pair[0]) > position)
+        for room, handler in chain:
             try:
                 result = await handler(message)
             except Exception as exc:  # the guard: a room's bug is a protocol value

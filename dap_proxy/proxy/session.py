@@ -15,6 +15,7 @@ What the proxy offers its rooms (`dap_proxy.proxy.rooms`): `await session.reques
 arguments)` (a request of the proxy's own; the editor never sees it or its response),
 `await session.send_event(event, body)`, `await session.send_to_editor(message)`,
 `await session.forward_request(request)` (an editor request to the adapter, past the rooms),
+`await session.resume(room, message)` (a message the room held goes on past it),
 `await session.respond(request, body)` / `respond_error(request, text)`, `await session.output(text)`, `session.spawn(coroutine_function)`, and what the session knows:
 `phase`, `mode`, `launch_arguments`, `initialize_arguments`, `capabilities`.
 DAP specification: "Base Protocol", "Requests: Initialize, Launch, Attach, Disconnect".
@@ -163,6 +164,17 @@ class Session:
     async def send_event(self, event: str, body: dict[str, Any] | None = None) -> None:
         """Send an event of the proxy's own to the editor (e.g. `smartDebug/hypotheses`)."""
         await self.editor.send_event(event, body)
+
+    async def resume(self, room: Room, message: Message) -> None:
+        """Let a message that `room` consumed go on through the rooms after it and on to its
+        destination: an editor request to the adapter, an adapter event or response to the
+        editor."""
+        if message["type"] == "request":
+            await self.editor.dispatch(message, after=room)
+        elif self.adapter is not None:
+            await self.adapter.deliver(message, after=room)
+        else:
+            await self.editor.send(message)
 
     async def send_to_editor(self, message: Message) -> None:
         """A response or event to the editor, renumbered (e.g. one a room held back)."""
