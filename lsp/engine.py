@@ -161,7 +161,7 @@ class Engine:
         for item in located:
             if not self._worth_a_lens(item.hypothesis):
                 continue
-            target = self._place(lines, item.location.line, item.location.code)
+            target = relocate(lines, item.location.line, item.location.code or "")
             if target is None:
                 continue
             function = function_at(analysis, target) if analysis is not None else None
@@ -172,13 +172,6 @@ class Engine:
                     item, line, target, len(fixing_mutants(item.hypothesis))
                 )
         return sorted(found.values(), key=lambda h: (-h.located.hypothesis.probability, h.line))
-
-    @staticmethod
-    def _place(lines: list[str], line: int, code: str | None) -> int | None:
-        """A recorded line in the buffer: found by its code when it was recorded with it."""
-        if code:
-            return relocate(lines, line, code)
-        return line if line_text(lines, line) is not None else None
 
     def fixes(self, document: OpenDocument, text: str) -> list[PlacedFix]:
         if document.rel is None:

@@ -11,12 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dap_proxy.evidence.live_records import find_line, fold_code
+
 RELOCATE_WINDOW = 40  # lines: how far edits since a place was recorded may have moved it
-
-
-def fold(code: str) -> str:
-    """A line's code with whitespace folded: indentation and spacing changes keep a place."""
-    return " ".join(code.split())
 
 
 def split_lines(text: str) -> list[str]:
@@ -34,21 +31,7 @@ def relocate(
 ) -> int | None:
     """Where a place recorded at 1-based `line` with `code` is now: that line if its code is
     unchanged, else the nearest line within `window` with that code, else None (gone)."""
-    wanted = fold(code)
-    if not wanted:
-        return None
-
-    def same(number: int) -> bool:
-        text = line_text(lines, number)
-        return text is not None and fold(text) == wanted
-
-    if same(line):
-        return line
-    for distance in range(1, window + 1):
-        for number in (line - distance, line + distance):
-            if same(number):
-                return number
-    return None
+    return find_line(lines, line, code, window)
 
 
 @dataclass(frozen=True)
@@ -78,9 +61,9 @@ def follow(line: int, code: str, changes: Sequence[LineChange], lines: Sequence[
             else:  # inside the edit: kept in place (text typed after it) or pushed down
                 moved.update({number, number + delta})
         candidates = moved
-    wanted = fold(code)
+    wanted = fold_code(code)
     for number in sorted(candidates, key=lambda n: abs(n - (line - 1))):
         text = line_text(lines, number + 1)
-        if text is not None and fold(text) == wanted:
+        if text is not None and fold_code(text) == wanted:
             return number + 1
     return None

@@ -1,8 +1,7 @@
 """Across the rooms: a suggestion accepted in the editor (language server) is injected by the
-next `smart-debug dap` session of the workspace, for editors without our client, which never
-see the breakpoint spec. Skipped until the live-session room injects accepted probes: it reads
-`probe_decisions(status="accepted")` and finds each line again by its code; the room says it
-does by setting `INJECTS_ACCEPTED_PROBES = True` in dap_proxy/live/room.py."""
+next `smart-debug dap` session of the workspace (the live-session room reads the workspace's
+accepted decisions and finds each line again by its code), for editors without our client,
+which never see the breakpoint spec."""
 
 from __future__ import annotations
 
@@ -21,17 +20,8 @@ from lsp_helpers import (
 from pytest_lsp import LanguageClient
 
 from dap_proxy.evidence.store import Store
-from dap_proxy.live import room
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.asyncio,
-    pytest.mark.skipif(
-        not getattr(room, "INJECTS_ACCEPTED_PROBES", False),
-        reason="the live-session room does not inject accepted suggestions yet "
-        "(dap_proxy/live/room.py: INJECTS_ACCEPTED_PROBES)",
-    ),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio]
 
 
 @pytest_lsp.fixture(config=CONFIG)

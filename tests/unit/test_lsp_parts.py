@@ -49,7 +49,7 @@ def test_relocate_finds_the_nearest_line_with_the_same_code():
     assert relocate(lines, 2, "y = 2") == 2
     assert relocate(lines, 4, "x   =   1") == 3  # whitespace is folded; nearest wins
     assert relocate(lines, 1, "gone()") is None
-    assert relocate(lines, 1, "   ") is None
+    assert relocate(lines, 1, "   ") == 1  # no code recorded: the line itself
     assert split_lines("a\r\nb\n") == ["a", "b", ""]
 
 
