@@ -169,7 +169,7 @@ async def run(rounds: int) -> int:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"code lenses through `smart-debug lsp` (stdio), {lines} lines, {rounds} rounds")
     print(f"load average while measuring: {load} ({os.cpu_count()} cores)")
-    print(f"{'':34} {'median ms':>10} {'p95 ms':>8} {'p95/parse':>10}")
+    print(f"{'':34} {'median ms':>10} {'p95 ms':>8} {'p95÷parse':>10}")
     rows = [
         ("raw tree-sitter parse (this proc)", "parse"),
         ("probes_for_source (this proc)", "engine"),
