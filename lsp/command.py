@@ -6,21 +6,12 @@ records the workspace's debugging journal for whoever connects."""
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 
+from dap_proxy.proxy.network import is_loopback
 from dap_proxy.serve import port_argument
 
 LOOPBACK = "127.0.0.1"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,15 +1,17 @@
 """`python -m lsp.localize_worker`: one `localize` run for the language server, in a process of
-its own so that cancelling it is ending a process (and the server's event loop never waits on
-the test runs). Reads a `WorkerRequest` as JSON on stdin, runs in the current folder, records the
-result in the workspace store, and writes JSON lines on stdout:
+its own, so that the test runs never compete with the server's answers to the editor and a
+server that dies takes its run with it. The request (`WorkerRequest` JSON) is the first line of
+stdin; the run happens in the current folder, is recorded in the workspace store, and writes JSON
+lines on stdout:
 
     {"progress": "running the tests under coverage", "fraction": 0.25}
-    {"done": {"session": 7, "suggestions": [...], "hypotheses": [...], ...}}
+    {"done": {"session": 7, "suggestions": [...], "hypotheses": [...], ...}}   (localize --json's
+                                                                                object + session)
     {"error": "the command never failed ...", "exitCode": 3}
     {"cancelled": true}
 
-The request is the first line of stdin; the end of stdin (the server closed it, or died) and
-SIGTERM both cancel: localize's own clean-up (scratch copies, test workers) runs before exit.
+The end of stdin (the server closed it, or died) and SIGTERM both stop the run through
+localize's own `stop`: its test processes end and its scratch copies are removed.
 """
 
 from __future__ import annotations
@@ -24,22 +26,10 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel, Field
 
-SHOWN_SUGGESTIONS = 5  # in the command's result; the store and the lenses have them all
-
 
 class WorkerRequest(BaseModel):
     command: list[str] = Field(min_length=1)
     budget: float = Field(gt=0)
-    top: int = Field(default=10, ge=1)
-
-
-def _cancel(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _cancel_when_stdin_ends() -> None:
-    sys.stdin.read()
-    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _emit(out: TextIO, message: dict[str, Any]) -> None:
@@ -51,49 +41,38 @@ def main() -> int:
     # Our protocol gets the real stdout; anything else printed goes to stderr.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     sys.stdout = sys.stderr
-    signal.signal(signal.SIGTERM, _cancel)
-    try:
-        request = WorkerRequest.model_validate_json(sys.stdin.readline())
-        threading.Thread(target=_cancel_when_stdin_ends, daemon=True).start()
-        from dap_proxy.experiments.localize import LocalizeError, LocalizeOptions, localize
-        from dap_proxy.experiments.store import record
+    stop = threading.Event()  # localize also sets it when it returns
+    cancelled = threading.Event()
 
-        cwd = Path.cwd()
-        options = LocalizeOptions(
-            command=request.command, cwd=cwd, top=request.top, budget=request.budget
+    def cancel() -> None:
+        cancelled.set()
+        stop.set()
+
+    def cancel_when_stdin_ends() -> None:
+        sys.stdin.read()
+        cancel()
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: cancel())
+    request = WorkerRequest.model_validate_json(sys.stdin.readline())
+    threading.Thread(target=cancel_when_stdin_ends, daemon=True).start()
+
+    from dap_proxy.experiments.localize import LocalizeError, LocalizeOptions, localize
+    from dap_proxy.experiments.report import to_json
+    from dap_proxy.experiments.store import record
+
+    cwd = Path.cwd()
+    options = LocalizeOptions(command=request.command, cwd=cwd, budget=request.budget)
+    try:
+        report = localize(
+            options, lambda what, f: _emit(out, {"progress": what, "fraction": f}), stop
         )
-        try:
-            report = localize(
-                options, lambda what, f: _emit(out, {"progress": what, "fraction": f})
-            )
-        except LocalizeError as error:
-            _emit(out, {"error": str(error), "exitCode": error.exit_code})
-            return error.exit_code
-        session = record(cwd, report)
-    except KeyboardInterrupt:
-        _emit(out, {"cancelled": True})
-        return 130
-    done = {
-        "session": session,
-        "command": report.command,
-        "tests": report.tests,
-        "failing": report.failing,
-        "seconds": report.seconds,
-        "suggestions": [s.model_dump(mode="json", exclude_none=True) for s in report.suggestions][
-            :SHOWN_SUGGESTIONS
-        ],
-        "hypotheses": [
-            {
-                "id": h.id,
-                "probability": h.probability,
-                "status": h.status.value,
-                "statement": h.statement,
-            }
-            for h in report.hypotheses
-        ],
-        "notes": report.notes,
-    }
-    _emit(out, {"done": done})
+    except LocalizeError as error:
+        if cancelled.is_set():
+            _emit(out, {"cancelled": True})
+            return 130
+        _emit(out, {"error": str(error), "exitCode": error.exit_code})
+        return error.exit_code
+    _emit(out, {"done": {"session": record(cwd, report), **to_json(report)}})
     return 0
 
 

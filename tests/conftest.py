@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
+
+import pytest
 
 T = TypeVar("T")
 
@@ -39,3 +43,15 @@ async def wait_for_async(
     while (value := _settled(predicate, deadline, timeout, what)) is None:
         await asyncio.sleep(POLL_SECONDS)
     return value
+
+
+PROGRAMS_STORE = Path(__file__).resolve().parent / "e2e" / "programs" / ".smart-debug"
+
+
+@pytest.fixture(autouse=True)
+def _no_store_left_in_the_test_programs() -> Iterator[None]:
+    """A debug session whose program fails records that failure in the workspace store (its
+    `cwd`): tests that debug the shared programs in place must not see each other's."""
+    shutil.rmtree(PROGRAMS_STORE, ignore_errors=True)
+    yield
+    shutil.rmtree(PROGRAMS_STORE, ignore_errors=True)
