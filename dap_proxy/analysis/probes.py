@@ -19,7 +19,7 @@ from dap_proxy.analysis.dataflow import (
     function_at,
     names_in_scope,
 )
-from dap_proxy.analysis.engine import AnalysisError, analyze_file
+from dap_proxy.analysis.engine import AnalysisError, analyze_file, analyze_source
 from dap_proxy.analysis.expressions import (
     expression_names,
     expression_parses,
@@ -540,8 +540,21 @@ def probes_for_file(path: str | Path, limit: int = 5) -> list[Probe]:
     """Whole-file mode: the top `limit` probes of one file with no failure to go on, from the
     functions with the most decisions, boundaries, error handling and recursion."""
     analysis = _analysis(Path(path))
-    if analysis is None:
+    return [] if analysis is None else _whole_file_probes(analysis, limit)
+
+
+def probes_for_source(text: str | bytes, path: str, limit: int = 5) -> list[Probe]:
+    """`probes_for_file` on unsaved text (an editor's buffer) given as the contents of `path`,
+    whose extension picks the language. Binary, oversized or unsupported text gets none."""
+    source = text.encode("utf-8", "replace") if isinstance(text, str) else text
+    try:
+        analysis = analyze_source(source, path)
+    except AnalysisError:
         return []
+    return [] if analysis.refused is not None else _whole_file_probes(analysis, limit)
+
+
+def _whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
     weights = {
         FactKind.DECISION: 1.0,
         FactKind.BOUNDARY: 2.0,

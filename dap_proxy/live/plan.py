@@ -11,6 +11,7 @@ from pathlib import Path
 from dap_proxy.analysis.engine import AnalysisError, read_source
 from dap_proxy.analysis.expressions import expression_names, is_side_effect_free
 from dap_proxy.analysis.models import Probe, ProbeKind
+from dap_proxy.evidence.live_records import find_line
 from dap_proxy.hypotheses.models import Hypothesis, PredictionKind
 from dap_proxy.live.probes import (
     MAX_EXPRESSIONS,
@@ -115,17 +116,7 @@ def relocate(path: Path, line: int, code: str) -> int | None:
         lines = read_source(path).decode("utf-8", errors="replace").splitlines()
     except AnalysisError:
         return None
-    wanted = " ".join(code.split())
-    if not wanted:
-        return line if 0 < line <= len(lines) else None
-    if 0 < line <= len(lines) and " ".join(lines[line - 1].split()) == wanted:
-        return line
-    matches = [
-        number
-        for number, text in enumerate(lines, start=1)
-        if abs(number - line) <= RELOCATE_WINDOW and " ".join(text.split()) == wanted
-    ]
-    return min(matches, key=lambda number: abs(number - line)) if matches else None
+    return find_line(lines, line, code, RELOCATE_WINDOW)
 
 
 def from_probe(
