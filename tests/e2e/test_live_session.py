@@ -66,12 +66,11 @@ def test_the_example_confirms_the_off_by_one_and_the_store_keeps_the_session(
     assert final["hypotheses"][0]["id"] == h1["id"]
     [branch] = [p for p in h1["predictions"] if p["kind"] == "branch"]
     assert branch["verdict"] == "held", branch
-    assert "when `count == BULK_THRESHOLD` the branch `count > BULK_THRESHOLD` is not taken" in (
-        branch["description"]
+    assert (
+        "when `count == BULK_THRESHOLD` the branch `count > BULK_THRESHOLD` is not taken"
+        in (branch["description"])
     )
-    assert any(
-        "the boundary case was not taken" in d["observation"] for d in h1["decided_by"]
-    )
+    assert any("the boundary case was not taken" in d["observation"] for d in h1["decided_by"])
     # the program's own output is untouched; the probes' values went to the console, labelled
     assert run.output("stdout") == (
         "alice: pays 15.00 (saved 0.00)\nbob: pays 36.00 (saved 0.00)\ncarol: pays 12.96 (saved 1.20)\n"
