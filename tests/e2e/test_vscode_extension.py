@@ -1,0 +1,145 @@
+"""The extension in a real VS Code (code-server + Chromium): the user flows of a Smart Debug
+Session, each leaving a screenshot in .cache/e2e/screenshots/."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from vscode_harness import CodeServer, code_server, free_port, make_workspace, marker_line
+
+from tests.launch_templates import load_template
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+
+__all__ = ["code_server"]  # the fixture, imported for this module's tests
+
+PROGRAM_EXIT_TIMEOUT = 30.0  # seconds: the example program finishing after the debugger left
+OUTPUT = [
+    "alice: pays 15.00 (saved 0.00)",
+    "bob: pays 36.00 (saved 0.00)",
+    "carol: pays 12.96 (saved 1.20)",
+]
+
+
+def test_run_and_debug_pauses_at_the_breakpoint_and_runs_to_the_end(
+    code_server: CodeServer, tmp_path: Path
+) -> None:
+    folder = make_workspace(tmp_path)
+    facts = code_server.run_flow(
+        "launch-breakpoint",
+        folder=str(folder),
+        file="checkout.py",
+        line=marker_line(folder / "checkout.py"),
+        stops=["customer = 'alice'", "customer = 'bob'", "customer = 'carol'"],
+        output=OUTPUT[-1],
+    )
+    first_stop = facts["variables"][0]
+    assert "customer = 'alice'" in first_stop
+    assert "items = [(2.5, 4), (1.25, 2)]" in first_stop
+    # The proxy's smartDebug/ready event reached the extension: the status bar names the mode.
+    assert facts["status"] == "Smart Debug: launch"
+    for line in OUTPUT:
+        assert line in facts["console"]
+
+
+def test_remote_attach_with_the_template_then_disconnect_leaves_the_program_running(
+    code_server: CodeServer, tmp_path: Path
+) -> None:
+    port = free_port()
+    configuration = load_template("remote-attach")
+    configuration["connect"]["port"] = port
+    folder = make_workspace(tmp_path, launch=[configuration])
+    program = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "debugpy",
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--wait-for-client",
+            "checkout.py",
+        ],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        facts = code_server.run_flow(
+            "remote-attach",
+            folder=str(folder),
+            file="checkout.py",
+            line=marker_line(folder / "checkout.py"),
+            configuration=configuration["name"],
+            expected="customer = 'alice'",
+        )
+        assert "customer = 'alice'" in facts["variables"]
+        assert facts["status"] == "Smart Debug: attach-connect"
+        # After the disconnect the program goes on by itself: every cart is printed, exit 0.
+        stdout, stderr = program.communicate(timeout=PROGRAM_EXIT_TIMEOUT)
+        assert program.returncode == 0, stderr
+        assert stdout.splitlines() == OUTPUT
+    finally:
+        if program.poll() is None:
+            program.kill()
+            program.wait()
+
+
+def _python_without_smart_debug(folder: Path) -> Path:
+    """A real Python that cannot import smart-debug: no site-packages, no current directory."""
+    python = folder / "bare-python"
+    python.write_text(f'#!/bin/sh\nexec {sys.base_prefix}/bin/python3 -I -S "$@"\n')
+    python.chmod(python.stat().st_mode | stat.S_IXUSR)
+    assert subprocess.run([python, "-c", "import dap_proxy"], capture_output=True).returncode != 0
+    return python
+
+
+def test_launch_mistakes_show_a_readable_error_and_start_no_session(
+    code_server: CodeServer, tmp_path: Path
+) -> None:
+    missing = {
+        "name": "Smart Debug: Missing Program",
+        "type": "smart-debug",
+        "request": "launch",
+        "program": "${workspaceFolder}/no_such_program.py",
+        "console": "internalConsole",
+    }
+    program_folder = make_workspace(tmp_path / "missing", launch=[missing])
+    bare = _python_without_smart_debug(tmp_path)
+    run_checkout = {
+        **load_template("current-file"),
+        "name": "Smart Debug: Checkout",
+        "program": "${workspaceFolder}/checkout.py",
+    }
+    interpreter_folder = make_workspace(tmp_path / "bare", python=str(bare), launch=[run_checkout])
+    facts = code_server.run_flow(
+        "launch-errors",
+        cases=[
+            {
+                "name": "missing-program",
+                "file": "checkout.py",
+                "folder": str(program_folder),
+                "configuration": missing["name"],
+                "pattern": "does not exist",
+            },
+            {
+                "name": "no-smart-debug",
+                "file": "checkout.py",
+                "folder": str(interpreter_folder),
+                "configuration": run_checkout["name"],
+                "pattern": "is not installed",
+            },
+        ],
+    )
+    by_name = {case["name"]: case for case in facts["messages"]}
+    missing_case, bare_case = by_name["missing-program"], by_name["no-smart-debug"]
+    assert (
+        f"the program {program_folder}/no_such_program.py does not exist" in missing_case["message"]
+    )
+    assert f"smart-debug is not installed for {bare}" in bare_case["message"]
+    assert f"Install it with: {bare} -m pip install smart-debug" in bare_case["message"]
+    assert not missing_case["debugging"] and not bare_case["debugging"]

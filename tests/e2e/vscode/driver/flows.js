@@ -1,0 +1,62 @@
+// The user flows, one function each: what a person does in VS Code, and the facts they see,
+// returned for the pytest test to assert on.
+'use strict';
+
+const STATUS_ITEM = 'smartDebug.status'; // the extension's status bar item during a session
+
+/** (1) Run and Debug -> Smart Debug Session: pause at the user's breakpoint, read the
+ * Variables view, continue to the end, read the Debug Console. */
+async function launchBreakpoint(wb, { folder, file, line, stops, output }) {
+  await wb.openFolder(folder);
+  await wb.openFile(file);
+  await wb.toggleBreakpointAt(line);
+  await wb.runAndDebug('Smart Debug Session');
+  const variables = [];
+  for (const [index, expected] of stops.entries()) {
+    variables.push(await wb.waitForVariable(expected));
+    if (index === 0) {
+      await wb.screenshot('launch-paused-at-breakpoint');
+    }
+    await wb.page.keyboard.press('F5');
+  }
+  const status = await wb.statusBarItemText(STATUS_ITEM);
+  await wb.waitForSessionEnd();
+  const console = await wb.debugConsoleText(output);
+  await wb.screenshot('launch-debug-console');
+  return { variables, status, console };
+}
+
+/** (4) Attach to a program started with `python -m debugpy --listen`, with the remote-attach
+ * configuration: pause at a breakpoint, then disconnect. */
+async function remoteAttach(wb, { folder, file, line, configuration, expected }) {
+  await wb.openFolder(folder);
+  await wb.openFile(file);
+  await wb.toggleBreakpointAt(line);
+  await wb.startConfiguration(configuration);
+  const variables = await wb.waitForVariable(expected);
+  const status = await wb.statusBarItemText(STATUS_ITEM);
+  await wb.screenshot('remote-attach-paused');
+  await wb.page.keyboard.press('Shift+F5'); // Disconnect: an attach session leaves the program running
+  await wb.waitForSessionEnd();
+  return { variables, status };
+}
+
+/** (5) Launch configurations with a mistake: each shows a message, and no session starts. */
+async function launchErrors(wb, { cases }) {
+  const messages = [];
+  for (const { name, folder, file, configuration, pattern } of cases) {
+    await wb.openFolder(folder);
+    await wb.openFile(file);
+    await wb.startConfiguration(configuration);
+    const message = await wb.waitForNotification(new RegExp(pattern));
+    messages.push({ name, message, debugging: await wb.isDebugging() });
+    await wb.screenshot(`error-${name}`);
+  }
+  return { messages };
+}
+
+module.exports = {
+  'launch-breakpoint': launchBreakpoint,
+  'remote-attach': remoteAttach,
+  'launch-errors': launchErrors,
+};
