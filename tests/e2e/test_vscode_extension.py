@@ -3,6 +3,7 @@ Session, each leaving a screenshot in .cache/e2e/screenshots/."""
 
 from __future__ import annotations
 
+import re
 import stat
 import subprocess
 import sys
@@ -44,6 +45,13 @@ def test_run_and_debug_pauses_at_the_breakpoint_and_runs_to_the_end(
     assert facts["status"] == "Smart Debug: launch"
     for line in OUTPUT:
         assert line in facts["console"]
+    # The language client fails soft while smart-debug has no `lsp`: one log line, no popup.
+    log = code_server.extension_log()
+    assert re.search(r"language server (started|not started: .* has no `lsp` command yet)", log), (
+        log
+    )
+    assert f"debug adapter: {sys.executable} -m dap_proxy" in log
+    assert facts["notifications"] == []
 
 
 def test_remote_attach_with_the_template_then_disconnect_leaves_the_program_running(

@@ -145,6 +145,13 @@ class CodeServer:
         facts: dict[str, Any] = json.loads(lines[-1].removeprefix("RESULT "))
         return facts
 
+    def extension_log(self) -> str:
+        """What the extension wrote to its LogOutputChannel, in every window so far."""
+        logs = sorted(
+            (self.base / "user-data" / "logs").glob("*/exthost*/smart-debug.smart-debug/*.log")
+        )
+        return "".join(log.read_text(errors="replace") for log in logs)
+
 
 def _healthy(url: str) -> bool:
     try:

@@ -23,7 +23,7 @@ async function launchBreakpoint(wb, { folder, file, line, stops, output }) {
   await wb.waitForSessionEnd();
   const console = await wb.debugConsoleText(output);
   await wb.screenshot('launch-debug-console');
-  return { variables, status, console };
+  return { variables, status, console, notifications: await wb.notificationTexts() };
 }
 
 /** (4) Attach to a program started with `python -m debugpy --listen`, with the remote-attach

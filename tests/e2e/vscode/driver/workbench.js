@@ -160,6 +160,13 @@ class Workbench {
     return (await item.innerText()).trim();
   }
 
+  /** The text of every notification toast on screen. */
+  async notificationTexts() {
+    return (await this.page.locator('.notification-toast').allInnerTexts()).map((text) =>
+      text.replace(/\s+/g, ' ').trim(),
+    );
+  }
+
   async isDebugging() {
     return this.page.locator('.debug-toolbar').isVisible();
   }
