@@ -54,6 +54,30 @@ def test_run_and_debug_pauses_at_the_breakpoint_and_runs_to_the_end(
     assert facts["notifications"] == []
 
 
+def test_localize_fills_the_hypotheses_view_and_a_suggestion_becomes_a_conditional_breakpoint(
+    code_server: CodeServer, tmp_path: Path
+) -> None:
+    folder = make_workspace(tmp_path)
+    facts = code_server.run_flow(
+        "localize-hypotheses",
+        folder=str(folder),
+        file="cart.py",
+        expected="H1 ",
+        suggestion="cart.py:28 breakpoint if",
+    )
+    hypotheses = facts["hypotheses"]
+    assert re.search(
+        r"H1 \d+(\.\d)?% cart\.py:28 `if count > BULK_THRESHOLD:` is the fault", hypotheses
+    ), hypotheses
+    breakpoint = facts["breakpoint"]
+    # The Breakpoints view lists it with its condition.
+    assert (
+        breakpoint["label"]
+        == "cart.py 28, Condition: (count > BULK_THRESHOLD) != (count >= BULK_THRESHOLD)"
+    )
+    assert breakpoint["conditional"], breakpoint
+
+
 def test_remote_attach_with_the_template_then_disconnect_leaves_the_program_running(
     code_server: CodeServer, tmp_path: Path
 ) -> None:

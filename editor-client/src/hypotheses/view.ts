@@ -32,6 +32,13 @@ const STATUS_ICONS: Record<string, string> = {
   open: 'circle-outline',
 };
 
+const SUGGESTION_ICONS: Record<Suggestion['kind'], string> = {
+  breakpoint: 'debug-breakpoint',
+  logpoint: 'debug-breakpoint-log',
+  conditional: 'debug-breakpoint-conditional',
+  hit_count: 'debug-breakpoint-conditional',
+};
+
 function fileUri(file: string, root: string | undefined): vscode.Uri {
   return vscode.Uri.file(path.isAbsolute(file) || !root ? file : path.join(root, file));
 }
@@ -122,9 +129,7 @@ export class HypothesesTree implements vscode.TreeDataProvider<Node> {
         const item = new vscode.TreeItem(suggestionLabel(node.suggestion), None);
         item.description = node.suggestion.score.toFixed(2);
         item.tooltip = node.suggestion.reason;
-        item.iconPath = new vscode.ThemeIcon(
-          node.suggestion.kind === 'logpoint' ? 'debug-breakpoint-log' : 'debug-breakpoint-conditional',
-        );
+        item.iconPath = new vscode.ThemeIcon(SUGGESTION_ICONS[node.suggestion.kind]);
         item.contextValue = 'suggestion';
         item.command = openAt(node.suggestion.file, node.suggestion.line, node.root);
         return item;

@@ -2,7 +2,10 @@
 // returned for the pytest test to assert on.
 'use strict';
 
+const { UI_TIMEOUT_MS } = require('./workbench');
+
 const STATUS_ITEM = 'smartDebug.status'; // the extension's status bar item during a session
+const LOCALIZE_TIMEOUT_MS = 120_000; // smart-debug localize on the example, on a loaded machine
 
 /** (1) Run and Debug -> Smart Debug Session: pause at the user's breakpoint, read the
  * Variables view, continue to the end, read the Debug Console. */
@@ -55,7 +58,43 @@ async function launchErrors(wb, { cases }) {
   return { messages };
 }
 
+/** Localize the failing tests from the Hypotheses view's command, read the ranked hypotheses,
+ * and add a suggested probe as a real (conditional) breakpoint. */
+async function localizeHypotheses(wb, { folder, file, expected, suggestion }) {
+  await wb.openFolder(folder);
+  await wb.openFile(file);
+  await wb.command('Smart Debug: Localize the Failing Tests');
+  // The extension's input box, not the command palette closing: Enter would reach the editor.
+  await wb.page
+    .locator('.quick-input-widget', { hasText: 'The test command whose failures to localize' })
+    .waitFor({ timeout: UI_TIMEOUT_MS });
+  await wb.page.keyboard.press('Enter'); // the proposed test command: <interpreter> -m pytest -q
+  const hypotheses = await wb.until(
+    `${expected} in the Hypotheses view`,
+    () => wb.paneText('Hypotheses'),
+    (seen) => seen.includes(expected),
+    LOCALIZE_TIMEOUT_MS,
+  );
+  await wb.collapsePane('Run');
+  const row = await wb.revealRow('Hypotheses', suggestion);
+  await row.click(); // selected: its inline actions show
+  await row.locator('.action-label[aria-label="Add as Breakpoint"]').click({ timeout: UI_TIMEOUT_MS });
+  const breakpoint = wb.pane('Breakpoints').locator('.monaco-list-row', { hasText: file }).first();
+  await breakpoint.waitFor({ timeout: UI_TIMEOUT_MS });
+  await wb.screenshot('hypotheses-view');
+  return {
+    hypotheses,
+    breakpoint: {
+      text: (await breakpoint.innerText()).replace(/\s+/g, ' ').trim(),
+      label: await breakpoint.getAttribute('aria-label'), // "cart.py 28, Condition: ..."
+
+      conditional: (await breakpoint.locator('.codicon-debug-breakpoint-conditional').count()) > 0,
+    },
+  };
+}
+
 module.exports = {
+  'localize-hypotheses': localizeHypotheses,
   'launch-breakpoint': launchBreakpoint,
   'remote-attach': remoteAttach,
   'launch-errors': launchErrors,

@@ -7,6 +7,7 @@ const path = require('node:path');
 
 const UI_TIMEOUT_MS = 30_000; // a view, a quick pick row, a notification
 const POLL_MS = 100; // between two reads of a view's text while waiting for a value
+const ROW_SCROLL_PX = 66; // three rows of a tree view
 const SESSION_TIMEOUT_MS = 60_000; // a debug session reaching a breakpoint on a loaded machine
 const WORKBENCH_TIMEOUT_MS = 90_000; // code-server's first page load, extension host included
 
@@ -86,6 +87,29 @@ class Workbench {
         hasText: new RegExp(`^${title}$`, 'i'),
       }),
     });
+  }
+
+  /** Collapses a view of the side bar, which gives the others its room. */
+  async collapsePane(title) {
+    const header = this.pane(title).locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+
+  /** Scrolls a view until a row with `text` is rendered (lists draw only the rows in sight). */
+  async revealRow(title, text) {
+    const pane = this.pane(title);
+    const row = pane.locator('.monaco-list-row', { hasText: text }).first();
+    await pane.locator('.monaco-list').first().hover();
+    await this.until(
+      `a row "${text}" in the ${title} view`,
+      async () => {
+        if ((await row.count()) === 0) await this.page.mouse.wheel(0, ROW_SCROLL_PX);
+        return row.count();
+      },
+      (count) => count > 0,
+      UI_TIMEOUT_MS,
+    );
+    return row;
   }
 
   /** A view's text as a person reads it: `name = value` on one line. */
