@@ -157,3 +157,55 @@ def log_message(label: str, expressions: Iterable[str]) -> str:
 def message_expressions(message: str) -> list[str]:
     """The `{expr}` parts of a log message, in order."""
     return _INTERPOLATION.findall(message)
+
+
+def is_injectable(expr: str, language: str, allowed_calls: frozenset[str] = frozenset()) -> bool:
+    """True when `expr` may be evaluated inside the user's program on our account: side-effect
+    free as `is_side_effect_free` says, except that calls of the plain names in `allowed_calls`
+    (side-effect-free builtins such as `len` or `repr`) are allowed, and no dunder name or
+    attribute (`__import__`, `x.__class__`) appears. What remains possible: reading an attribute
+    runs a property getter the program defines."""
+    if check_language(language) != PYTHON:
+        return is_side_effect_free(expr, language) and "__" not in expr
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if not (
+                isinstance(node.func, ast.Name)
+                and node.func.id in allowed_calls
+                and not node.keywords
+                and not any(isinstance(a, ast.Starred) for a in node.args)
+            ):
+                return False
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name.startswith("__"):
+                return False
+        elif not isinstance(node, _PY_SAFE_NODES):
+            return False
+    return True
+
+
+_STATEMENT_HEAD = re.compile(r"^\s*(?:if|elif|while|return|assert|yield)\b\s*")
+_ORDERING = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def boundary_comparison(code: str) -> tuple[str, str, str] | None:
+    """The first ordering comparison `left OP right` (OP one of < <= > >=) in one line of
+    Python (an `if`/`while`/`return`... head or an expression), as source text, else None."""
+    text = _STATEMENT_HEAD.sub("", code.strip()).rstrip().removesuffix(":")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            op = _ORDERING.get(type(node.ops[0]))
+            left = ast.get_source_segment(text, node.left)
+            right = ast.get_source_segment(text, node.comparators[0])
+            if op and left and right:
+                return left, op, right
+    return None

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from dap_proxy.analysis.models import Probe
 from dap_proxy.analysis.traceback import error_signature
+from dap_proxy.evidence.live_records import LiveRecords
 from dap_proxy.evidence.migrations import SchemaTooNewError, migrate
 from dap_proxy.hypotheses.models import Evidence, FailureContext, Hypothesis
 
@@ -75,6 +76,7 @@ class SessionRecord(BaseModel):
     error_type: str
     message: str
     root_cause: str | None = None
+    outcome: str = ""
 
 
 class SimilarSession(BaseModel):
@@ -148,7 +150,7 @@ def _fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words[:MAX_FTS_TERMS])
 
 
-class Store:
+class Store(LiveRecords):
     """The workspace store. Open with `Store.open(workspace)`; safe to share between threads."""
 
     def __init__(self, db_path: Path) -> None:
@@ -403,16 +405,31 @@ class Store:
     def add_evidence(self, session_id: int, evidence: Evidence) -> int:
         with self._write() as conn:
             self._require_session(conn, session_id)
-            cur = conn.execute(
-                "INSERT INTO evidence (session_id, hypothesis_id, data_json, at) VALUES (?, ?, ?, ?)",
-                (
-                    session_id,
-                    evidence.hypothesis_id,
-                    evidence.model_dump_json(),
-                    evidence.at.isoformat(),
-                ),
-            )
-            return int(cur.lastrowid or 0)
+            return self._insert_evidence(conn, session_id, evidence)
+
+    def add_evidence_many(self, session_id: int, items: Sequence[Evidence]) -> None:
+        """Several observations in one transaction (a live session writes them in batches)."""
+        with self._write() as conn:
+            self._require_session(conn, session_id)
+            for evidence in items:
+                self._insert_evidence(conn, session_id, evidence)
+
+    @staticmethod
+    def _insert_evidence(conn: sqlite3.Connection, session_id: int, evidence: Evidence) -> int:
+        cur = conn.execute(
+            "INSERT INTO evidence (session_id, hypothesis_id, data_json, at, file, line, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                evidence.hypothesis_id,
+                evidence.model_dump_json(),
+                evidence.at.isoformat(),
+                evidence.file,
+                evidence.line,
+                evidence.source.value,
+            ),
+        )
+        return int(cur.lastrowid or 0)
 
     def evidence(self, session_id: int) -> list[Evidence]:
         rows = self._rows(

@@ -1,14 +1,16 @@
 """Entry points of `smart-debug dap`: one session on stdio, or one editor on 127.0.0.1:PORT.
-
-Issue 2 section 3; DESIGN.md "Contracts" (`smart-debug dap`, loopback only).
+Each session gets its rooms from the `rooms` factory its caller passes (the proxy never imports
+a room). DESIGN.md "Contracts" (`smart-debug dap`, loopback only).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 
 import anyio
 
+from dap_proxy.proxy.rooms import Room
 from dap_proxy.proxy.session import Session
 from dap_proxy.proxy.trafficlog import TrafficLog
 from dap_proxy.wire.channel import MessageChannel
@@ -17,18 +19,31 @@ from dap_proxy.wire.stdio import FdReceiveStream, FdSendStream, take_stdio
 
 LOOPBACK = "127.0.0.1"
 
+RoomFactory = Callable[[], Sequence[Room]]
 
-async def serve_stdio(log: TrafficLog | None = None, max_frame: int = DEFAULT_MAX_FRAME) -> int:
+
+def _no_rooms() -> Sequence[Room]:
+    return ()
+
+
+async def serve_stdio(
+    log: TrafficLog | None = None,
+    max_frame: int = DEFAULT_MAX_FRAME,
+    rooms: RoomFactory = _no_rooms,
+) -> int:
     read_fd, write_fd = take_stdio()
     channel = MessageChannel(
         FdReceiveStream(read_fd), FdSendStream(write_fd), name="the editor", max_frame=max_frame
     )
-    await Session(channel, log).run()
+    await Session(channel, log, rooms()).run()
     return 0
 
 
 async def serve_tcp(
-    port: int, log: TrafficLog | None = None, max_frame: int = DEFAULT_MAX_FRAME
+    port: int,
+    log: TrafficLog | None = None,
+    max_frame: int = DEFAULT_MAX_FRAME,
+    rooms: RoomFactory = _no_rooms,
 ) -> int:
     """Accept one editor on 127.0.0.1:port (0 = any free port), serve it, then exit."""
     try:
@@ -48,16 +63,21 @@ async def serve_tcp(
         print(f"smart-debug: DAP server listening on {LOOPBACK}:{bound}", flush=True)
         stream = await listener.accept()  # type: ignore[attr-defined]
     channel = MessageChannel(stream, stream, name="the editor", max_frame=max_frame)
-    await Session(channel, log).run()
+    await Session(channel, log, rooms()).run()
     return 0
 
 
-def run(port: int | None, log_file: str | None, max_frame: int = DEFAULT_MAX_FRAME) -> int:
+def run(
+    port: int | None,
+    log_file: str | None,
+    max_frame: int = DEFAULT_MAX_FRAME,
+    rooms: RoomFactory = _no_rooms,
+) -> int:
     log = TrafficLog.from_options(log_file)
     try:
         if port is None:
-            return anyio.run(serve_stdio, log, max_frame)
-        return anyio.run(serve_tcp, port, log, max_frame)
+            return anyio.run(serve_stdio, log, max_frame, rooms)
+        return anyio.run(serve_tcp, port, log, max_frame, rooms)
     except OSError as exc:
         print(f"smart-debug dap: {exc}", file=sys.stderr)
         return 1

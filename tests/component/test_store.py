@@ -102,8 +102,8 @@ def test_migration_from_previous_version_keeps_and_indexes_existing_data(tmp_pat
     db = tmp_path / ".smart-debug" / "smart-debug.db"
     db.parent.mkdir()
     conn = sqlite3.connect(db, isolation_level=None)
-    migrate(conn, target=SCHEMA_VERSION - 1)
-    assert schema_version(conn) == SCHEMA_VERSION - 1
+    migrate(conn, target=1)  # the schema before the knowledge base
+    assert schema_version(conn) == 1
     conn.execute(
         "INSERT INTO sessions (kind, title, created_at, updated_at, signature, error_type, message,"
         " issue_text, root_cause) VALUES ('triage', 'checkout total wrong', 't', 't', 'sig-old',"

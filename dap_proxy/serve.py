@@ -1,14 +1,33 @@
-"""CLI registration for the proxy room: `smart-debug dap [--port N] [--log-file PATH]`."""
+"""`smart-debug dap [--port N] [--log-file PATH]`: the proxy with its rooms wired in.
+
+The proxy (`dap_proxy.proxy`) never imports a room; this module is where each new session gets
+them, in order: the breakpoints room (merges injected probes into the editor's breakpoints and
+keeps the editor's view exactly its own), then the live session (failure context, probes,
+evidence, hypotheses, `smartDebug/*` events and requests, the store).
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dap_proxy.proxy.rooms import Room
+
+
+def session_rooms() -> list[Room]:
+    """The rooms of one new session (fresh state each time)."""
+    from dap_proxy.breakpoints.room import BreakpointsRoom
+    from dap_proxy.live.room import LiveRoom
+
+    breakpoints = BreakpointsRoom()
+    return [breakpoints, LiveRoom(breakpoints)]
 
 
 def _run(args: argparse.Namespace) -> int:
     from dap_proxy.proxy.server import run
 
-    return run(args.port, args.log_file, args.max_frame)
+    return run(args.port, args.log_file, args.max_frame, rooms=session_rooms)
 
 
 def _port(text: str) -> int:
