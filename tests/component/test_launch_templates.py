@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from dap_proxy.proxy.models import LaunchArguments, SessionMode, SmartDebugOptions
+from dap_proxy.live.options import SmartDebugOptions, read_config
+from dap_proxy.proxy.models import LaunchArguments, SessionMode
 from tests.launch_templates import TEMPLATES, load_template, template_lines
 
 PACKAGE = Path(__file__).resolve().parents[2] / "editor-client" / "package.json"
@@ -129,7 +130,33 @@ def test_launch_and_attach_describe_their_shared_keys_the_same_way() -> None:
     assert {key: launch[key] for key in shared} == {key: attach[key] for key in shared}
 
 
-def test_every_option_the_proxy_accepts_in_the_smart_debug_block_is_in_the_schema() -> None:
+def test_the_smart_debug_block_has_exactly_the_options_the_live_session_reads() -> None:
     block = DEBUGGER["configurationAttributes"]["launch"]["properties"]["smartDebug"]
     assert block["additionalProperties"] is False  # the proxy refuses unknown keys too
-    assert set(SmartDebugOptions.model_fields) <= set(block["properties"])
+    assert set(block["properties"]) == set(SmartDebugOptions.model_fields)
+
+
+def test_a_configuration_using_every_key_of_ours_is_valid_for_the_schema_and_the_live_session() -> (
+    None
+):
+    configuration = {
+        **load_template("current-file"),
+        "logpoints": [{"file": "cart.py", "line": 28, "message": "count={count}"}],
+        "breakpoints": [
+            {"file": "cart.py", "line": 29, "condition": "count == 10", "hitCondition": ">1"}
+        ],
+        "skipFiles": ["**/site-packages/**"],
+        "smartStep": True,
+        "trace": False,
+        "smartDebug": {
+            "autoLogpoints": 3,
+            "ai": "off",
+            "showProbeOutput": False,
+            "maxProbeHits": 10,
+        },
+    }
+    assert list(Draft7Validator(schema_for("launch")).iter_errors(configuration)) == []
+    live, forwarded = read_config(configuration)
+    assert live.problems == []
+    assert [(p.file, p.line) for p in live.logpoints] == [("cart.py", 28)]
+    assert forwarded["rules"] == [{"path": "**/site-packages/**", "include": False}]

@@ -78,6 +78,46 @@ def test_localize_fills_the_hypotheses_view_and_a_suggestion_becomes_a_condition
     assert breakpoint["conditional"], breakpoint
 
 
+def test_a_session_with_a_failure_shows_its_hypotheses_live_and_prints_the_injected_probes(
+    code_server: CodeServer, tmp_path: Path
+) -> None:
+    configuration = {
+        **load_template("current-file"),
+        "name": "Smart Debug: Checkout, knowing the failure",
+        "program": "${workspaceFolder}/checkout.py",
+        "cwd": "${workspaceFolder}",
+        "smartDebug": {"traceback": "${workspaceFolder}/failure.txt"},
+    }
+    folder = make_workspace(tmp_path, launch=[configuration])
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "tests"], cwd=folder, capture_output=True, text=True
+    )
+    assert tests.returncode == 1, tests.stdout
+    (folder / "failure.txt").write_text(tests.stdout)
+    facts = code_server.run_flow(
+        "live-hypotheses",
+        folder=str(folder),
+        file="checkout.py",
+        line=marker_line(folder / "checkout.py"),
+        configuration=configuration["name"],
+        stops=["customer = 'alice'", "customer = 'bob'", "customer = 'carol'"],
+        expected="H1 ",
+        output="[smart-debug] cart.py:28 H1",
+        programOutput=OUTPUT[-1],
+    )
+    assert re.search(
+        r"H1 \d+(\.\d)?% `count > BULK_THRESHOLD` at cart\.py:28", facts["hypotheses"]
+    ), facts
+    assert re.fullmatch(
+        r"H1 \d+(\.\d)?% `count > BULK_THRESHOLD` at cart\.py:28 .*", facts["status"]
+    ), facts
+    # The probes the session injected (its smartDebug/suggestions event) are listed too.
+    assert re.fullmatch(r"Suggested probes \(\d+\)", facts["probes"]), facts
+    # The injected logpoint's values, labelled, next to the program's own output.
+    assert "[smart-debug] cart.py:28 H1 · BULK_THRESHOLD=10, count=10" in facts["probeLines"]
+    assert [line for line in facts["programLines"].splitlines() if line.strip()] == OUTPUT
+
+
 def test_remote_attach_with_the_template_then_disconnect_leaves_the_program_running(
     code_server: CodeServer, tmp_path: Path
 ) -> None:

@@ -65,7 +65,9 @@ export function specFromSuggestion(suggestion: Suggestion, root: string | undefi
   return {
     uri: file,
     line: suggestion.line,
-    condition: suggestion.kind === 'conditional' ? suggestion.condition : undefined,
+    // A snapshot probe captures and goes on; as the user's breakpoint it stops where it would capture.
+    condition:
+      suggestion.kind === 'conditional' || suggestion.kind === 'snapshot' ? suggestion.condition : undefined,
     hitCondition: suggestion.kind === 'hit_count' ? suggestion.hitCondition : undefined,
     logMessage: suggestion.kind === 'logpoint' ? suggestion.logMessage : undefined,
   };

@@ -23,7 +23,7 @@ export function followSessions(
   return [
     vscode.debug.onDidStartDebugSession((session) => {
       if (!ours(session)) return;
-      board.open(session.id, session.name, rootOf(session));
+      board.begin(session.id, session.name, rootOf(session));
       status.sessionStarted();
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {

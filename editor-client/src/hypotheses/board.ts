@@ -50,6 +50,14 @@ export class HypothesisBoard {
     this.changed();
   }
 
+  /** Brings an origin to the front, creating it empty if it is new. A session's first events can
+   * arrive before the editor reports the session started: they are kept. */
+  begin(origin: string, label: string, root: string | undefined): void {
+    if (!this.snapshots.has(origin)) this.snapshots.set(origin, empty(origin, label, root));
+    this.front = origin;
+    this.changed();
+  }
+
   /** Applies one parsed event; an origin not opened yet is opened with `label`. */
   apply(origin: string, event: SmartDebugEvent, label = origin, root?: string): void {
     let snapshot = this.snapshots.get(origin);

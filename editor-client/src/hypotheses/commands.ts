@@ -46,7 +46,7 @@ export async function testHypothesis(
   try {
     const body: unknown = await session.customRequest(TEST_HYPOTHESIS_REQUEST, { id });
     log.info(`${TEST_HYPOTHESIS_REQUEST} ${id}: ${JSON.stringify(body ?? {})}`);
-    void api.showInformationMessage(`Smart Debug: testing ${id} now; its verdict arrives as evidence.`);
+    void api.showInformationMessage(testAnswerText(id, body));
     return true;
   } catch (error) {
     const message = `Smart Debug: could not test ${id}: ${error instanceof Error ? error.message : String(error)}`;
@@ -54,6 +54,20 @@ export async function testHypothesis(
     void api.showErrorMessage(message);
     return false;
   }
+}
+
+/** The live session's answer (`{id, status, probes, note}`) in words. */
+export function testAnswerText(id: string, body: unknown): string {
+  const answer = (typeof body === 'object' && body !== null ? body : {}) as {
+    status?: unknown;
+    probes?: unknown;
+    note?: unknown;
+  };
+  const probes = Array.isArray(answer.probes) ? answer.probes.length : 0;
+  const status = typeof answer.status === 'string' ? ` (${answer.status})` : '';
+  const note = typeof answer.note === 'string' && answer.note ? ` ${answer.note}.` : '';
+  const placed = probes ? ` ${probes} probe${probes === 1 ? '' : 's'} in place;` : '';
+  return `Smart Debug: testing ${id}${status} now;${placed} its verdict arrives as evidence.${note}`;
 }
 
 export function addSuggestionBreakpoint(

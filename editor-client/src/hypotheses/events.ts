@@ -20,9 +20,13 @@ export interface Hypothesis {
   locations: CodeLocation[];
 }
 
-export type SuggestionKind = 'breakpoint' | 'logpoint' | 'conditional' | 'hit_count';
+export type SuggestionKind = 'breakpoint' | 'logpoint' | 'conditional' | 'hit_count' | 'snapshot';
 
+/** A suggested probe: from localize and triage (`suggestions`), or a probe the live session placed
+ * or offers (`smartDebug/suggestions` lists them as `probes`, with an id and a status). */
 export interface Suggestion {
+  id?: string;
+  status?: string; // injected | offered | spent | removed | refused
   file: string;
   line: number;
   kind: SuggestionKind;
@@ -35,7 +39,7 @@ export interface Suggestion {
 }
 
 export interface Evidence {
-  kind: 'stop' | 'probe' | 'failure';
+  kind: 'stop' | 'probe' | 'failure' | 'pathMappings';
   summary: string;
 }
 
@@ -118,13 +122,15 @@ function hypothesis(value: unknown, what: string): Hypothesis {
   };
 }
 
-const KINDS: readonly string[] = ['breakpoint', 'logpoint', 'conditional', 'hit_count'];
+const KINDS: readonly string[] = ['breakpoint', 'logpoint', 'conditional', 'hit_count', 'snapshot'];
 
 function suggestion(value: unknown, what: string): Suggestion {
   const body = object(value, what);
   const kind = text(body, 'kind', what);
   if (!KINDS.includes(kind)) fail(`${what}.kind ${JSON.stringify(kind)} is not one of ${KINDS.join(', ')}`);
   return {
+    id: optionalText(body, 'id', what),
+    status: optionalText(body, 'status', what),
     file: text(body, 'file', what),
     line: line(body, what),
     kind: kind as SuggestionKind,
@@ -133,20 +139,57 @@ function suggestion(value: unknown, what: string): Suggestion {
     hitCondition: optionalText(body, 'hit_condition', what),
     reason: optionalText(body, 'reason', what) ?? '',
     hypothesis: optionalText(body, 'hypothesis', what),
-    score: number(body, 'score', what),
+    score: body.score === undefined ? 0 : number(body, 'score', what),
   };
+}
+
+const EVIDENCE_KINDS: readonly string[] = ['stop', 'probe', 'failure', 'pathMappings'];
+
+function place(file: unknown, line: unknown): string {
+  return typeof file === 'string' && typeof line === 'number' ? `${file}:${line}` : '';
+}
+
+function pairs(values: unknown): string {
+  if (typeof values !== 'object' || values === null) return '';
+  return Object.entries(values as Json)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(', ');
+}
+
+/** One line a person reads for each kind of evidence body. */
+function evidenceSummary(kind: string, body: Json): string {
+  if (typeof body.summary === 'string') return body.summary;
+  switch (kind) {
+    case 'stop': {
+      const frames = Array.isArray(body.frames) ? (body.frames as Json[]) : [];
+      const top = frames[0] ?? {};
+      const where = place(top.file, top.line);
+      const fn = typeof top.name === 'string' ? ` in ${top.name}` : '';
+      const reason = typeof body.reason === 'string' ? ` (${body.reason})` : '';
+      return `stopped${reason}${where ? ` at ${where}${fn}` : ''}`;
+    }
+    case 'probe': {
+      const probe = typeof body.probe === 'string' ? `${body.probe} ` : '';
+      const hit = typeof body.hit === 'number' ? ` hit ${body.hit}` : '';
+      const seen = typeof body.error === 'string' ? `error: ${body.error}` : pairs(body.values) || 'reached';
+      return `${probe}${place(body.file, body.line)}${hit}: ${seen}`;
+    }
+    case 'failure': {
+      const said = [body.signature, body.text].find((value) => typeof value === 'string' && value);
+      return `the program failed: ${String(said ?? 'no detail').split('\n')[0]}`;
+    }
+    default: {
+      const mappings = Array.isArray(body.path_mappings) ? (body.path_mappings as Json[]) : [];
+      const text = mappings.map((m) => `${String(m.localRoot)} <- ${String(m.remoteRoot)}`).join(', ');
+      return `inferred pathMappings: ${text || 'none'}`;
+    }
+  }
 }
 
 function evidence(body: Json): Evidence {
   const kind = text(body, 'kind', 'evidence');
-  if (kind !== 'stop' && kind !== 'probe' && kind !== 'failure')
-    fail(`evidence.kind ${JSON.stringify(kind)} is unknown`);
-  const where =
-    typeof body.file === 'string' && typeof body.line === 'number' ? ` at ${body.file}:${body.line}` : '';
-  const said = ['summary', 'observation', 'message', 'reason']
-    .map((key) => body[key])
-    .find((value): value is string => typeof value === 'string');
-  return { kind, summary: said ?? `${kind}${where}` };
+  if (!EVIDENCE_KINDS.includes(kind)) fail(`evidence.kind ${JSON.stringify(kind)} is unknown`);
+  return { kind: kind as Evidence['kind'], summary: evidenceSummary(kind, body) };
 }
 
 function hypothesesOf(body: Json, otherKey: string): { hypotheses: Hypothesis[]; other: number } {
@@ -179,13 +222,14 @@ export function parseCustomEvent(event: string, body: unknown): Parsed<SmartDebu
     switch (event) {
       case 'smartDebug/hypotheses':
         return { type: 'hypotheses', ...hypothesesOf(json, 'other') };
-      case 'smartDebug/suggestions':
+      case 'smartDebug/suggestions': {
+        // The live session lists its probes; `suggestions` is the localize/triage spelling.
+        const key = json.probes !== undefined ? 'probes' : 'suggestions';
         return {
           type: 'suggestions',
-          suggestions: list(json.suggestions, 'suggestions').map((item, i) =>
-            suggestion(item, `suggestions[${i}]`),
-          ),
+          suggestions: list(json[key], key).map((item, i) => suggestion(item, `${key}[${i}]`)),
         };
+      }
       case 'smartDebug/evidence':
         return { type: 'evidence', evidence: evidence(json) };
       default:

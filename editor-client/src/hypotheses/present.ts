@@ -37,6 +37,8 @@ export function suggestionProbe(s: Suggestion): string {
       return `breakpoint if ${s.condition ?? ''}`.trim();
     case 'hit_count':
       return `breakpoint on hit ${s.hitCondition ?? ''}`.trim();
+    case 'snapshot':
+      return `snapshot${s.condition ? ` if ${s.condition}` : ''}`;
     default:
       return 'breakpoint';
   }

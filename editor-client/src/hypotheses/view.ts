@@ -37,6 +37,7 @@ const SUGGESTION_ICONS: Record<Suggestion['kind'], string> = {
   logpoint: 'debug-breakpoint-log',
   conditional: 'debug-breakpoint-conditional',
   hit_count: 'debug-breakpoint-conditional',
+  snapshot: 'eye',
 };
 
 function fileUri(file: string, root: string | undefined): vscode.Uri {
@@ -127,7 +128,12 @@ export class HypothesesTree implements vscode.TreeDataProvider<Node> {
       }
       case 'suggestion': {
         const item = new vscode.TreeItem(suggestionLabel(node.suggestion), None);
-        item.description = node.suggestion.score.toFixed(2);
+        item.description = [
+          node.suggestion.status,
+          node.suggestion.score ? node.suggestion.score.toFixed(2) : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
         item.tooltip = node.suggestion.reason;
         item.iconPath = new vscode.ThemeIcon(SUGGESTION_ICONS[node.suggestion.kind]);
         item.contextValue = 'suggestion';

@@ -32,6 +32,18 @@ test('the origin updated last is in front; focus brings another back', () => {
   assert.equal(board.current(), undefined);
 });
 
+test("a session's events that arrive before the editor reports it started are kept", () => {
+  const board = new HypothesisBoard();
+  board.apply('s1', {
+    type: 'suggestions',
+    suggestions: [{ file: 'a.py', line: 1, kind: 'logpoint', reason: '', score: 1 }],
+  });
+  board.apply('localize', { type: 'hypotheses', hypotheses: [h1], other: 0 });
+  board.begin('s1', 'session', '/w');
+  assert.equal(board.current()?.origin, 's1');
+  assert.equal(board.current()?.suggestions.length, 1);
+});
+
 test('evidence is kept newest first, up to a bound', () => {
   const board = new HypothesisBoard();
   for (let i = 0; i < MAX_EVIDENCE + 5; i++) {

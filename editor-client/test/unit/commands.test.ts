@@ -26,11 +26,20 @@ function boardWith(...ids: string[]): HypothesisBoard {
 
 test('test a hypothesis now: the custom request goes to the running smart-debug session', async () => {
   const editor = new FakeEditor();
-  const { session, requests } = fakeSession('smart-debug', async () => ({ probes: 2 }));
+  const answer = {
+    version: 1,
+    id: 'H1',
+    status: 'supported',
+    probes: [{ id: 'p3' }, { id: 'p4' }],
+    note: '',
+  };
+  const { session, requests } = fakeSession('smart-debug', async () => answer);
   editor.session = session;
   assert.equal(await testHypothesis(editor, boardWith('H1'), new FakeLog(), 'H1'), true);
   assert.deepEqual(requests, [{ command: 'smartDebug/testHypothesis', args: { id: 'H1' } }]);
-  assert.deepEqual(editor.infos, ['Smart Debug: testing H1 now; its verdict arrives as evidence.']);
+  assert.deepEqual(editor.infos, [
+    'Smart Debug: testing H1 (supported) now; 2 probes in place; its verdict arrives as evidence.',
+  ]);
 });
 
 test('without an id the user picks one of the hypotheses', async () => {

@@ -81,6 +81,8 @@ test('suggestions: snake_case fields become the editor names; an unknown kind is
   });
   assert.ok(parsed?.ok && parsed.value.type === 'suggestions');
   assert.deepEqual(parsed.value.suggestions[0], {
+    id: undefined,
+    status: undefined,
     file: 'cart.py',
     line: 28,
     kind: 'logpoint',
@@ -98,30 +100,91 @@ test('suggestions: snake_case fields become the editor names; an unknown kind is
   });
   assert.deepEqual(bad, {
     ok: false,
-    error: 'suggestions[0].kind "tracepoint" is not one of breakpoint, logpoint, conditional, hit_count',
+    error:
+      'suggestions[0].kind "tracepoint" is not one of breakpoint, logpoint, conditional, hit_count, snapshot',
   });
 });
 
-test('evidence: a summary from what the body says, else from its kind and place', () => {
-  const said = parseCustomEvent('smartDebug/evidence', {
+test("the live session's probes list: ids, statuses and snapshot probes", () => {
+  const parsed = parseCustomEvent('smartDebug/suggestions', {
     version: 1,
-    kind: 'probe',
-    observation: 'count=10 at cart.py:28',
+    session: 3,
+    probes: [
+      {
+        id: 'p1',
+        file: 'cart.py',
+        line: 28,
+        kind: 'logpoint',
+        log_message: 'count={count}',
+        source: 'hypothesis',
+        status: 'injected',
+        hits: 2,
+        budget: 100,
+        reason: 'decision',
+        score: 0.4,
+      },
+      {
+        id: 'p2',
+        file: 'cart.py',
+        line: 29,
+        kind: 'snapshot',
+        condition: 'count == 10',
+        source: 'hypothesis',
+        status: 'offered',
+      },
+    ],
   });
-  assert.deepEqual(said, {
-    ok: true,
-    value: { type: 'evidence', evidence: { kind: 'probe', summary: 'count=10 at cart.py:28' } },
-  });
-  const bare = parseCustomEvent('smartDebug/evidence', {
-    version: 1,
-    kind: 'stop',
-    file: 'checkout.py',
-    line: 14,
-  });
-  assert.deepEqual(bare, {
-    ok: true,
-    value: { type: 'evidence', evidence: { kind: 'stop', summary: 'stop at checkout.py:14' } },
-  });
+  assert.ok(parsed?.ok && parsed.value.type === 'suggestions');
+  assert.deepEqual(
+    parsed.value.suggestions.map((s) => [s.id, s.kind, s.status, s.condition, s.score]),
+    [
+      ['p1', 'logpoint', 'injected', undefined, 0.4],
+      ['p2', 'snapshot', 'offered', 'count == 10', 0],
+    ],
+  );
+});
+
+test('evidence: one line per kind, from the fields each kind carries', () => {
+  const summary = (body: object) => {
+    const parsed = parseCustomEvent('smartDebug/evidence', {
+      version: 1,
+      at: '2026-12-01T00:00:00Z',
+      ...body,
+    });
+    assert.ok(parsed?.ok && parsed.value.type === 'evidence', JSON.stringify(parsed));
+    return parsed.value.evidence.summary;
+  };
+  assert.equal(
+    summary({
+      kind: 'stop',
+      reason: 'breakpoint',
+      frames: [{ name: 'main', file: 'checkout.py', line: 14 }],
+    }),
+    'stopped (breakpoint) at checkout.py:14 in main',
+  );
+  assert.equal(
+    summary({
+      kind: 'probe',
+      probe: 'p1',
+      file: 'cart.py',
+      line: 28,
+      hit: 3,
+      values: { count: '10', BULK_THRESHOLD: '10' },
+    }),
+    'p1 cart.py:28 hit 3: count=10, BULK_THRESHOLD=10',
+  );
+  assert.equal(
+    summary({ kind: 'probe', probe: 'p2', file: 'a.py', line: 1, hit: 1, error: 'NameError' }),
+    'p2 a.py:1 hit 1: error: NameError',
+  );
+  assert.equal(
+    summary({ kind: 'failure', signature: 'ZeroDivisionError: division by zero\n  at x' }),
+    'the program failed: ZeroDivisionError: division by zero',
+  );
+  assert.equal(
+    summary({ kind: 'pathMappings', path_mappings: [{ localRoot: '/w', remoteRoot: '/app' }] }),
+    'inferred pathMappings: /w <- /app',
+  );
   assert.equal(parseCustomEvent('smartDebug/evidence', { version: 1, kind: 'guess' })?.ok, false);
 });
 
@@ -132,6 +195,35 @@ test('ready (no version field today) and events that are not ours', () => {
   });
   assert.equal(parseCustomEvent('debugpySockets', { sockets: [] }), undefined);
   assert.equal(parseCustomEvent('smartDebug/unknown', { version: 1 })?.ok, false);
+});
+
+test('every event of a real live session parses, and the last word on H1 is what the view shows', () => {
+  const events: { event: string; body: unknown }[] = JSON.parse(
+    readFileSync(path.join(FIXTURES, 'live-session-events.json'), 'utf8'),
+  );
+  const parsed = events.map(({ event, body }) => parseCustomEvent(event, body));
+  assert.deepEqual(
+    parsed.filter((p) => !p?.ok),
+    [],
+  );
+  const values = parsed.map((p) => (p?.ok ? p.value : undefined));
+  const last = values.filter((v) => v?.type === 'hypotheses').at(-1);
+  assert.ok(last?.type === 'hypotheses');
+  assert.equal(last.hypotheses[0].id, 'H1');
+  assert.equal(last.hypotheses[0].status, 'confirmed');
+  assert.deepEqual(last.hypotheses[0].locations[0], { file: 'cart.py', line: 28, function: 'discount' });
+  const probes = values.find((v) => v?.type === 'suggestions');
+  assert.ok(probes?.type === 'suggestions');
+  assert.deepEqual(
+    [probes.suggestions[0].id, probes.suggestions[0].status, probes.suggestions[0].line],
+    ['p1', 'injected', 28],
+  );
+  const summaries = values.flatMap((v) => (v?.type === 'evidence' ? [v.evidence.summary] : []));
+  assert.ok(summaries.includes('p2 cart.py:27 hit 1: reached'), summaries.join('\n'));
+  assert.ok(
+    summaries.some((s) => s.startsWith('p1 cart.py:28 hit 1: ') && s.includes('count=6')),
+    summaries.join('\n'),
+  );
 });
 
 test('a real localize --json report on the shopping cart', () => {

@@ -93,7 +93,40 @@ async function localizeHypotheses(wb, { folder, file, expected, suggestion }) {
   };
 }
 
+/** (3) A session with a failure context: while it is paused the Hypotheses view lists H1 with its
+ * probability and the status bar shows it; the injected probes print in the Debug Console. */
+async function liveHypotheses(
+  wb,
+  { folder, file, line, configuration, stops, expected, output, programOutput },
+) {
+  await wb.openFolder(folder);
+  await wb.openFile(file);
+  await wb.toggleBreakpointAt(line);
+  await wb.startConfiguration(configuration);
+  await wb.waitForVariable(stops[0]);
+  await wb.collapsePane('Watch');
+  await wb.expandPane('Hypotheses');
+  const hypotheses = await wb.until(
+    `${expected} in the Hypotheses view`,
+    () => wb.paneText('Hypotheses'),
+    (seen) => seen.includes(expected),
+    UI_TIMEOUT_MS,
+  );
+  const status = await wb.statusBarItemText(STATUS_ITEM);
+  const probes = (await (await wb.revealRow('Hypotheses', 'Suggested probes')).innerText()).trim();
+  await wb.screenshot('live-session-hypotheses');
+  for (const [index, expectedStop] of stops.entries()) {
+    if (index > 0) await wb.waitForVariable(expectedStop);
+    await wb.page.keyboard.press('F5');
+  }
+  await wb.waitForSessionEnd();
+  const probeLines = await wb.debugConsoleText(output, '[smart-debug]');
+  const programLines = await wb.debugConsoleText(programOutput, 'pays');
+  return { hypotheses, status, probes, probeLines, programLines };
+}
+
 module.exports = {
+  'live-hypotheses': liveHypotheses,
   'localize-hypotheses': localizeHypotheses,
   'launch-breakpoint': launchBreakpoint,
   'remote-attach': remoteAttach,

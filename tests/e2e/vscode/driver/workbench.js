@@ -11,6 +11,10 @@ const ROW_SCROLL_PX = 66; // three rows of a tree view
 const SESSION_TIMEOUT_MS = 60_000; // a debug session reaching a breakpoint on a loaded machine
 const WORKBENCH_TIMEOUT_MS = 90_000; // code-server's first page load, extension host included
 
+function lines(text) {
+  return text.split('\n').filter((line) => line.trim());
+}
+
 class Workbench {
   constructor(page, baseUrl, screenshotDir) {
     this.page = page;
@@ -89,6 +93,12 @@ class Workbench {
     });
   }
 
+  /** Opens a view of the side bar that is collapsed. */
+  async expandPane(title) {
+    const header = this.pane(title).locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  }
+
   /** Collapses a view of the side bar, which gives the others its room. */
   async collapsePane(title) {
     const header = this.pane(title).locator('.pane-header');
@@ -165,10 +175,19 @@ class Workbench {
     await this.page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: SESSION_TIMEOUT_MS });
   }
 
-  async debugConsoleText(expected) {
+  /** The Debug Console's lines, only those matching `filter` when given (its filter box): the
+   * console draws only the rows in sight, so a long output is read a slice at a time. */
+  async debugConsoleText(expected, filter = '') {
     await this.page.keyboard.press('Control+Shift+Y');
-    await this.page.locator('.repl').getByText(expected).first().waitFor({ timeout: SESSION_TIMEOUT_MS });
-    return (await this.page.locator('.repl .monaco-list-rows').innerText()).replace(/\u00a0/g, ' ');
+    const box = this.page.getByPlaceholder(/^Filter \(e\.g\. text/).first();
+    await box.fill(filter);
+    const rows = this.page.locator('.repl .monaco-list-rows');
+    return this.until(
+      `"${expected}" in the Debug Console${filter ? ` filtered by "${filter}"` : ''}`,
+      async () => (await rows.innerText()).replace(/\u00a0/g, ' '),
+      (seen) => seen.includes(expected) && lines(seen).every((line) => line.includes(filter)),
+      SESSION_TIMEOUT_MS,
+    );
   }
 
   async waitForNotification(pattern) {
