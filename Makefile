@@ -13,7 +13,7 @@ VSIX := $(EXT)/smart-debug-$(EXT_VERSION).vsix
 EXT_SOURCES := $(shell find $(EXT)/src -name '*.ts') $(EXT)/package.json $(EXT)/tsconfig.json \
 	$(EXT)/esbuild.mjs $(EXT)/.vscodeignore $(EXT)/README.md
 
-.PHONY: setup demo test lint bench node-deps ext-deps vsix ext-test e2e-deps clean
+.PHONY: setup demo test lint bench node-deps chromium-deps ext-deps vsix ext-test e2e-deps clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,12 @@ ext-test: $(EXT_STAMP) $(STAMP)
 e2e-deps:
 	bash tests/e2e/vscode/install.sh
 
+# Headless Chromium renders the HTML report in a test (and drives VS Code's web UI). Installed
+# from Debian's package by name, only when missing.
+chromium-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: $(STAMP)
 	$(VENV)/bin/smart-debug demo
 
@@ -57,7 +63,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check dap_proxy lsp tests bench examples
 	$(PY) -m mypy
 
-test: $(STAMP) node-deps lint ext-test vsix e2e-deps
+test: $(STAMP) node-deps chromium-deps lint ext-test vsix e2e-deps
 	# pytest exits 5 when it collects no test: not a failure of the code under test.
 	# SMART_DEBUG_E2E=require: the VS Code e2e tests fail, rather than skip, if their harness is missing.
 	SMART_DEBUG_E2E=require $(PY) -m pytest -q || [ $$? -eq 5 ]

@@ -17,7 +17,9 @@ COMMAND_MODULES = (
     "dap_proxy.analysis.command",
     "dap_proxy.hypotheses.command",
     "dap_proxy.experiments.command",
+    "dap_proxy.workflow.command",
     "dap_proxy.demo",
+    "dap_proxy.mcp.command",
 )
 
 

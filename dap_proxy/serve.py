@@ -1,4 +1,5 @@
-"""`smart-debug dap [--port N] [--log-file PATH]`: the proxy with its rooms wired in.
+"""`smart-debug dap [--port N [--host HOST [--allow-remote]]] [--log-file PATH]`: the proxy with
+its rooms wired in.
 
 The proxy (`dap_proxy.proxy`) never imports a room; this module is where each new session gets
 them, in order: the breakpoints room (merges injected probes into the editor's breakpoints and
@@ -9,6 +10,7 @@ evidence, hypotheses, `smartDebug/*` events and requests, the store).
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,9 +27,18 @@ def session_rooms() -> list[Room]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dap_proxy.proxy.server import run
+    from dap_proxy.proxy.server import LOOPBACK, run
 
-    return run(args.port, args.log_file, args.max_frame, rooms=session_rooms)
+    if args.port is None and (args.host is not None or args.allow_remote):
+        print("smart-debug dap: --host and --allow-remote need --port", file=sys.stderr)
+        return 2
+    host = args.host or LOOPBACK
+    rooms = _plain if args.plain else session_rooms
+    return run(args.port, args.log_file, args.max_frame, host, args.allow_remote, rooms)
+
+
+def _plain() -> list[Room]:
+    return []
 
 
 def _port(text: str) -> int:
@@ -51,8 +62,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--port",
         type=_port,
         default=None,
-        help="serve one editor on 127.0.0.1:PORT instead of stdio (0 picks a free port; "
-        "the chosen port is printed)",
+        help="serve editors on 127.0.0.1:PORT instead of stdio, one session after another "
+        "until stopped (0 picks a free port; the chosen port is printed)",
+    )
+    parser.add_argument(
+        "--host",
+        default=None,
+        help="address to listen on with --port (default 127.0.0.1); anything but a loopback "
+        "address is refused unless --allow-remote is given",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow --host to be reachable from other machines (warns: DAP and debugpy have no "
+        "authentication, so anyone who can connect can run code in the debugged program; an "
+        "SSH tunnel to 127.0.0.1 is the safe way)",
     )
     parser.add_argument(
         "--log-file",
@@ -66,5 +90,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=64 * 1024 * 1024,
         metavar="BYTES",
         help="largest DAP message accepted (default 64 MiB)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="forward only: no injected probes, evidence or smartDebug/* events (the proxy "
+        "without its rooms, for comparison and troubleshooting)",
     )
     parser.set_defaults(func=_run)

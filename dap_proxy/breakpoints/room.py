@@ -245,7 +245,7 @@ class BreakpointsRoom(Room):
             elif placed.visible:
                 counter = self._placed_counters.get(placed.key)
                 due = due or counter is None or counter.hit()
-            elif placed.stops:
+            elif placed.stops and not placed.removed:
                 placed.hits += 1
                 snapshots.append(placed)
         if not adapter_ids:

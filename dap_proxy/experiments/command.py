@@ -19,7 +19,8 @@ def _experiments(value: str) -> set[str]:
     return names
 
 
-def _positive(value: str) -> float:
+def positive_number(value: str) -> float:
+    """An argparse type: a number greater than 0 (seconds, mostly)."""
     try:
         number = float(value)
     except ValueError:
@@ -53,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--top", type=_count, default=10, help="suggestions to show (10)")
     parser.add_argument(
-        "--budget", type=_positive, default=None, help="seconds for the whole run (60)"
+        "--budget", type=positive_number, default=None, help="seconds for the whole run (60)"
     )
     parser.add_argument(
         "--experiments",
@@ -65,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--test-timeout",
-        type=_positive,
+        type=positive_number,
         default=None,
         help="seconds a test may run before it counts as a hang (1)",
     )

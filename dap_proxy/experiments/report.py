@@ -13,6 +13,7 @@ from dap_proxy.experiments.models import LocalizeReport, Suggestion
 from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
 from dap_proxy.experiments.session import Session
+from dap_proxy.hypotheses.probability import other_probability
 
 
 def build_report(
@@ -59,6 +60,21 @@ def _suggestion(item: LineEvidence, failing: int, passing: int) -> Suggestion:
         suggestion.kind = ProbeKind.LOGPOINT
         suggestion.log_message = ", ".join(f"{n}={{{n}}}" for n in item.prior.names)
     return suggestion
+
+
+def to_json(report: LocalizeReport) -> dict[str, object]:
+    """The `--json` object (DESIGN.md "Contracts"): optional keys left out when unset, plus the
+    notes, the seconds taken and, when there are hypotheses, the explicit "other" share."""
+    payload: dict[str, object] = {
+        "suggestions": [s.model_dump(mode="json", exclude_none=True) for s in report.suggestions],
+        "hypotheses": [h.model_dump(mode="json") for h in report.hypotheses],
+        "experiments": [e.model_dump(mode="json", exclude_none=True) for e in report.experiments],
+        "notes": report.notes,
+        "seconds": report.seconds,
+    }
+    if report.hypotheses:  # the documented rule's explicit remainder
+        payload["other_probability"] = other_probability(report.hypotheses)
+    return payload
 
 
 def import_failure_report(session: Session, first: RunAnswer, described: str) -> LocalizeReport:

@@ -6,6 +6,7 @@ orchestrates them.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,8 @@ DEFAULT_BUDGET = 60.0  # seconds for the whole command
 DEFAULT_TEST_TIMEOUT = 1.0  # seconds per test in the first run: longer counts as a hang
 COMMAND_TIMEOUT_FACTOR, COMMAND_TIMEOUT_FLOOR = 10, 10.0  # a whole non-pytest command
 BUDGET_RESERVE = 0.5  # seconds kept for scoring and the report
+
+STOPPED = "localize was stopped before it finished"
 
 Progress = Callable[[str, float | None], None]  # (what, fraction done or None)
 
@@ -42,17 +45,33 @@ class LocalizeOptions(BaseModel):
 
 
 class Session:
-    """What every phase of one run needs; `cancelled` makes queued mutant jobs skip themselves."""
+    """What every phase of one run needs; `cancelled` makes queued mutant jobs skip themselves;
+    `stop`, set from another thread, ends the whole run at its next step (see `localize`)."""
 
-    def __init__(self, options: LocalizeOptions, progress: Progress | None):
+    def __init__(
+        self,
+        options: LocalizeOptions,
+        progress: Progress | None,
+        stop: threading.Event | None = None,
+    ):
         self.options = options
-        self.progress: Progress = progress or (lambda what, fraction: None)
+        self._report: Progress = progress or (lambda what, fraction: None)
+        self.stop = stop
         self.started = time.monotonic()
         self.deadline = self.started + options.budget
         self.experiments: list[Experiment] = []
         self.notes: list[str] = []
         self.cancelled = False
         self.is_pytest = True
+
+    def progress(self, what: str, fraction: float | None) -> None:
+        """Report a step; every step is also where a stopped run ends."""
+        if self.stopped():
+            raise LocalizeError(STOPPED, 1)
+        self._report(what, fraction)
+
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
 
     def left(self) -> float:
         return self.deadline - time.monotonic()

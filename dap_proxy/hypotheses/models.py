@@ -306,6 +306,7 @@ class PastSession(BaseModel):
     title: str
     created_at: str = ""
     root_cause: str | None = None
+    outcome: str = ""  # what that session ended with (a verified fix says what fixed it)
     match: str = ""  # "signature" | "text"
 
 

@@ -157,6 +157,7 @@ def _record(store: object, result: TriageResult) -> None:
                 title=s.title,
                 created_at=s.created_at,
                 root_cause=s.root_cause,
+                outcome=s.outcome,
                 match=s.match,
             )
             for s in similar

@@ -22,7 +22,7 @@ from dap_proxy.wire.framing import Message
 if TYPE_CHECKING:
     from dap_proxy.proxy.session import Session
 
-SHARED_COMMANDS = frozenset({"stackTrace", "scopes", "variables"})
+SHARED_COMMANDS = frozenset({"stackTrace", "scopes", "variables", "exceptionInfo"})
 RESUMING = frozenset(
     {
         "continue",
@@ -186,11 +186,25 @@ async def capture_stop(
     ask: Any, session: Session, body: dict[str, Any], exception_info: bool
 ) -> StopEvidence:
     """Read one stop (`ask` is `SharedRequests.ask`, or the session's own request for a stop
-    the editor never sees)."""
+    the editor never sees). The exception first: it is what an editor that resumes at once
+    would take away."""
     thread = body.get("threadId")
+    exception = None
+    if exception_info:
+        info = await ask("exceptionInfo", {"threadId": thread})
+        if info.get("success"):
+            found = info.get("body") or {}
+            details = found.get("details") or {}
+            exception = redact_obj(
+                {
+                    "type": details.get("typeName") or found.get("exceptionId"),
+                    "message": details.get("message") or found.get("description"),
+                    "stack_trace": details.get("stackTrace") or "",
+                }
+            )
     stack = await ask("stackTrace", {"threadId": thread, "startFrame": 0, "levels": STACK_LEVELS})
     frames = _frames(stack)
-    evidence = StopEvidence(str(body.get("reason", "")), thread, frames, {})
+    evidence = StopEvidence(str(body.get("reason", "")), thread, frames, {}, exception)
     if frames and isinstance(frames[0].get("id"), int):
         evidence.frame_id = frames[0]["id"]
         scopes = await ask("scopes", {"frameId": frames[0]["id"]})
@@ -206,17 +220,5 @@ async def capture_stop(
         if reference:
             evidence.locals = bounded_locals(
                 await ask("variables", {"variablesReference": reference})
-            )
-    if exception_info:
-        info = await session.request_adapter("exceptionInfo", {"threadId": thread}, CAPTURE_TIMEOUT)
-        if info.get("success"):
-            details = (info.get("body") or {}).get("details") or {}
-            evidence.exception = redact_obj(
-                {
-                    "type": details.get("typeName") or (info.get("body") or {}).get("exceptionId"),
-                    "message": details.get("message")
-                    or (info.get("body") or {}).get("description"),
-                    "stack_trace": details.get("stackTrace") or "",
-                }
             )
     return evidence

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dap_proxy.analysis.engine import AnalysisError, read_source
-from dap_proxy.analysis.expressions import expression_names, is_injectable
+from dap_proxy.analysis.expressions import expression_names, is_side_effect_free
 from dap_proxy.analysis.models import Probe, ProbeKind
 from dap_proxy.hypotheses.models import Hypothesis, PredictionKind
 from dap_proxy.live.probes import (
@@ -26,7 +26,9 @@ RELOCATE_WINDOW = 400  # lines around the recorded one searched for moved code
 
 def _safe(expr: str) -> bool:
     """Injectable, and worth reading: an expression without a name (`0.0`) tells nothing."""
-    return is_injectable(expr, "python", SAFE_BUILTINS) and bool(expression_names(expr, "python"))
+    return is_side_effect_free(expr, "python", SAFE_BUILTINS) and bool(
+        expression_names(expr, "python")
+    )
 
 
 class _Line:

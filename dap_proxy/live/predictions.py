@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dap_proxy.analysis.dataflow import function_at
 from dap_proxy.analysis.engine import AnalysisError, analyze_file, source_line
-from dap_proxy.analysis.expressions import boundary_comparison, is_injectable
+from dap_proxy.analysis.expressions import boundary_comparison, is_side_effect_free
 from dap_proxy.analysis.models import ProbeKind
 from dap_proxy.breakpoints.hits import hit_test
 from dap_proxy.hypotheses.models import (
@@ -50,7 +50,7 @@ Resolve = Callable[[str], Path | None]  # a hypothesis's file -> the local file,
 
 
 def _safe(expr: str) -> bool:
-    return is_injectable(expr, "python", SAFE_BUILTINS)
+    return is_side_effect_free(expr, "python", SAFE_BUILTINS)
 
 
 def _boundary(condition: str, code: str) -> tuple[str, str] | None:

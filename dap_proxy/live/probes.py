@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from dap_proxy.analysis.expressions import is_injectable, message_expressions
+from dap_proxy.analysis.expressions import is_side_effect_free, message_expressions
 from dap_proxy.breakpoints.hits import hit_test
 from dap_proxy.breakpoints.merge import Placed
 
@@ -95,9 +95,9 @@ class UnsafeProbe(ValueError):
 
 def check_expressions(probe: LiveProbe) -> None:
     """Raise UnsafeProbe unless every expression, condition and hit condition may run in the
-    user's program (dap_proxy.analysis.expressions.is_injectable with SAFE_BUILTINS)."""
+    user's program (dap_proxy.analysis.expressions.is_side_effect_free with SAFE_BUILTINS)."""
     for expr in [*probe.expressions, *([probe.condition] if probe.condition else [])]:
-        if not is_injectable(expr, "python", SAFE_BUILTINS):
+        if not is_side_effect_free(expr, "python", SAFE_BUILTINS):
             raise UnsafeProbe(
                 f"`{expr}` is not a safe expression to evaluate in your program: only names, "
                 "attributes, subscripts, literals, arithmetic, comparisons and calls of "
@@ -131,8 +131,10 @@ def _hit_expression(hit_condition: str) -> str:
 
 
 def guard(probe: LiveProbe) -> str:
-    """The hit condition that carries the probe's budget, condition and expressions."""
-    parts = [f"{_HIT} <= {probe.budget}"]
+    """The hit condition that carries the probe's budget, condition and expressions. debugpy
+    counts every hit of the line, so the budget goes in only for a probe without a condition;
+    a conditional one is taken out by the proxy once it observed its budget."""
+    parts = [] if probe.condition else [f"{_HIT} <= {probe.budget}"]
     if probe.hit_condition:
         parts.append(_hit_expression(probe.hit_condition))
     if probe.condition:

@@ -342,6 +342,8 @@ class LiveRoom(Room):
         thread: str | None = None,
         source: EvidenceSource = EvidenceSource.LOGPOINT,
     ) -> None:
+        if probe.hits >= probe.budget:
+            return  # a conditional probe's last hits before it came out
         probe.hits += 1
         values = redact_obj(values)
         if thread is None and len(self._threads) == 1:
@@ -670,13 +672,13 @@ class LiveRoom(Room):
     async def stackTrace_request(self, request: Message) -> Message | None:
         return await self.shared.editor_request(request)
 
-    scopes_request = variables_request = stackTrace_request
+    scopes_request = variables_request = exceptionInfo_request = stackTrace_request
 
     async def stackTrace_response(self, response: Message) -> Message:
         self.shared.editor_response(response)
         return response
 
-    scopes_response = variables_response = stackTrace_response
+    scopes_response = variables_response = exceptionInfo_response = stackTrace_response
 
     async def threads_response(self, response: Message) -> Message:
         for thread in (response.get("body") or {}).get("threads") or []:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import anyio
 from anyio.abc import Process, SocketAttribute
 
-from dap_proxy.proxy import nodelay
+from dap_proxy.proxy import network, nodelay
 from dap_proxy.proxy.models import (
     DEFAULT_INITIALIZE,
     LaunchArguments,
@@ -127,6 +127,9 @@ class AdapterSide:
             raise AdapterStartError(_connect_failure(host, port, exc)) from exc
         raw = stream.extra(SocketAttribute.raw_socket)
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        network.keep_alive(raw)  # a vanished remote fails the link instead of hanging it
+        if not network.is_loopback(str(stream.extra(SocketAttribute.remote_address)[0])):
+            await session.editor.output(network.exposure_warning(host, port))
         channel = MessageChannel(stream, stream, name=f"the debugged program at {host}:{port}")
         return cls(session, channel, f"the debugged program at {host}:{port}")
 
@@ -299,6 +302,9 @@ class AdapterSide:
     async def disconnect_response(self, message: Message) -> None:
         self.session.advance(Phase.DISCONNECTED)
         await self.session.editor.send(message)
+        # The session is over (DAP: disconnect ends it and shuts the adapter down). Do not wait
+        # for the editor to close its side: on a `--port` server the next editor waits for this.
+        self.session.finish("the editor disconnected")
 
     async def process_event(self, message: Message) -> None:
         pid = message.get("body", {}).get("systemProcessId")

@@ -206,3 +206,47 @@ def test_own_request_without_adapter_is_a_failed_response() -> None:
 
     response = anyio.run(main)
     assert response["success"] is False and "no debug adapter" in response["message"]
+
+
+OWN_REQUEST_TIMEOUT = 0.5  # seconds: short, so the test waits for the timeout itself
+
+
+def test_an_unanswered_own_request_times_out_without_blocking_the_editor() -> None:
+    """A peer that never answers the proxy's own request (a vanished remote): meanwhile the
+    editor's requests still go out, the adapter's events and responses still come in, and the
+    own request ends as a failed response after its timeout."""
+
+    async def main() -> tuple[Message, Sink, Sink]:
+        session, editor_out, adapter_out = make_session()
+        adapter = session.adapter
+        assert adapter is not None
+        result: dict[str, Message] = {}
+
+        async def ask() -> None:
+            result["own"] = await session.request_adapter(
+                "evaluate", {"expression": "n"}, timeout=OWN_REQUEST_TIMEOUT
+            )
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(ask)
+            await anyio.wait_all_tasks_blocked()
+            for seq in (3, 4):
+                await session.editor.on_message(
+                    {"seq": seq, "type": "request", "command": "threads"}
+                )
+            forwarded = adapter_out.messages[1:]
+            await adapter.on_message({"seq": 9, "type": "event", "event": "output", "body": {}})
+            await adapter.on_message(
+                {"seq": 10, "type": "response", "request_seq": forwarded[0]["seq"],
+                 "command": "threads", "success": True, "body": {"threads": []}}
+            )  # fmt: skip
+            assert "own" not in result  # all of that while the own request still waits
+        return result["own"], editor_out, adapter_out
+
+    own, editor_out, adapter_out = anyio.run(main)
+    assert [m["command"] for m in adapter_out.messages] == ["evaluate", "threads", "threads"]
+    assert [(m["type"], m.get("request_seq")) for m in editor_out.messages] == [
+        ("event", None),
+        ("response", 3),
+    ]
+    assert own["success"] is False and "no response within" in own["message"]
