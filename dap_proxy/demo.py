@@ -3,9 +3,10 @@ offline, in a scratch copy of it (the repository is never written).
 
 1. A debug session of examples/shopping_cart/checkout.py through the proxy (`python -m dap_proxy`)
    and a real debugpy: a breakpoint, a logpoint the analysis engine proposes, stack and variables.
-2. `smart-debug run` on its failing tests: localize's experiments, then a session whose live
-   probes observe the top hypotheses; the hypotheses table and the report's path.
-3. The generated regression test, run on the buggy code: it fails.
+2. `smart-debug run` on its failing tests: localize's experiments, then a session through the
+   proxy that tests localize's hypotheses on the failing tests only (predictions, a few probes,
+   the suspect function's arguments); the hypotheses with the values seen, the report's path.
+3. The regression test written from those arguments, run on the buggy code: it fails.
 4. The fixed twin (examples/shopping_cart_fixed/cart.py) copied in, then `smart-debug verify`.
 5. `smart-debug history`.
 """
@@ -198,12 +199,17 @@ def _loop(console, workspace: Path) -> int:
     regression = report.get("regression") or {}
     if regression.get("status") == "written":
         path = workspace / regression["path"]
+        body = path.read_text().split("\n\n\ndef ", 1)[-1]
+        console.print(f"{regression['path']}:", markup=False, highlight=False)
+        for line in f"def {body}".rstrip().splitlines():
+            console.print(f"  {line}", markup=False, highlight=False)
         console.print(f"$ python -m pytest -q {regression['path']}   (on the buggy code)")
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=line", str(path)],
             cwd=workspace, capture_output=True, text=True, timeout=STEP_TIMEOUT,
+            env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         )  # fmt: skip
-        for line in result.stdout.strip().splitlines()[-4:]:
+        for line in result.stdout.strip().splitlines()[-3:]:
             console.print(f"  {line}", markup=False, highlight=False)
         console.print(f"exit code {result.returncode} (it fails on the bug, as it must)")
     else:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from dap_proxy.analysis.dataflow import flow_of, function_at
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
-from dap_proxy.analysis.languages import PYTHON, compile_query, language_for_path, query_source
+from dap_proxy.analysis.languages import compile_query, language_for_path, query_source
 from dap_proxy.analysis.models import FileAnalysis, FunctionInfo
 from dap_proxy.analysis.workspace import SKIP_DIRS
 
@@ -34,18 +34,6 @@ class CallSite(BaseModel):
 def parameters(analysis: FileAnalysis, function: FunctionInfo) -> list[str]:
     """The parameter names of `function`, without `self`/`cls`."""
     return [p for p in flow_of(analysis, function).parameters if p not in _SELF]
-
-
-def entry_logpoint(analysis: FileAnalysis, line: int) -> tuple[int, str] | None:
-    """(line, log message) printing the arguments of the function around `line` as reprs;
-    None at module level or for a function without parameters."""
-    function = function_at(analysis, line)
-    if function is None or analysis.language != PYTHON:
-        return None
-    names = parameters(analysis, function)
-    if not names:
-        return None
-    return function.body_line, ", ".join(f"{n}={{repr({n})}}" for n in names)
 
 
 def source_files(workspace: Path) -> list[Path]:

@@ -54,5 +54,6 @@ class LocalizeReport(BaseModel):
     command: str = ""
     tests: int = 0
     failing: int = 0
+    failing_tests: list[str] = Field(default_factory=list)  # pytest node ids
     seconds: float = 0.0
     notes: list[str] = Field(default_factory=list)

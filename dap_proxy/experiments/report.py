@@ -39,6 +39,7 @@ def build_report(
         command=described,
         tests=len(results),
         failing=failing_total,
+        failing_tests=[r.nodeid for r in results if r.failed],
         seconds=round(session.elapsed(), 3),
         notes=session.notes,
     )

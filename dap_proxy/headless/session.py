@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from dap_proxy.headless.config import LaunchConfig, SourceBreakpoint, Timeouts
 from dap_proxy.headless.state import FrameInfo, LiveView, Phase, SessionState, StopInfo, fold
 from dap_proxy.live.protocol import (
@@ -419,6 +421,27 @@ class HeadlessSession:
     def test_hypothesis(self, hypothesis_id: str) -> TestHypothesisBody:
         body = self._custom("smartDebug/testHypothesis", {"id": hypothesis_id})
         return TestHypothesisBody.model_validate(body)
+
+    def test_hypotheses(
+        self,
+        hypotheses: Sequence[BaseModel | Mapping[str, Any]],
+        probes: int | None = None,
+        source: str | None = None,
+    ) -> HypothesesBody:
+        """Have the live session test these ranked hypotheses (pydantic `Hypothesis` models or
+        their JSON) instead of its own; before `configurationDone`, their probes are in for the
+        first run."""
+        arguments: dict[str, Any] = {
+            "hypotheses": [
+                h.model_dump(mode="json") if isinstance(h, BaseModel) else dict(h)
+                for h in hypotheses
+            ]
+        }
+        if probes is not None:
+            arguments["probes"] = probes
+        if source is not None:
+            arguments["source"] = source
+        return HypothesesBody.model_validate(self._custom("smartDebug/testHypotheses", arguments))
 
     def probes(self) -> ProbesBody:
         return ProbesBody.model_validate(self._custom("smartDebug/probes"))

@@ -9,6 +9,7 @@ from collections import deque
 
 TAIL_CHARS = 256_000  # of stdout and of stderr
 _TRACEBACK = "Traceback (most recent call last):"
+_FRAME = re.compile(r'^\s*File "')
 _PYTEST_FAILED = re.compile(r"^(FAILED |ERROR |=+ FAILURES =+|=+ short test summary info)", re.M)
 
 
@@ -42,9 +43,19 @@ def failure_in_output(stdout: str, stderr: str, exit_code: int | None) -> str | 
 
 
 def traceback_from_exception(exception: dict[str, object]) -> str:
-    """debugpy's exceptionInfo (type, message, stack_trace) as the text Python would print."""
+    """debugpy's exceptionInfo (type, message, stack_trace) as the text Python would print.
+    pydevd lists the frames innermost first, like a stackTrace response; Python prints them
+    outermost first ("most recent call last"), which is how tracebacks are read here."""
     stack = str(exception.get("stack_trace") or "").rstrip("\n")
     head = f"{exception.get('type') or 'Exception'}: {exception.get('message') or ''}".rstrip(": ")
     if stack and not stack.lstrip().startswith(_TRACEBACK):
-        stack = f"{_TRACEBACK}\n{stack}"
+        blocks: list[list[str]] = []
+        for line in stack.splitlines():
+            if line and not line[0].isspace():
+                break  # pydevd ends with the exception line itself; `head` says it once
+            if _FRAME.match(line) or not blocks:
+                blocks.append([line])
+            else:
+                blocks[-1].append(line)
+        stack = "\n".join([_TRACEBACK, *(x for block in reversed(blocks) for x in block)])
     return f"{stack}\n{head}\n" if stack else f"{head}\n"

@@ -15,6 +15,11 @@ Requests (editor -> proxy, answered by the live session, never sent to debugpy):
 - `smartDebug/removeProbes`    {ids?: [..]} (all if absent) -> {removed: [ids]}
 - `smartDebug/addProbe`        {file, line, logMessage? | condition? | hitCondition?,
                                 hypothesis?}             -> {probe: ProbeView}
+- `smartDebug/testHypotheses`  {hypotheses: [Hypothesis], probes?: N, source?}
+                                                         -> HypothesesBody
+  hypotheses a client ranked itself (e.g. `smart-debug run` after localize) replace the
+  session's own: predictions derived, up to `probes` lines probed (default autoLogpoints);
+  sent before configurationDone, their probes are in for the first run.
 Paths in these bodies are relative to the workspace when the file is inside it, else absolute.
 """
 

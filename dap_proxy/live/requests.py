@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from dap_proxy.analysis.engine import AnalysisError, read_source
-from dap_proxy.hypotheses.models import HypothesisStatus
+from dap_proxy.hypotheses.models import Hypothesis, HypothesisStatus
+from dap_proxy.live.options import DEFAULT_AUTO_LOGPOINTS
 from dap_proxy.live.plan import plan
 from dap_proxy.live.probes import LiveProbe, UnsafeProbe, check_expressions, expressions_of_message
 from dap_proxy.live.protocol import ProbesBody, TestHypothesisBody, body
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
 
 PREFIX = "smartDebug/"
 MAX_REQUEST_PROBES = 50  # probes added by requests in one session
+MAX_GIVEN_HYPOTHESES = 20  # hypotheses one testHypotheses request may give
+MAX_GIVEN_PROBES = 50  # lines probed for them (smartDebug.autoLogpoints' own bound)
 
 
 class RequestError(ValueError):
@@ -162,10 +167,36 @@ async def _add(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
     return {"probe": body(probe_view(probe, room.breakpoints.placed.get(probe.id), room.workspace))}
 
 
+async def _test_given(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
+    raw = arguments.get("hypotheses")
+    if not isinstance(raw, list) or not raw:
+        raise RequestError(
+            "testHypotheses needs `hypotheses`: a non-empty list of hypotheses, ranked, in the "
+            "store's shape (id, statement, probability, locations, probes, ...)"
+        )
+    if len(raw) > MAX_GIVEN_HYPOTHESES:
+        raise RequestError(f"at most {MAX_GIVEN_HYPOTHESES} hypotheses can be tested at once")
+    given: list[Hypothesis] = []
+    for index, item in enumerate(raw):
+        try:
+            given.append(Hypothesis.model_validate(item))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"]) or "the hypothesis"
+            raise RequestError(f"hypotheses[{index}].{where}: {error['msg']}") from exc
+    limit = arguments.get("probes", room.config.options.autoLogpoints or DEFAULT_AUTO_LOGPOINTS)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= MAX_GIVEN_PROBES:
+        raise RequestError(f"`probes` must be a whole number of lines from 0 to {MAX_GIVEN_PROBES}")
+    source = str(arguments.get("source") or "given by the client")[:100]
+    await room.adopt(given, limit, source)
+    return body(room.hypotheses_view("request"))
+
+
 _HANDLERS = {
     "hypotheses": _hypotheses,
     "testHypothesis": _test,
     "probes": _probes,
     "removeProbes": _remove,
     "addProbe": _add,
+    "testHypotheses": _test_given,
 }

@@ -220,6 +220,41 @@ class LiveRoom(Room):
         finally:
             self._planned.set()
 
+    async def adopt(self, hypotheses: list[Hypothesis], limit: int, source: str) -> None:
+        """Hypotheses a client ranked itself (`smartDebug/testHypotheses`) replace the session's
+        own: their predictions are derived, up to `limit` lines probed, and the store gets them
+        as a new start of this session (the earlier record keeps what it was started with)."""
+        await self._planned.wait()
+
+        def predictions() -> None:
+            for h in hypotheses:
+                if not h.predictions:
+                    h.predictions = derive(h, self._resolve)
+
+        await anyio.to_thread.run_sync(predictions)
+        self.remove_probes(
+            [
+                p.id
+                for p in self.probes.values()
+                if p.source == "hypothesis" and p.status == "injected"
+            ]
+        )
+        self.hypotheses = list(hypotheses)
+        self.start = Start(self.start.context, source, self.hypotheses, self.start.strategy)
+        self.judge = Judge()
+        for h in self.hypotheses:
+            self.judge.watch(h.id, h.predictions)
+        options = self.config.options
+        self._inject(
+            plan(self.hypotheses, self._resolve, limit, options.maxProbeHits, self.next_probe_id)
+        )
+        assert self.recorder is not None
+        self.recorder.wanted = True
+        self.recorder.session_id = None
+        await self._record_start()
+        await self.announce("request")
+        await self.announce_probes()
+
     def _prepare(self) -> tuple[Start, list[LiveProbe]]:
         """In a worker thread: read the store and the code."""
         assert self.recorder is not None

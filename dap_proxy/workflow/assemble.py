@@ -13,6 +13,7 @@ from dap_proxy.evidence.reports.model import (
     EvidenceEntry,
     HypothesisEntry,
     Location,
+    PredictionEntry,
     ProbabilityPoint,
     ProbeEntry,
     Strategy,
@@ -22,7 +23,7 @@ from dap_proxy.evidence.reports.model import (
 )
 from dap_proxy.hypotheses.models import Hypothesis, StrategyChoice
 from dap_proxy.hypotheses.redaction import redact_obj
-from dap_proxy.live.protocol import EvidenceBody, HypothesisView
+from dap_proxy.live.protocol import DecidingEvidence, EvidenceBody, HypothesisView
 from dap_proxy.workflow.observe import Observation
 
 CODE_CONTEXT = 4  # lines shown above and below a suspect line
@@ -72,6 +73,28 @@ def from_hypotheses(hypotheses: list[Hypothesis], at: float) -> list[HypothesisE
     return entries
 
 
+def _predictions(view: HypothesisView) -> list[PredictionEntry]:
+    return [
+        PredictionEntry(
+            id=p.id,
+            kind=p.kind,
+            description=p.description,
+            file=p.file,
+            line=p.line,
+            verdict=p.verdict,
+            observations=p.observations,
+        )  # fmt: skip
+        for p in view.predictions
+    ]
+
+
+def live_verdicts(view: HypothesisView) -> list[DecidingEvidence]:
+    """The observations of the live session that decided one of the hypothesis's predictions
+    (its other deciding evidence came with it, e.g. localize's experiments)."""
+    descriptions = tuple(p.description for p in view.predictions)
+    return [d for d in view.decided_by if descriptions and d.observation.startswith(descriptions)]
+
+
 def from_live(views: list[HypothesisView], at: float) -> list[HypothesisEntry]:
     return [
         HypothesisEntry(
@@ -87,24 +110,42 @@ def from_live(views: list[HypothesisView], at: float) -> list[HypothesisEntry]:
             ],
             decided_by=[d.observation for d in v.decided_by][-4:],
             history=[ProbabilityPoint(at=at, probability=round(v.probability, 1))],
+            predictions=_predictions(v),
         )
         for v in views
     ]
 
 
-def merge_live(entries: list[HypothesisEntry], views: list[HypothesisView], at: float) -> None:
-    """A live hypothesis about the same line as a ranked one lends it its verdict and the
-    observations that decided it (the ranking itself stays the experiments')."""
+def merge_live(entries: list[HypothesisEntry], views: list[HypothesisView], at: float) -> bool:
+    """Fold the live session's word into the ranked hypotheses. When it tested these very
+    hypotheses (`smartDebug/testHypotheses`: same ids and statements), their probabilities and
+    statuses are its own now, with their predictions and the verdicts that decided them, and
+    the entries are ranked again; returns True then. Otherwise a live hypothesis about the same
+    line as a ranked one lends it its verdict and the observations that decided it."""
+    by_id = {v.id: v for v in views}
+    adopted = bool(entries) and all(
+        e.id in by_id and by_id[e.id].statement == e.statement for e in entries
+    )
     for entry in entries:
+        if adopted:
+            view = by_id[entry.id]
+            entry.probability, entry.status = round(view.probability, 1), view.status
+            entry.predictions = _predictions(view)
+            entry.decided_by += [f"live: {d.observation}" for d in live_verdicts(view)][-3:]
+            continue
         places = {(x.file, x.line) for x in entry.locations}
         for view in views:
             if places & {(x.file, x.line) for x in view.locations}:
                 entry.decided_by += [f"live: {d.observation}" for d in view.decided_by][-3:]
+                entry.predictions = _predictions(view)
                 if view.status in ("confirmed", "refuted"):
                     entry.decided_by.append(f"live session: {view.id} {view.status}")
                 entry.history.append(
                     ProbabilityPoint(at=at, probability=entry.probability, reason="live session")
                 )
+    if adopted:
+        entries.sort(key=lambda e: -e.probability)
+    return adopted
 
 
 def add_history(
@@ -149,7 +190,10 @@ def evidence_entries(
 
 def _from_body(body: EvidenceBody, start: datetime, workspace: Path) -> EvidenceEntry:
     if body.kind == "probe":
-        text = f"probe {body.probe} hit {body.hit}" + (f" ({body.error})" if body.error else "")
+        tests = f" ({body.hypothesis})" if body.hypothesis else ""
+        text = f"probe {body.probe}{tests} hit {body.hit}" + (
+            f" ({body.error})" if body.error else ""
+        )
     elif body.kind == "stop":
         text = f"stop ({body.reason})" + (
             f": {body.exception.get('type')}: {body.exception.get('message')}"
@@ -259,6 +303,18 @@ def live_timeline(
                 values=entry.values,
             )
         )
+    final = observation.view.hypotheses
+    for view in final.hypotheses if final is not None else []:
+        for d in live_verdicts(view):
+            items.append(
+                TimelineEntry(
+                    at=seconds_since(start, d.at),
+                    kind="verdict",
+                    text=f"{view.id} {'up' if d.supports else 'down'}: {d.observation}",
+                    file=d.file,
+                    line=d.line,
+                )  # fmt: skip
+            )
     for stop in observation.stops:
         top = stop.frames[0] if stop.frames else ("", "", 0)
         items.append(

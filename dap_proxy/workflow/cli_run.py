@@ -55,6 +55,9 @@ def main(args: argparse.Namespace) -> int:
     return code
 
 
+MAX_SHOWN_OBSERVATIONS = 6  # distinct value sets printed under the table
+
+
 def render(report: RunReport, console: Console, path: Path | None) -> None:
     console.print(
         f"[bold]smart-debug run[/] `{escape(' '.join(report.command))}`: {escape(report.title)}"
@@ -63,16 +66,13 @@ def render(report: RunReport, console: Console, path: Path | None) -> None:
     for column in ("#", "probability", "status", "hypothesis", "decided by"):
         table.add_column(column)
     for h in report.hypotheses[:5]:
-        decided = "\n".join(escape(d) for d in h.decided_by[-3:])
+        decided = "\n".join(escape(d) for d in h.decided_by[-2:])
         hint = f"\n[green]fix hint:[/] {escape(h.fix_hint)}" if h.fix_hint else ""
         table.add_row(h.id, f"{h.probability:.1f}%", h.status, escape(h.statement) + hint, decided)
     if report.hypotheses:
         table.add_row("", f"{report.other_probability:.1f}%", "", "something else", "")
         console.print(table)
-    observed = [e for e in report.evidence if e.values and e.source.startswith("live probe")]
-    for e in observed[:6]:
-        values = ", ".join(f"{k}={v}" for k, v in e.values.items())
-        console.print(f"  at {e.file}:{e.line}: {escape(values)}")
+    _observations(report, console)
     if report.impact and report.impact.severity:
         console.print(
             f"severity: [bold]{report.impact.severity.level}[/] ({escape('; '.join(report.impact.severity.reasons))})"
@@ -89,11 +89,40 @@ def render(report: RunReport, console: Console, path: Path | None) -> None:
     if report.regression is not None:
         r = report.regression
         console.print(
-            f"regression test: {r.status}"
+            f"regression test: [bold]{r.status}[/]"
             + (f" {r.path}" if r.path else "")
             + f" - {escape(r.reason)}"
         )
+        if r.user_path:
+            console.print(f"  also written to {r.user_path} (--write-test)")
+        if r.status == "written":
+            for line in r.output.splitlines()[-3:]:
+                console.print(f"  {escape(line)}")
     for note in report.notes:
         console.print(f"[yellow]note:[/] {escape(note)}")
     if path is not None:
         console.print(f"report: {path.with_suffix('.html')} (and .md, .json)")
+
+
+def _observations(report: RunReport, console: Console) -> None:
+    """What the live session's probes read, each distinct value set once, and the verdicts of
+    the hypotheses' predictions."""
+    seen: list[str] = []
+    for e in report.evidence:
+        if e.source == "live probe" and e.values:
+            values = ", ".join(f"{k}={v}" for k, v in e.values.items())
+            line = f"at {e.file}:{e.line}: {values}"
+            if line not in seen:
+                seen.append(line)
+    if seen:
+        console.print("[bold]what the live session saw:[/]")
+        for line in seen[:MAX_SHOWN_OBSERVATIONS]:
+            console.print(f"  {escape(line)}")
+    decided = [
+        p for h in report.hypotheses for p in h.predictions if p.verdict in ("held", "failed")
+    ]
+    if decided:
+        console.print("[bold]predictions:[/]")
+        for p in decided[:MAX_SHOWN_OBSERVATIONS]:
+            colour = "green" if p.verdict == "held" else "red"
+            console.print(f"  {p.id} [{colour}]{p.verdict}[/]: {escape(p.description)}")

@@ -4,10 +4,16 @@ before"), and the three report files."""
 
 from __future__ import annotations
 
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dap_proxy.evidence.reports.files import report_stem, reports_dir, slugify, write_report
-from dap_proxy.evidence.reports.model import Failure, PastSession, RunReport
+from dap_proxy.evidence.reports.model import Failure, PastSession, Regression, RunReport
 from dap_proxy.hypotheses.context import build_context
 from dap_proxy.hypotheses.engine import generate_offline
 from dap_proxy.hypotheses.models import FailureContext, Hypothesis
@@ -17,6 +23,9 @@ from dap_proxy.hypotheses.strategy import select_strategy
 from dap_proxy.workflow import assemble
 from dap_proxy.workflow.run import EXIT_NEVER_FAILED, EXIT_OK, RunState
 from dap_proxy.workflow.target import Target
+
+if TYPE_CHECKING:
+    from dap_proxy.evidence.store import Store
 
 MAX_FAILURE_TEXT = 4_000  # characters of failure output kept in the report
 
@@ -100,11 +109,13 @@ def build_and_write(
     context = build_context(text, options.cwd)
     failure = _failure(state, target, context, why, code)
     hypotheses: list[Hypothesis] = []
-    live_views = observation.view.hypotheses.hypotheses if observation.view.hypotheses else []
+    live = observation.view.hypotheses
+    live_views = live.hypotheses if live is not None else []
+    adopted = False  # the live session tested localize's hypotheses: its probabilities stand
     if state.localized is not None and state.localized.hypotheses:
         hypotheses = state.localized.hypotheses
         entries = assemble.from_hypotheses(hypotheses, state.localize_at)
-        assemble.merge_live(entries, live_views, state.now())
+        adopted = assemble.merge_live(entries, live_views, state.now())
     elif live_views:
         entries = assemble.from_live(live_views, state.now())
     elif failure.kind not in ("none", "not started"):
@@ -115,8 +126,8 @@ def build_and_write(
     if code == EXIT_OK and not entries:
         code = EXIT_NEVER_FAILED if failure.kind == "none" else code
     other = (
-        round(observation.view.hypotheses.other, 1)
-        if not hypotheses and observation.view.hypotheses
+        round(live.other, 1)
+        if live is not None and (adopted or not hypotheses)
         else other_probability(hypotheses)
         if hypotheses
         else 100.0
@@ -155,19 +166,28 @@ def build_and_write(
     )
     if why and code not in (EXIT_OK,):
         report.notes.append(why)
-    if entries:
-        _impact(report, state, context)
-    _store(report, state, context, hypotheses)
-    if not options.report:
-        return code, report, None
     folder = reports_dir(options.cwd)
     stem = report_stem(state.wall_start, report.slug)
-    if entries and code == EXIT_OK and not state.interrupted:
-        from dap_proxy.workflow.regression import regression_for
+    # the regression test (its own processes) is written and run while the rest is gathered
+    regression: Future[Regression] | None = None
+    if options.report and entries and code == EXIT_OK and not state.interrupted:
+        from dap_proxy.workflow.regression import WarmPytest, regression_for
 
-        report.regression = regression_for(
-            report, state, folder / f"{stem}-regression", options.write_test
+        pytest = state.pytest or WarmPytest(
+            target.python if isinstance(target, Target) else sys.executable, options.cwd
         )
+        state.pytest = pytest
+        test = folder / f"test_regression_{stem.replace('-', '_')}.py"
+        regression = _in_background(
+            lambda: regression_for(report, state, test, options.write_test, pytest)
+        )
+    if entries:
+        _impact(report, state, context)
+    _store(report, state, context, hypotheses, adopted)
+    if regression is not None:
+        report.regression = regression.result()
+    if not options.report:
+        return code, report, None
     path = write_report(report, folder, stem)
     return code, report, path
 
@@ -182,12 +202,22 @@ def _impact(report: RunReport, state: RunState, context: FailureContext) -> None
 
 
 def _store(
-    report: RunReport, state: RunState, context: FailureContext, hypotheses: list[Hypothesis]
+    report: RunReport,
+    state: RunState,
+    context: FailureContext,
+    hypotheses: list[Hypothesis],
+    adopted: bool,
 ) -> None:
     from dap_proxy.evidence.store import Store, StoreError
 
+    live = state.observation.view.hypotheses
     try:
         with Store.open(state.options.cwd) as store:
+            if live is not None and live.session is not None:
+                _wait_for_record(store, live.session, state)
+            if adopted and live is not None and live.session is not None:
+                # as the live session left them: probabilities, predictions and verdicts
+                hypotheses = store.hypotheses(live.session) or hypotheses
             similar = store.similar_to(context, limit=3)
             report.seen_before = [
                 PastSession(
@@ -199,7 +229,7 @@ def _store(
                     match=s.match,
                 )  # fmt: skip
                 for s in similar
-                if s.root_cause or s.outcome
+                if (s.root_cause or s.outcome) and not _during(s.created_at, state)
             ]
             session = store.new_session("run", report.title[:200], context)
             if hypotheses:
@@ -215,17 +245,28 @@ def _store(
                 else f"exit {report.exit_code}",
             )
             report.session_id = session
-            if state.observation.view.hypotheses is not None:
-                report.debug_session_id = state.observation.view.hypotheses.session
+            if live is not None:
+                report.debug_session_id = live.session
                 _live_history(report, store, state)
     except StoreError as exc:
         report.notes.append(f"the store is unavailable: {exc}")
 
 
-def _live_history(report: RunReport, store: object, state: RunState) -> None:
-    from dap_proxy.evidence.store import Store
+def _wait_for_record(store: Store, session_id: int, state: RunState) -> None:
+    """The live session writes its store record in order and its outcome last: with the
+    outcome there, the hypotheses and their history are complete. Else the proxy is still
+    writing: its end (which finishes the writes) is waited for."""
+    from dap_proxy.evidence.store import StoreError
 
-    assert isinstance(store, Store)
+    try:
+        done = bool(store.session(session_id).outcome)
+    except StoreError:
+        done = False
+    if not done and state.observing is not None:
+        state.observing.close()
+
+
+def _live_history(report: RunReport, store: Store, state: RunState) -> None:
     if report.debug_session_id is None:
         return
     changes = [
@@ -233,3 +274,24 @@ def _live_history(report: RunReport, store: object, state: RunState) -> None:
         for c in store.probability_history(report.debug_session_id)
     ]
     assemble.add_history(report.hypotheses, changes, state.wall_start)
+
+
+def _during(created_at: str, state: RunState) -> bool:
+    """A store session this run made itself (the live session's records)."""
+    try:
+        return datetime.fromisoformat(created_at) >= state.wall_start
+    except ValueError:
+        return False
+
+
+def _in_background(work: Callable[[], Regression]) -> Future[Regression]:
+    future: Future[Regression] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # noqa: BLE001 - the caller gets it from result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="regression-test", daemon=True).start()
+    return future

@@ -1,14 +1,19 @@
 """The observing run: one debug session through the proxy (`dap_proxy.headless`), begun early
-so its start-up overlaps other work, then configured with the probes to observe (through the
-live session's `smartDebug/addProbe`), run to its end within a budget. At every stop it reads
-the stack and locals, as an editor showing the stop would, and continues; a program still
-running when the budget is spent is paused, its stack read (where it hangs), and ended.
+so its start-up overlaps other work, then configured before the program runs: the live session
+is given the hypotheses to test (`smartDebug/testHypotheses`: it derives their predictions and
+places a few probes) and our own probes (`smartDebug/addProbe`: the arguments at the entry of
+the suspect function). It runs to its end within a budget. At every stop it reads the stack and
+locals, as an editor showing the stop would, and continues; at an uncaught exception it also
+reads the arguments of the calls on the stack in the workspace (the regression test of a crash
+is built from them). A program still running when the budget is spent is paused, its stack read
+(where it hangs), and ended.
 
 Everything seen is kept on `Observation` as it arrives, so an interrupted run still reports it.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import re
 import threading
@@ -26,12 +31,15 @@ from dap_proxy.headless import (
     Phase,
     Timeouts,
 )
-from dap_proxy.headless.state import LiveView
-from dap_proxy.live.protocol import ProbeView
+from dap_proxy.headless.state import FrameInfo, LiveView
+from dap_proxy.hypotheses.models import Hypothesis
+from dap_proxy.live.protocol import HypothesesBody, ProbeView
 
 MAX_STOPS = 50  # stops read before the rest are continued unread (a breakpoint in a hot loop)
 STOP_LOCALS = 20  # variables kept per stop
 PAUSE_TIMEOUT = 5.0  # seconds for a pause request to stop a hung program
+CALL_FRAMES = 5  # frames in the workspace whose arguments are read at an uncaught exception
+TESTED_LINES = 3  # lines the live session probes for the hypotheses it is given
 _TAG = re.compile(r"^\[smart-debug\] [^:]+:\d+: ")
 
 
@@ -43,6 +51,15 @@ class PlannedProbe(BaseModel):
     hypothesis: str | None = None  # the report's hypothesis id it observes (ours, not the room's)
 
 
+class CallArguments(BaseModel):
+    """The arguments of one call on the stack, as `repr` texts (read at an exception stop)."""
+
+    file: str  # absolute
+    line: int  # where the frame was
+    function: str  # qualified name
+    arguments: dict[str, str] = Field(default_factory=dict)
+
+
 class StopRecord(BaseModel):
     at: float
     reason: str
@@ -50,6 +67,7 @@ class StopRecord(BaseModel):
     frames: list[tuple[str, str, int]] = Field(default_factory=list)  # (function, file, line)
     locals: dict[str, str] = Field(default_factory=dict)
     exception: str = ""
+    calls: list[CallArguments] = Field(default_factory=list)  # innermost first
 
 
 class Observation(BaseModel):
@@ -65,6 +83,8 @@ class Observation(BaseModel):
     live_note: str = ""
     probes: list[tuple[PlannedProbe, ProbeView]] = Field(default_factory=list)
     refused: list[tuple[PlannedProbe, str]] = Field(default_factory=list)
+    tested: HypothesesBody | None = None  # the live session's answer to testHypotheses
+    test_note: str = ""  # why it did not take them
     view: LiveView = Field(default_factory=LiveView)
     seconds: float = 0.0
 
@@ -86,6 +106,9 @@ class ObservingRun:
         self.session: HeadlessSession | None = None
         self._begun = threading.Event()
         self._thread: threading.Thread | None = None
+        self._closed = False
+        self._closer: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def begin_in_background(self) -> None:
         self._thread = threading.Thread(target=self._begin, name="observing-run", daemon=True)
@@ -101,7 +124,13 @@ class ObservingRun:
         finally:
             self._begun.set()
 
-    def run(self, probes: list[PlannedProbe], budget: float, on_change: Callable[[], None]) -> None:
+    def run(
+        self,
+        hypotheses: list[Hypothesis],
+        probes: list[PlannedProbe],
+        budget: float,
+        on_change: Callable[[], None],
+    ) -> None:
         if self._thread is None:
             self._begin()
         start_wait = Timeouts().start
@@ -115,7 +144,7 @@ class ObservingRun:
         try:
             session.configure(
                 exception_filters=["uncaught"],
-                before_configuration_done=lambda s: self._add_probes(s, probes),
+                before_configuration_done=lambda s: self._add_probes(s, hypotheses, probes),
             )
         except HeadlessError as exc:
             self.result.started = False
@@ -126,14 +155,26 @@ class ObservingRun:
         finally:
             self._collect(session)
             self.result.seconds = round(time.monotonic() - began, 3)
+        # the program is over: the processes end while the report is built (`close` waits)
+        self._closer = threading.Thread(target=self._end, name="observing-close", daemon=True)
+        self._closer.start()
 
-    def _add_probes(self, session: HeadlessSession, probes: list[PlannedProbe]) -> None:
+    def _add_probes(
+        self, session: HeadlessSession, hypotheses: list[Hypothesis], probes: list[PlannedProbe]
+    ) -> None:
         try:
             session.probes()
             self.result.live = True
         except LiveUnavailable as exc:
             self.result.live_note = str(exc)
             return
+        if hypotheses:
+            try:
+                self.result.tested = session.test_hypotheses(
+                    hypotheses, probes=TESTED_LINES, source="smart-debug run: localize's ranking"
+                )
+            except HeadlessError as exc:
+                self.result.test_note = str(exc)
         for planned in probes:
             try:
                 view = session.add_probe(
@@ -184,9 +225,37 @@ class ObservingRun:
                     f"{details.get('typeName') or info.get('exceptionId', '')}: "
                     f"{info.get('description', '')}"
                 )
+                record.calls = self._calls(session, frames)
         except HeadlessError:
             pass  # the program moved on; what was read stays
         self.result.stops.append(record)
+
+    def _calls(self, session: HeadlessSession, frames: list[FrameInfo]) -> list[CallArguments]:
+        """The arguments of the workspace's calls on the stack, each as its exact `repr` (the
+        variables view cuts long values; `repr(name)` evaluated comes back whole, quoted)."""
+        from dap_proxy.workflow.probes import suspect_function
+
+        calls: list[CallArguments] = []
+        root = self.cwd.resolve()
+        for frame in frames:
+            if len(calls) >= CALL_FRAMES:
+                break
+            if not frame.file or not Path(frame.file).resolve().is_relative_to(root):
+                continue
+            found = suspect_function(Path(frame.file), frame.line, frame.name)
+            if found is None:
+                continue
+            function, names = found
+            call = CallArguments(file=frame.file, line=frame.line, function=function.qualname)
+            for name in names:
+                try:
+                    text = ast.literal_eval(session.evaluate(f"repr({name})", frame.id, "watch"))
+                except (HeadlessError, ValueError, SyntaxError, MemoryError, RecursionError):
+                    continue
+                if isinstance(text, str):
+                    call.arguments[name] = text
+            calls.append(call)
+        return calls
 
     def _hang(self, session: HeadlessSession) -> None:
         """Budget spent with the program still running: where is it?"""
@@ -215,8 +284,19 @@ class ObservingRun:
         self.result.output_bytes = session.state.output_bytes
 
     def close(self) -> None:
+        """What the session saw is kept; the proxy, debugpy and the program end (safe to call
+        again)."""
         if self._thread is not None:
             self._begun.wait(Timeouts().start)
-        if self.session is not None:
-            self._collect(self.session)
-            self.session.close()
+        if self._closer is not None:
+            self._closer.join()
+        elif self.session is not None:
+            self._collect(self.session)  # interrupted: what arrived until now
+        self._end()
+
+    def _end(self) -> None:
+        with self._lock:
+            if self.session is None or self._closed:
+                return
+            self._closed = True
+        self.session.close()

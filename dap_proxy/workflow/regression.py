@@ -1,50 +1,84 @@
-"""A regression test from the evidence: the arguments the live session captured at the entry of
-the function where the top hypothesis lives (as reprs; only values `ast.literal_eval` reads back),
-and an oracle — the confirming mutant's behaviour (it made the failing tests pass), or, for a
-crash with no fix known, "does not raise the observed exception". The test is run at once: it
-must fail on the current code, else it is discarded with a message. It is written into the
-report folder, and into the user's tree only with `--write-test PATH`."""
+"""A regression test from the evidence: the arguments of the function where the top hypothesis
+lives, as the live session saw them (its entry probe, or the calls on the stack at an uncaught
+exception), `repr` texts that `ast.literal_eval` reads back; and an oracle: what the function
+returns with the confirming change (the mutant that made the failing tests pass), or, for a
+crash with no fix known, that it does not raise the observed exception. The test is run at once
+(pytest, the run's interpreter): it must fail on the current code, else it is discarded with a
+message. It is written into the report folder, and into the user's tree only with
+`--write-test PATH` (an existing file there is never overwritten)."""
 
 from __future__ import annotations
 
 import ast
 import json
+import os
+import re
 import subprocess
-import sys
 from pathlib import Path
 
-from dap_proxy.analysis.callers import parameters
-from dap_proxy.analysis.dataflow import function_at
+from dap_proxy.analysis.dataflow import flow_of
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
+from dap_proxy.analysis.models import FunctionInfo
 from dap_proxy.evidence.reports.model import Regression, RunReport
 from dap_proxy.experiments.mutate import mutants_for_lines
+from dap_proxy.experiments.runners import fast_pytest_args
+from dap_proxy.live.probes import MAX_VALUE_CHARS
+from dap_proxy.workflow.probes import suspect_function
 from dap_proxy.workflow.run import RunState
 
 CALL_TIMEOUT = 20.0  # seconds for the helper process calling the function on all cases
 TEST_TIMEOUT = 60.0  # seconds for the generated test's own run
 MAX_CASES = 5
+OUTPUT_LINES = 6  # lines of the failing run kept in the report
+# Runs in the run's interpreter: imports the module (or executes the changed source under its
+# name), calls the function on each case and answers with the reprs of what came back.
 _CALLER = r"""
-import json, sys, types, importlib
+import ast, importlib, inspect, json, sys, types
 spec = json.loads(sys.stdin.read())
 sys.path.insert(0, spec["root"])
-if spec.get("source") is not None:
+
+def load(source):
+    if source is None:
+        return importlib.import_module(spec["module"])
     module = types.ModuleType(spec["module"])
     module.__file__ = spec["path"]
     module.__package__ = spec["module"].rpartition(".")[0]
     sys.modules[spec["module"]] = module
-    exec(compile(spec["source"], spec["path"], "exec"), module.__dict__)
-else:
-    module = importlib.import_module(spec["module"])
-function = getattr(module, spec["function"])
-out = []
-for case in spec["cases"]:
-    args = {k: eval(v, {}) for k, v in case.items()}
+    exec(compile(source, spec["path"], "exec"), module.__dict__)
+    return module
+
+versions = []
+for source in spec["sources"]:
     try:
-        out.append({"ok": True, "value": repr(function(**args))})
+        function = getattr(load(source), spec["function"])
+        kinds = {n: p.kind.name for n, p in inspect.signature(function).parameters.items()}
     except BaseException as exc:
-        out.append({"ok": False, "value": type(exc).__name__})
-print(json.dumps(out))
+        versions.append({"error": f"{type(exc).__name__}: {exc}"[:300]})
+        continue
+    results = []
+    for case in spec["cases"]:
+        args, kwargs = [], {}
+        for name, text in case.items():
+            value, kind = ast.literal_eval(text), kinds.get(name, "KEYWORD_ONLY")
+            if kind == "POSITIONAL_ONLY":
+                args.append(value)
+            elif kind == "VAR_POSITIONAL":
+                args.extend(value)
+            elif kind == "VAR_KEYWORD":
+                kwargs.update(value)
+            else:
+                kwargs[name] = value
+        try:
+            results.append({"ok": True, "value": repr(function(*args, **kwargs))})
+        except BaseException as exc:
+            results.append({"ok": False, "value": type(exc).__name__, "message": str(exc)[:200]})
+    versions.append({"results": results, "kinds": kinds})
+print(json.dumps(versions))
 """
+
+
+class CannotWrite(Exception):
+    """No test can be written; the message says why."""
 
 
 def _module_of(path: Path) -> tuple[Path, str]:
@@ -65,157 +99,352 @@ def _readable(text: str) -> bool:
     return True
 
 
-def _cases(state: RunState, path: Path, line: int, names: list[str]) -> list[dict[str, str]]:
+def _same_file(name: str | None, path: Path, cwd: Path) -> bool:
+    if not name:
+        return False
+    file = Path(name) if Path(name).is_absolute() else cwd / name
+    return file.resolve() == path
+
+
+def _observed(
+    state: RunState, path: Path, function: FunctionInfo
+) -> list[tuple[dict[str, str], bool]]:
+    """Every set of arguments seen for `function`: (values, read at an exception stop)."""
+    cwd = state.options.cwd
+    seen: list[tuple[dict[str, str], bool]] = [
+        (dict(body.values), False)
+        for body in state.observation.view.evidence
+        if body.kind == "probe"
+        and body.line == function.body_line
+        and _same_file(body.file, path, cwd)
+    ]
+    for stop in state.observation.stops:
+        for call in stop.calls:
+            if call.function == function.qualname and _same_file(call.file, path, cwd):
+                seen.append((call.arguments, True))
+    return seen
+
+
+def _reassigned(path: Path, function: FunctionInfo, names: list[str]) -> list[str]:
+    """Parameters the function binds again: at a crash they may no longer hold the argument."""
+    try:
+        flow = flow_of(analyze_file(path), function)
+    except AnalysisError:
+        return names
+    return [
+        n for n in names if any(d.strong and d.line > function.start_line for d in flow.defs_of(n))
+    ]
+
+
+def _cases(
+    state: RunState, path: Path, function: FunctionInfo, names: list[str]
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Usable argument sets, and why the others could not be used."""
     cases: list[dict[str, str]] = []
-    for body in state.observation.view.evidence:
-        if body.kind != "probe" or body.line != line or not body.file:
-            continue
-        file = Path(body.file) if Path(body.file).is_absolute() else state.options.cwd / body.file
-        if file.resolve() != path.resolve():
-            continue
-        values = {k.removeprefix("repr(").removesuffix(")"): v for k, v in body.values.items()}
+    problems: list[str] = []
+    moved = _reassigned(path, function, names)
+    for values, at_crash in _observed(state, path, function):
         case = {n: values[n] for n in names if n in values}
-        if (
-            len(case) == len(names)
-            and all(_readable(v) for v in case.values())
-            and case not in cases
-        ):
+        why = ""
+        if len(case) < len(names):
+            why = f"`{next(n for n in names if n not in values)}` could not be read"
+        elif at_crash and moved:
+            why = f"`{moved[0]}` is assigned again in `{function.qualname}`, so at the crash it may not hold the argument"
+        elif any("[REDACTED:" in v for v in case.values()):
+            why = "an argument looks like a secret (it was redacted)"
+        else:
+            bad = next((n for n, v in case.items() if not _readable(v)), None)
+            if bad is not None:
+                value = case[bad]
+                why = (
+                    f"`{bad}` is longer than the {MAX_VALUE_CHARS} characters a probe carries"
+                    if len(value) >= MAX_VALUE_CHARS
+                    else f"`{bad}` is not a literal a test can hold ({value[:60]})"
+                )
+        if why:
+            problems.append(why)
+        elif case not in cases:
             cases.append(case)
-    return cases
+    return cases, problems
 
 
 def _call(
-    root: Path,
-    module: str,
-    function: str,
-    path: Path,
-    cases: list[dict[str, str]],
-    source: str | None,
-    python: str,
-) -> list[dict[str, object]] | None:
+    python: str, root: Path, module: str, function: str, path: Path,
+    cases: list[dict[str, str]], sources: list[str | None],
+) -> list[dict[str, object]]:  # fmt: skip
     spec = {
-        "root": str(root),
-        "module": module,
-        "function": function,
-        "path": str(path),
-        "cases": cases,
-        "source": source,
-    }
+        "root": str(root), "module": module, "function": function, "path": str(path),
+        "cases": cases, "sources": sources,
+    }  # fmt: skip
     try:
         done = subprocess.run(
             [python, "-c", _CALLER], input=json.dumps(spec), capture_output=True, text=True,
             timeout=CALL_TIMEOUT, cwd=root,
         )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return None
+    except subprocess.TimeoutExpired as exc:
+        raise CannotWrite(
+            f"calling `{function}` with the observed arguments did not return within {CALL_TIMEOUT:g}s"
+        ) from exc
+    except OSError as exc:
+        raise CannotWrite(f"cannot run {python}: {exc}") from exc
     try:
-        return list(json.loads(done.stdout.strip().splitlines()[-1]))
-    except (ValueError, IndexError):
-        return None
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CannotWrite(f"calling `{function}` failed to run: {last}") from exc
+    error = answer[0].get("error")
+    if error:
+        raise CannotWrite(
+            f"importing `{module}` to call `{function}` raised {error} (a module that runs its "
+            'program when imported needs an `if __name__ == "__main__":` guard)'
+        )
+    return list(answer)
 
 
-def _fixing_source(
-    report: RunReport, state: RunState, rel: str, line: int, text: str
-) -> str | None:
+def _fixing_source(state: RunState, rel: str, line: int, path: Path) -> tuple[str, str] | None:
+    """(the changed source, what changed) of the mutant that fixed the failing tests."""
     if state.localized is None:
         return None
     wanted = {
         e.description for e in state.localized.experiments
         if e.outcome == "fixed" and e.file == rel and e.line == line
     }  # fmt: skip
+    text = path.read_text(encoding="utf-8")
     for mutant in mutants_for_lines(rel, text, [line]).get(line, []):
         if f"line {mutant.line}: {mutant.description}" in wanted:
-            return mutant.source
+            return mutant.source, mutant.description
     return None
 
 
+def _arguments(case: dict[str, str], kinds: dict[str, str]) -> str:
+    parts = []
+    for name, text in case.items():
+        kind = kinds.get(name, "KEYWORD_ONLY")
+        prefix = {"POSITIONAL_ONLY": "", "VAR_POSITIONAL": "*", "VAR_KEYWORD": "**"}.get(kind)
+        parts.append(f"{prefix}{text}" if prefix is not None else f"{name}={text}")
+    return ", ".join(parts)
+
+
+def _checks(
+    report: RunReport, name: str, cases: list[dict[str, str]], versions: list[dict[str, object]],
+    fix: str | None,
+) -> tuple[list[str], str]:  # fmt: skip
+    """The test's body lines and the oracle in words."""
+    now = versions[0]
+    kinds: dict[str, str] = now.get("kinds") or {}  # type: ignore[assignment]
+    current: list[dict[str, str]] = now["results"]  # type: ignore[assignment]
+    lines: list[str] = []
+    if fix is not None and len(versions) > 1 and "results" in versions[1]:
+        fixed: list[dict[str, str]] = versions[1]["results"]  # type: ignore[assignment]
+        for case, before, after in zip(cases, current, fixed, strict=False):
+            if after["ok"] and before != after and _readable(after["value"]):
+                expected = after["value"]
+                value = ast.literal_eval(expected)
+                wanted = f"pytest.approx({expected})" if isinstance(value, float) else expected
+                lines.append(f"    assert {name}({_arguments(case, kinds)}) == {wanted}")
+        return lines, f"what it returns with the change that made the failing tests pass ({fix})"
+    error = (report.failure.type or "").rpartition(".")[2]
+    if not error or error == "AssertionError":
+        return [], "no expectation known (the failure is a failed assertion and no change fixed it)"
+    for case, before in zip(cases, current, strict=False):
+        if not before["ok"] and before["value"] == error:
+            lines.append(
+                f"    # raised {error} on the buggy code: {before.get('message', '')}"[:100]
+            )
+            lines.append(f"    {name}({_arguments(case, kinds)})")
+    return lines, f"it does not raise {error}"
+
+
+def _source(report: RunReport, test: Path, root: Path, module: str, name: str,
+            lines: list[str], oracle: str) -> str:  # fmt: skip
+    try:
+        up = len(test.resolve().parent.relative_to(root.resolve()).parts)
+        where = f"str(Path(__file__).resolve().parents[{up}])"
+    except ValueError:
+        where = repr(str(root))
+    uses_pytest = any("pytest." in line for line in lines)
+    return "\n".join([
+        f'"""Regression test written by smart-debug from the evidence of "{report.title[:80]}"',
+        f"({report.created_at[:19]}): `{name}` called with the arguments observed when it ran;",
+        f"expected: {oracle}.",
+        '"""',
+        "",
+        "import sys",
+        "from pathlib import Path",
+        *(["", "import pytest"] if uses_pytest else []),
+        "",
+        f"sys.path.insert(0, {where})",
+        f"from {module} import {name}  # noqa: E402",
+        "",
+        "",
+        f"def test_regression_{name}():",
+        *lines,
+    ]) + "\n"  # fmt: skip
+
+
+class WarmPytest:
+    """A pytest process started ahead of need, while the observing session runs: importing
+    pytest is most of its start-up. It waits for one line, the arguments of the run (JSON), and
+    runs them with `pytest.main`; an empty line (`close`) ends it unused."""
+
+    def __init__(self, python: str, cwd: Path) -> None:
+        self.python = python
+        self.cwd = cwd
+        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+        try:
+            self.process: subprocess.Popen[str] | None = subprocess.Popen(
+                [python, "-c", _WARM], cwd=cwd, env=env, text=True, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        except OSError:
+            self.process = None
+
+    def run(self, test: Path) -> tuple[int | None, str]:
+        """(exit code or None, output) of `pytest -q <test>` in the fast configuration."""
+        process, self.process = self.process, None
+        if process is None:
+            return cold_pytest(self.python, test, self.cwd)
+        # the assertion as pytest explains it (`E   assert 0.0 == 1.0`) for the report
+        arguments = json.dumps(["-q", *fast_pytest_args([str(test)]), "--tb=short"])
+        try:
+            out, _ = process.communicate(arguments + "\n", timeout=TEST_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return None, f"it did not finish within {TEST_TIMEOUT:g}s"
+        except (OSError, ValueError) as exc:
+            return None, str(exc)
+        return process.returncode, out
+
+    def close(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        try:
+            process.communicate("\n", timeout=CLOSE_TIMEOUT)
+        except (subprocess.TimeoutExpired, OSError, ValueError):
+            process.kill()
+            process.communicate()
+
+
+_WARM = """
+import json, sys
+import pytest
+line = sys.stdin.readline().strip()
+if line:
+    sys.exit(pytest.main(json.loads(line)))
+"""
+CLOSE_TIMEOUT = 10.0  # seconds an unused warm pytest gets to end
+
+
+def cold_pytest(python: str, test: Path, cwd: Path) -> tuple[int | None, str]:
+    """`pytest -q <test>` in a new process, in the fast configuration (the generated test needs
+    no plugin of the project's)."""
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    try:
+        done = subprocess.run(
+            [python, "-m", "pytest", "-q", *fast_pytest_args([str(test)]), "--tb=short"],
+            cwd=cwd, capture_output=True, text=True, timeout=TEST_TIMEOUT, env=env,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return None, f"it did not finish within {TEST_TIMEOUT:g}s"
+    except OSError as exc:
+        return None, str(exc)
+    return done.returncode, done.stdout + done.stderr
+
+
+def _run_test(pytest: WarmPytest, test: Path) -> tuple[bool | None, str]:
+    """(True: passes, False: fails as a regression test must, None: could not run; output)."""
+    code, out = pytest.run(test)
+    out = out.strip()
+    lines = out.splitlines()
+    if code == 0 and re.search(r"\b1 passed\b", out):
+        return True, "\n".join(lines[-OUTPUT_LINES:])
+    if code == 1 and re.search(r"\b1 failed\b", out):
+        shown = [x for x in lines if x.startswith(("E ", "FAILED"))] or lines
+        return False, "\n".join(shown[-OUTPUT_LINES:])
+    return None, (lines or ["no output"])[-1]
+
+
 def regression_for(
-    report: RunReport, state: RunState, stem: Path, write_test: Path | None
+    report: RunReport, state: RunState, test: Path, write_test: Path | None, pytest: WarmPytest
+) -> Regression:
+    try:
+        return _write(report, state, test, write_test, pytest)
+    except CannotWrite as exc:
+        return Regression(status="cannot", reason=str(exc))
+
+
+def _write(
+    report: RunReport, state: RunState, test: Path, write_test: Path | None, pytest: WarmPytest
 ) -> Regression:
     top = report.hypotheses[0]
     if not top.locations:
-        return Regression(status="cannot", reason=f"{top.id} names no place in the code")
+        raise CannotWrite(f"{top.id} names no place in the code")
     where = top.locations[0]
-    path = (state.options.cwd / where.file).resolve()
-    try:
-        analysis = analyze_file(path)
-    except AnalysisError as exc:
-        return Regression(status="cannot", reason=str(exc))
-    function = function_at(analysis, where.line)
-    if function is None or "." in function.qualname or path.suffix != ".py":
-        return Regression(
-            status="cannot",
-            reason=f"{where.file}:{where.line} is not in a module-level Python function",
+    cwd = state.options.cwd
+    path = (cwd / where.file).resolve()
+    found = suspect_function(path, where.line)
+    if found is None:
+        raise CannotWrite(f"{where.file}:{where.line} is not in a Python function")
+    function, names = found
+    if "." in function.qualname:
+        raise CannotWrite(
+            f"`{function.qualname}` is not a module-level function (a test would need its "
+            "instance or its enclosing function)"
         )
-    names = parameters(analysis, function)
-    cases = _cases(state, path, function.body_line, names)[:MAX_CASES]
+    cases, problems = _cases(state, path, function, names)
     if not cases:
-        why = "" if report.live else " (the proxy's live session did not answer)"
-        return Regression(
-            status="cannot", function=function.qualname,
-            reason=f"no repr-able arguments were observed at the entry of `{function.qualname}`{why}",
+        why = f": {problems[0]}" if problems else (
+            "" if report.live else " (the proxy's live session did not answer)"
         )  # fmt: skip
+        raise CannotWrite(f"no repr-able arguments of `{function.qualname}` were observed{why}")
+    cases = cases[:MAX_CASES]
     root, module = _module_of(path)
-    python = sys.executable
-    current = _call(root, module, function.name, path, cases, None, python)
-    source = _fixing_source(report, state, where.file, where.line, path.read_text(encoding="utf-8"))
-    if current is None:
-        return Regression(
-            status="cannot",
-            function=function.qualname,
-            reason="calling the function with the observed arguments failed to run",
-        )
-    lines: list[str] = []
-    if source is not None:
-        fixed = _call(root, module, function.name, path, cases, source, python) or []
-        for case, now, then in zip(cases, current, fixed, strict=False):
-            if then.get("ok") and now != then and _readable(str(then["value"])):
-                lines.append(_assert_equal(function.name, case, str(then["value"])))
-        oracle = "the confirming change's result"
-    else:
-        error = report.failure.type or ""
-        for case, now in zip(cases, current, strict=False):
-            if not now.get("ok") and now.get("value") == error:
-                lines.append(f"    {function.name}({_args(case)})  # raised {error}")
-        oracle = f"does not raise {error}" if error else "no expectation known"
-    if not lines:
-        return Regression(
-            status="discarded", function=function.qualname,
-            reason=f"none of the {len(cases)} observed call(s) behaves differently under {oracle}: a test from them would pass on the buggy code",
-        )  # fmt: skip
-    test = _test_file(report, root, module, function.name, lines, oracle)
-    target = stem.with_suffix(".py")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target = target.parent / f"test_regression_{target.name}"
-    target.write_text(test, encoding="utf-8")
-    passed = _passes(target, root)
-    if passed is None:
-        target.unlink(missing_ok=True)
-        return Regression(
-            status="discarded",
-            function=function.qualname,
-            reason="the generated test could not be run",
-        )
-    if passed:
-        target.unlink(missing_ok=True)
-        return Regression(
-            status="discarded",
-            function=function.qualname,
-            reason="the generated test passes on the current (buggy) code, so it would not catch the bug: discarded",
-        )
-    shown = _shown(target, state.options.cwd)
-    if write_test is not None:
-        user = write_test if write_test.is_absolute() else state.options.cwd / write_test
-        user.parent.mkdir(parents=True, exist_ok=True)
-        user.write_text(test, encoding="utf-8")
-        shown = _shown(user, state.options.cwd)
-    return Regression(
-        status="written", path=shown, function=function.qualname, cases=len(lines),
-        failed_on_current_code=True,
-        reason=f"calls `{function.qualname}` with {len(lines)} observed argument set(s) and checks {oracle}; it fails on the current code",
+    fix = _fixing_source(state, where.file, where.line, path)
+    versions = _call(
+        pytest.python, root, module, function.name, path, cases,
+        [None, *([fix[0]] if fix else [])],
     )  # fmt: skip
+    lines, oracle = _checks(report, function.name, cases, versions, fix[1] if fix else None)
+    base = Regression(status="discarded", function=function.qualname, reason="")
+    if not lines:
+        base.reason = (
+            f"none of the {len(cases)} observed call(s) of `{function.name}` behaves differently "
+            f"under the oracle ({oracle}): a test from them would pass on the buggy code"
+        )
+        return base
+    test.parent.mkdir(parents=True, exist_ok=True)
+    source = _source(report, test, root, module, function.name, lines, oracle)
+    test.write_text(source, encoding="utf-8")
+    passed, output = _run_test(pytest, test)
+    if passed is not False:
+        test.unlink(missing_ok=True)
+        base.reason = (
+            "the generated test passes on the current (buggy) code, so it would not catch the "
+            "bug: discarded" if passed else f"the generated test could not be run: {output}"
+        )  # fmt: skip
+        base.output = output
+        return base
+    calls = sum(1 for line in lines if not line.lstrip().startswith("#"))
+    regression = Regression(
+        status="written", path=_shown(test, cwd), function=function.qualname, cases=calls,
+        failed_on_current_code=True, test=source, output=output,
+        reason=f"calls `{function.name}` with {calls} observed argument set(s) and checks "
+        f"{oracle}; it fails on the current code",
+    )  # fmt: skip
+    if write_test is not None:
+        user = write_test if write_test.is_absolute() else cwd / write_test
+        if user.exists():
+            regression.reason += f"; {_shown(user, cwd)} exists, so it was not overwritten"
+        else:
+            user.parent.mkdir(parents=True, exist_ok=True)
+            user.write_text(
+                _source(report, user, root, module, function.name, lines, oracle),
+                encoding="utf-8",
+            )
+            regression.user_path = _shown(user, cwd)
+    return regression
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -223,47 +452,3 @@ def _shown(path: Path, cwd: Path) -> str:
         return path.resolve().relative_to(cwd.resolve()).as_posix()
     except ValueError:
         return str(path)
-
-
-def _args(case: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in case.items())
-
-
-def _assert_equal(name: str, case: dict[str, str], expected: str) -> str:
-    value = ast.literal_eval(expected)
-    wanted = f"pytest.approx({expected})" if isinstance(value, float) else expected
-    return f"    assert {name}({_args(case)}) == {wanted}"
-
-
-def _test_file(
-    report: RunReport, root: Path, module: str, name: str, lines: list[str], oracle: str
-) -> str:
-    header = [
-        f'"""Regression test written by smart-debug from the evidence of "{report.title}"',
-        f"({report.created_at}): arguments observed at the entry of `{name}`, expected: {oracle}.",
-        '"""',
-        "",
-        "import sys",
-        "",
-        "import pytest",
-        "",
-        f"sys.path.insert(0, {str(root)!r})",
-        f"from {module} import {name}  # noqa: E402",
-        "",
-        "",
-        f"def test_regression_{name}():",
-    ]
-    return "\n".join([*header, *lines]) + "\n"
-
-
-def _passes(test: Path, root: Path) -> bool | None:
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)],
-            cwd=root, capture_output=True, text=True, timeout=TEST_TIMEOUT,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode not in (0, 1):
-        return None
-    return done.returncode == 0

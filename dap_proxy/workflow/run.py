@@ -4,9 +4,9 @@ and in the report's timeline:
 1. reading the code: the command (script, module or tests), the issue text or traceback given;
    the debug session through the proxy is begun at once, so its start-up overlaps what follows;
 2. experiments (test commands): localize's spectra, mutants and predicate switching;
-3. running: the program through the proxy, whose live session observes the top hypotheses with
-   logpoints (added through `smartDebug/addProbe` before configurationDone) and captures
-   evidence at every stop;
+3. running: the program through the proxy (for tests, only the failing ones), whose live
+   session tests localize's top hypotheses (their predictions, a few probes) and reads the
+   suspect function's arguments at its entry, and captures evidence at every stop;
 4. the report, the regression test, the store.
 
 Ctrl-C at any point ends the session in order and writes the report of what was gathered.
@@ -16,20 +16,29 @@ could not be started, 130 interrupted.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from dap_proxy.evidence.reports.model import RunReport, TimelineEntry, TimelineKind
 from dap_proxy.experiments.models import LocalizeReport
+from dap_proxy.hypotheses.models import Hypothesis
+
+if TYPE_CHECKING:
+    from dap_proxy.workflow.regression import WarmPytest
 from dap_proxy.workflow.observe import Observation, ObservingRun
 
 EXIT_OK, EXIT_USAGE, EXIT_NEVER_FAILED, EXIT_NOT_STARTED, EXIT_INTERRUPTED = 0, 2, 3, 4, 130
 DEFAULT_BUDGET = 60.0  # seconds for the whole run
-OBSERVED_HYPOTHESES = 3  # hypotheses whose lines get a logpoint in the observing run
+# localize's hypotheses the observing session tests (all of localize's top 10: its probabilities
+# stay one distribution); it probes the lines of the first few only (observe.TESTED_LINES)
+OBSERVED_HYPOTHESES = 20
 MIN_RUN_BUDGET = 10.0  # seconds the observing run keeps even when localize used the rest
 
 
@@ -60,6 +69,8 @@ class RunState:
         self.localize_at = 0.0
         self.observing: ObservingRun | None = None
         self.interrupted = False
+        self.scratch: Path | None = None  # a temporary folder of the run's own files
+        self.pytest: WarmPytest | None = None  # for the regression test, started early
 
     def now(self) -> float:
         return round(time.monotonic() - self.started, 3)
@@ -100,6 +111,10 @@ def run(options: RunOptions, progress: Progress) -> tuple[int, RunReport | None,
     finally:
         if state.observing is not None:
             state.observing.close()
+        if state.pytest is not None:
+            state.pytest.close()
+        if state.scratch is not None:
+            shutil.rmtree(state.scratch, ignore_errors=True)
 
 
 def _phases(state: RunState, target: object) -> tuple[int, str]:
@@ -117,18 +132,37 @@ def _phases(state: RunState, target: object) -> tuple[int, str]:
         smart_debug["issue"] = options.issue
     if options.traceback:
         smart_debug["traceback"] = options.traceback
-    state.observing = ObservingRun(
-        target.launch(options.cwd, smart_debug, fast=target.kind == "tests"), options.cwd, state.now
-    )
+    tests = target.kind == "tests"
+    if tests:
+        # the hypotheses to test are localize's, given once it is done: none of the store's
+        # older ones get probes meanwhile
+        smart_debug["autoLogpoints"] = 0
+    selection: Path | None = None  # the tests the session runs, written after localize
+    if tests:
+        state.scratch = Path(tempfile.mkdtemp(prefix="smart-debug-run-"))
+        selection = state.scratch / "selection.txt"
+    launch = target.launch(options.cwd, smart_debug, fast=tests, selection=selection)
+    state.observing = ObservingRun(launch, options.cwd, state.now)
     state.observing.begin_in_background()
     deadline = state.started + options.budget
-    if target.kind == "tests":
+    hypotheses: list[Hypothesis] = []
+    if tests:
         code = _experiments(state, target, deadline)
         if code is not None:
             return code, "localize"
-    probes = plan_probes(state.localized, options.cwd, OBSERVED_HYPOTHESES)
+        if state.localized is not None and selection is not None:
+            # the session, launched meanwhile, runs only these (its pytest collects later)
+            selection.write_text("\n".join(state.localized.failing_tests), "utf-8")
+            hypotheses = state.localized.hypotheses[:OBSERVED_HYPOTHESES]
+    probes = plan_probes(state.localized, options.cwd)
     left = max(MIN_RUN_BUDGET, deadline - time.monotonic())
-    state.mark("phase", f"running through the proxy ({len(probes)} probe(s) to observe)", "running")
+    failing = len(state.localized.failing_tests) if state.localized is not None else 0
+    state.mark(
+        "phase",
+        f"running through the proxy: {len(hypotheses)} hypotheses to test"
+        + (f" on the {failing} failing test(s)" if failing else ""),
+        "running",
+    )
     last = [0]
 
     def changed() -> None:
@@ -138,7 +172,12 @@ def _phases(state: RunState, target: object) -> tuple[int, str]:
             last[0] = hits
             state.progress("probes hit", f"{hits} observation(s), {len(result.stops)} stop(s)")
 
-    state.observing.run(probes, left, changed)
+    if state.options.report:
+        from dap_proxy.workflow.regression import WarmPytest
+
+        # its start-up overlaps the session's; the regression test runs in it
+        state.pytest = WarmPytest(target.python, options.cwd)
+    state.observing.run(hypotheses, probes, left, changed)
     result = state.observation
     if not result.started:
         state.mark("failure", f"could not be started: {result.start_error}")

@@ -15,6 +15,11 @@ from dap_proxy.experiments.runners import fast_pytest_args
 from dap_proxy.experiments.testcommand import CommandError, TestCommand, parse_test_command
 from dap_proxy.headless import LaunchConfig
 
+# The pytest plugin that narrows a session launched before the failing tests are known.
+SELECT_DIR = Path(__file__).resolve().with_name("pytest_select")
+SELECT_PLUGIN = "smart_debug_select"
+SELECT_VARIABLE = "SMART_DEBUG_SELECT"
+
 
 class NotStarted(Exception):
     """The program cannot be started; the message says why (exit code 4)."""
@@ -42,9 +47,12 @@ class Target(BaseModel):
         smart_debug: dict[str, object],
         fast: bool = False,
         only: list[str] | None = None,
+        selection: Path | None = None,
     ) -> LaunchConfig:
         """The launch configuration; for tests, `fast` is localize's fast configuration (no
-        third-party plugin autoload) and `only` narrows the run to those test ids."""
+        third-party plugin autoload), `only` narrows the run to those test ids, and
+        `selection` names a file of test ids written later, before configurationDone (the
+        `smart_debug_select` plugin reads it when pytest collects)."""
         env: dict[str, str] = {}
         if self.kind == "tests":
             assert self.tests is not None
@@ -54,6 +62,11 @@ class Target(BaseModel):
             if fast:
                 args = fast_pytest_args(args)
                 env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+            if selection is not None and os.pathsep not in str(SELECT_DIR):
+                args = ["-p", SELECT_PLUGIN, *args]
+                inherited = os.environ.get("PYTHONPATH", "")
+                env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SELECT_DIR), inherited) if p)
+                env[SELECT_VARIABLE] = str(selection)
             return LaunchConfig(
                 module="pytest",
                 args=args,

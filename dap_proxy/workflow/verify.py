@@ -20,6 +20,7 @@ from rich.table import Table
 from dap_proxy.analysis.traceback import parse_failure
 from dap_proxy.evidence.reports.files import ReportError, latest_report, read_report, write_report
 from dap_proxy.evidence.reports.model import RunReport, VerdictRow, Verification
+from dap_proxy.workflow.regression import cold_pytest
 
 DEFAULT_BUDGET = 120.0  # seconds for each re-run
 EXIT_FIXED, EXIT_NOT_FIXED, EXIT_USAGE = 0, 1, 2
@@ -78,7 +79,9 @@ def verify(report: RunReport, budget: float) -> Verification:
     if regression is not None and regression.status == "written" and regression.path:
         path = cwd / regression.path
         code, out = (
-            _pytest(report, [str(path)], budget) if path.is_file() else (None, "the file is gone")
+            cold_pytest(_python(report), path, cwd)
+            if path.is_file()
+            else (None, "the file is gone")
         )
         rows.append(VerdictRow(check="the regression test", result="pass" if code == 0 else "fail",
                                detail=f"{regression.path}: " + ("passes" if code == 0 else _last(out))))  # fmt: skip

@@ -362,3 +362,69 @@ def test_evidence_at_a_stop_costs_the_editor_nothing_extra(tmp_path: Path) -> No
     ]
     for command in ("stackTrace", "scopes", "variables"):
         assert to_adapter.count(command) == 1, to_adapter
+
+
+def _ranked(probability: float, line: int, statement: str, condition: str | None = None) -> dict:
+    """A hypothesis as a client that ranked it itself sends it (localize's shape)."""
+    probes = (
+        [{"kind": "conditional", "file": "cart.py", "line": line, "condition": condition,
+          "reason": "the change that fixed the tests"}]
+        if condition
+        else []
+    )  # fmt: skip
+    return {
+        "id": f"H{1 if probability > 50 else 2}",
+        "statement": statement,
+        "category": "logic_error",
+        "pattern": "off_by_one" if condition else "unknown",
+        "probability": probability,
+        "locations": [{"file": "cart.py", "line": line}],
+        "probes": probes,
+        "engine": "localize",
+    }
+
+
+def test_hypotheses_a_client_ranked_are_tested_before_the_program_runs(tmp_path: Path) -> None:
+    shop = copy_example(tmp_path)
+    h1 = _ranked(
+        60.0, 28, "cart.py:28 `count > BULK_THRESHOLD` should be `>=`",
+        "(count > BULK_THRESHOLD) != (count >= BULK_THRESHOLD)",
+    )  # fmt: skip
+    h2 = _ranked(30.0, 23, "the fault is on cart.py:23")
+    answers: dict[str, dict] = {}
+
+    def give(client) -> None:
+        client.wait_event("smartDebug/hypotheses", timeout=30)
+        answers["empty"] = client.request("smartDebug/testHypotheses", {"hypotheses": []})
+        answers["bad"] = client.request(
+            "smartDebug/testHypotheses", {"hypotheses": [{**h1, "probability": 140}]}
+        )
+        answers["probes"] = client.request(
+            "smartDebug/testHypotheses", {"hypotheses": [h1], "probes": 99}
+        )
+        answers["given"] = client.request(
+            "smartDebug/testHypotheses", {"hypotheses": [h1, h2], "probes": 2, "source": "a test"}
+        )
+
+    run = debug(shop / "checkout.py", before_configuration=give, extra={"smartDebug": {}})
+    assert not answers["empty"]["success"] and "non-empty list" in answers["empty"]["message"]
+    assert not answers["bad"]["success"]
+    assert "hypotheses[0].probability" in answers["bad"]["message"]
+    assert not answers["probes"]["success"] and "0 to 50" in answers["probes"]["message"]
+    given = answers["given"]["body"]
+    assert [h["id"] for h in given["hypotheses"]] == ["H1", "H2"]
+    assert "failure" not in given  # none was known: the example ran without one
+    [branch] = given["hypotheses"][0]["predictions"]
+    assert (branch["kind"], branch["verdict"]) == ("branch", "pending")
+    injected = [p for p in run.last("smartDebug/suggestions")["probes"] if p["status"] != "offered"]
+    assert {(p["file"], p["line"]) for p in injected} == {("cart.py", 28), ("cart.py", 29)}
+    final = run.last("smartDebug/hypotheses")
+    [h1_final] = [h for h in final["hypotheses"] if h["id"] == "H1"]
+    assert h1_final["predictions"][0]["verdict"] == "held"
+    assert h1_final["probability"] > 60.0 and final["hypotheses"][0]["id"] == "H1"
+    with Store.open(shop) as store:
+        stored = {h.id: h for h in store.hypotheses(final["session"])}
+        assert stored["H1"].statement == h1["statement"]
+        history = store.probability_history(final["session"], "H1")
+        assert [c.new_probability for c in history][0] == 60.0
+        assert history[-1].new_probability == h1_final["probability"]

@@ -49,11 +49,53 @@ def cart(tmp_path: Path) -> Path:
     return workspace
 
 
+def pytest_on(test: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+    )  # fmt: skip
+
+
 def test_run_on_failing_tests_then_verify_the_fix_then_history(cart: Path) -> None:
+    before = sorted(p.relative_to(cart) for p in cart.rglob("*.py"))
     result = smart_debug("run", "--", sys.executable, "-m", "pytest", "-q", "tests", cwd=cart)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "experiments" in result.stderr and "running" in result.stderr
     report = report_of(cart)
+    # the session ran the two failing tests only: the suspect function's arguments at its
+    # entry are theirs, and the boundary case's values were read at cart.py:28
+    entry = [e for e in report["evidence"] if e["source"] == "live probe" and e["line"] == 27]
+    assert {e["values"]["items"] for e in entry} == {"[(1.0, 10)]", "[(3.0, 10)]"}
+    at_28 = [
+        e["values"] for e in report["evidence"] if e["source"] == "live probe" and e["line"] == 28
+    ]
+    assert at_28 and all(v["count"] == "10" and v["BULK_THRESHOLD"] == "10" for v in at_28)
+    assert "at cart.py:28:" in result.stdout and "count=10" in result.stdout
+    # the live session tested localize's hypotheses: H1's prediction held, it decided H1
+    h1 = report["hypotheses"][0]
+    [branch] = h1["predictions"]
+    assert (branch["kind"], branch["verdict"]) == ("branch", "held"), branch
+    assert h1["status"] == "confirmed" and h1["probability"] > 80
+    assert any(
+        d.startswith("live: ") and "boundary case was not taken" in d for d in h1["decided_by"]
+    )
+    verdicts = [t for t in report["timeline"] if t["kind"] == "verdict"]
+    assert any(t["text"].startswith("H1 up:") for t in verdicts), verdicts
+    assert any("boundary case" in p["reason"] for p in h1["history"]), h1["history"]
+    assert report["debug_session_id"] and report["debug_session_id"] != report["session_id"]
+    # the regression test: in the report folder, from the observed arguments, failing now
+    regression = report["regression"]
+    assert regression["status"] == "written" and regression["failed_on_current_code"], regression
+    test = cart / regression["path"]
+    assert test.parent == cart / ".smart-debug" / "reports"
+    assert "assert discount(items=[(1.0, 10)]) == pytest.approx(1.0)" in test.read_text()
+    assert "assert discount(items=[(3.0, 10)]) == pytest.approx(3.0)" in test.read_text()
+    assert pytest_on(test, cart).returncode == 1
+    assert (
+        sorted(p.relative_to(cart) for p in cart.rglob("*.py") if ".smart-debug" not in p.parts)
+        == before
+    )
     stem = sorted((cart / ".smart-debug" / "reports").glob("*.json"))[-1].with_suffix("")
     assert stem.with_suffix(".md").is_file() and stem.with_suffix(".html").is_file()
     assert report["version"] == 1 and report["command_kind"] == "tests"
@@ -79,6 +121,10 @@ def test_run_on_failing_tests_then_verify_the_fix_then_history(cart: Path) -> No
     assert verified.returncode == 0, verified.stdout + verified.stderr
     after = report_of(cart)
     assert after["verifications"][-1]["ok"] is True
+    rows = {r["check"]: r for r in after["verifications"][-1]["rows"]}
+    assert rows["the regression test"]["result"] == "pass"
+    assert rows["the top hypothesis no longer holds"]["result"] == "pass"
+    assert pytest_on(test, cart).returncode == 0
     assert "Verification" in stem.with_suffix(".md").read_text()
     history = smart_debug("history", "--json", cwd=cart)
     rows = json.loads(history.stdout)
@@ -118,6 +164,70 @@ def test_a_crashing_script(tmp_path: Path) -> None:
     stop = next(e for e in report["evidence"] if e["source"] == "stop")
     assert stop["file"] == "crash.py" and stop["values"].get("text") == "'not a number'"
     assert report["hypotheses"]
+    # the crash site is innermost: `parse`, whose argument the exception stop read
+    assert report["hypotheses"][0]["locations"][0]["line"] == 5
+    # crash.py runs its program when imported: no test can import `parse`, and it says so
+    regression = report["regression"]
+    assert regression["status"] == "cannot", regression
+    assert "importing `crash`" in regression["reason"] and "__main__" in regression["reason"]
+
+
+def test_a_crash_program_gets_a_regression_test_that_fails_until_the_fix(tmp_path: Path) -> None:
+    program = REPO / "examples" / "failures" / "inventory_lookup.py"
+    shutil.copy(program, tmp_path)
+    (tmp_path / "tests").mkdir()
+    result = smart_debug(
+        "run", "--write-test", "tests/test_regression_lookup.py", "--",
+        sys.executable, "inventory_lookup.py", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = report_of(tmp_path)
+    assert report["failure"]["type"] == "KeyError"
+    regression = report["regression"]
+    assert regression["status"] == "written", regression
+    assert (
+        regression["function"] == "line_total" and "does not raise KeyError" in regression["reason"]
+    )
+    assert "KeyError" in regression["output"]
+    test = tmp_path / regression["path"]
+    assert "line_total(sku='widget-2', qty=1)" in test.read_text()
+    # --write-test: the same test in the user's tree, importable from there
+    mine = tmp_path / "tests" / "test_regression_lookup.py"
+    assert regression["user_path"] == "tests/test_regression_lookup.py" and mine.is_file()
+    assert pytest_on(mine, tmp_path).returncode == 1 and pytest_on(test, tmp_path).returncode == 1
+    fixed = program.read_text().replace("PRICES[sku]", "PRICES[sku.upper()]")
+    (tmp_path / "inventory_lookup.py").write_text(fixed)
+    assert pytest_on(mine, tmp_path).returncode == 0
+    # a second run never overwrites the user's file
+    (tmp_path / "inventory_lookup.py").write_text(program.read_text())
+    mine.write_text("# mine\n")
+    again = smart_debug(
+        "run", "--write-test", "tests/test_regression_lookup.py", "--",
+        sys.executable, "inventory_lookup.py", cwd=tmp_path,
+    )  # fmt: skip
+    assert again.returncode == 0
+    assert mine.read_text() == "# mine\n"
+    assert "not overwritten" in report_of(tmp_path)["regression"]["reason"]
+
+
+@pytest.mark.parametrize(
+    "program, status, why",
+    [
+        ("limits.py", "discarded", "would pass on the buggy code"),
+        ("shapes.py", "cannot", "`shape` is not a literal a test can hold"),
+    ],
+)
+def test_no_regression_test_when_the_evidence_cannot_make_one(
+    tmp_path: Path, program: str, status: str, why: str
+) -> None:
+    shutil.copy(PROGRAMS / "run" / program, tmp_path)
+    result = smart_debug("run", "--", sys.executable, program, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    regression = report_of(tmp_path)["regression"]
+    assert (regression["status"], regression["path"]) == (status, None), regression
+    assert why in regression["reason"]
+    assert not list((tmp_path / ".smart-debug" / "reports").glob("test_*.py"))
+    assert f"regression test: {status}" in result.stdout
 
 
 def test_a_hanging_program_is_paused_where_it_hangs(tmp_path: Path) -> None:

@@ -69,6 +69,18 @@ def render_html(report: RunReport) -> str:
     ]
     rows.append(["", f"{report.other_probability:.1f}%", "", "something else", ""])
     s.append(_table(["#", "probability", "status", "hypothesis", "decided by"], rows))
+    predictions = [(h, p) for h in report.hypotheses for p in h.predictions]
+    if predictions:
+        s.append('<h2 id="predictions">Predictions tested by the live session</h2>')
+        s.append(
+            _table(
+                ["hypothesis", "prediction", "verdict", "observations"],
+                [
+                    [_e(h.id), _e(p.description), _verdict(p.verdict), str(p.observations)]
+                    for h, p in predictions
+                ],
+            )
+        )
     if any(h.history for h in report.hypotheses):
         s.append('<h2 id="history">Probability history</h2>')
         s.append(probability_chart(report.hypotheses))
@@ -80,6 +92,12 @@ def render_html(report: RunReport) -> str:
         s.append('<h2 id="regression">Regression test</h2>')
         where = f" <code>{_e(r.path)}</code>" if r.path else ""
         s.append(f"<p><b>{_e(r.status)}</b>{where}: {_e(r.reason)}</p>")
+        if r.user_path:
+            s.append(f"<p>Also written to <code>{_e(r.user_path)}</code> (--write-test).</p>")
+        if r.test:
+            s.append(f"<pre>{_e(r.test)}</pre>")
+        if r.output:
+            s.append(f"<p>Its run on the current code:</p><pre>{_e(r.output)}</pre>")
 
     s.append('<h2 id="timeline">Timeline</h2>')
     s.append(
@@ -191,6 +209,11 @@ def render_html(report: RunReport) -> str:
         "beside this page holds the same data.</p></body></html>"
     )
     return "\n".join(s)
+
+
+def _verdict(verdict: str) -> str:
+    cls = {"held": "pass", "failed": "fail"}.get(verdict, "muted")
+    return f'<span class="{cls}">{_e(verdict)}</span>'
 
 
 def _impact(report: RunReport) -> str:

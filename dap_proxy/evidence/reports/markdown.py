@@ -36,6 +36,15 @@ def render_markdown(report: RunReport) -> str:
         if h.fix_hint:
             out.append(f"\n{h.id} fix hint: {h.fix_hint}")
     out.append("")
+    predictions = [(h, p) for h in report.hypotheses for p in h.predictions]
+    if predictions:
+        out += ["### Predictions tested by the live session", ""]
+        out += ["| hypothesis | prediction | verdict | observations |", "|---|---|---|---|"]
+        out += [
+            f"| {h.id} | {_cell(p.description)} | {p.verdict} | {p.observations} |"
+            for h, p in predictions
+        ]
+        out.append("")
     if report.hypotheses and any(h.history for h in report.hypotheses):
         out += ["### Probability history", ""]
         for h in report.hypotheses:
@@ -49,6 +58,12 @@ def render_markdown(report: RunReport) -> str:
         out += ["## Regression test", "", f"{r.status}: {r.reason}"]
         if r.path:
             out.append(f"\n`{r.path}` ({r.cases} case(s) for `{r.function}`)")
+        if r.user_path:
+            out.append(f"\nAlso written to `{r.user_path}` (`--write-test`).")
+        if r.test:
+            out += ["", "```python", r.test.rstrip(), "```"]
+        if r.output:
+            out += ["", "Its run on the current code:", "", "```", r.output, "```"]
         out.append("")
     out += ["## Timeline", "", "| at | what | where | values |", "|---|---|---|---|"]
     for t in report.timeline:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 REPORT_VERSION = 1
 
 
-TimelineKind = Literal["phase", "stop", "probe", "experiment", "failure", "end", "note"]
+TimelineKind = Literal["phase", "stop", "probe", "verdict", "experiment", "failure", "end", "note"]
 
 
 class TimelineEntry(BaseModel):
@@ -39,6 +39,18 @@ class Location(BaseModel):
     code: str | None = None
 
 
+class PredictionEntry(BaseModel):
+    """What a hypothesis predicts the running program shows, and the live session's verdict."""
+
+    id: str
+    kind: str  # witness | branch | reached | exceeds
+    description: str
+    file: str
+    line: int
+    verdict: str  # pending | held | failed | inconclusive
+    observations: int = 0
+
+
 class HypothesisEntry(BaseModel):
     id: str
     statement: str
@@ -52,6 +64,7 @@ class HypothesisEntry(BaseModel):
     falsification: list[str] = Field(default_factory=list)
     fix_hint: str | None = None  # the change a confirming experiment made
     history: list[ProbabilityPoint] = Field(default_factory=list)
+    predictions: list[PredictionEntry] = Field(default_factory=list)  # from the live session
 
 
 class EvidenceEntry(BaseModel):
@@ -146,6 +159,9 @@ class Regression(BaseModel):
     function: str | None = None
     cases: int = 0
     failed_on_current_code: bool = False
+    user_path: str | None = None  # the copy `--write-test PATH` put in the user's tree
+    test: str = ""  # the test's source
+    output: str = ""  # the end of its run on the current code (it fails there)
 
 
 class VerdictRow(BaseModel):
