@@ -171,7 +171,8 @@ def build_and_write(
     # the regression test (its own processes) is written and run while the rest is gathered
     regression: Future[Regression] | None = None
     if options.report and entries and code == EXIT_OK and not state.interrupted:
-        from dap_proxy.workflow.regression import WarmPytest, regression_for
+        from dap_proxy.workflow.regression import regression_for
+        from dap_proxy.workflow.testrun import WarmPytest
 
         pytest = state.pytest or WarmPytest(
             target.python if isinstance(target, Target) else sys.executable, options.cwd
@@ -186,6 +187,7 @@ def build_and_write(
     _store(report, state, context, hypotheses, adopted)
     if regression is not None:
         report.regression = regression.result()
+    report.seconds = state.now()
     if not options.report:
         return code, report, None
     path = write_report(report, folder, stem)

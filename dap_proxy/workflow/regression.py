@@ -10,10 +10,6 @@ message. It is written into the report folder, and into the user's tree only wit
 from __future__ import annotations
 
 import ast
-import json
-import os
-import re
-import subprocess
 from pathlib import Path
 
 from dap_proxy.analysis.dataflow import flow_of
@@ -21,64 +17,13 @@ from dap_proxy.analysis.engine import AnalysisError, analyze_file
 from dap_proxy.analysis.models import FunctionInfo
 from dap_proxy.evidence.reports.model import Regression, RunReport
 from dap_proxy.experiments.mutate import mutants_for_lines
-from dap_proxy.experiments.runners import fast_pytest_args
 from dap_proxy.live.probes import MAX_VALUE_CHARS
+from dap_proxy.workflow.calls import CannotWrite, call
 from dap_proxy.workflow.probes import suspect_function
 from dap_proxy.workflow.run import RunState
+from dap_proxy.workflow.testrun import WarmPytest, run_test
 
-CALL_TIMEOUT = 20.0  # seconds for the helper process calling the function on all cases
-TEST_TIMEOUT = 60.0  # seconds for the generated test's own run
-MAX_CASES = 5
-OUTPUT_LINES = 6  # lines of the failing run kept in the report
-# Runs in the run's interpreter: imports the module (or executes the changed source under its
-# name), calls the function on each case and answers with the reprs of what came back.
-_CALLER = r"""
-import ast, importlib, inspect, json, sys, types
-spec = json.loads(sys.stdin.read())
-sys.path.insert(0, spec["root"])
-
-def load(source):
-    if source is None:
-        return importlib.import_module(spec["module"])
-    module = types.ModuleType(spec["module"])
-    module.__file__ = spec["path"]
-    module.__package__ = spec["module"].rpartition(".")[0]
-    sys.modules[spec["module"]] = module
-    exec(compile(source, spec["path"], "exec"), module.__dict__)
-    return module
-
-versions = []
-for source in spec["sources"]:
-    try:
-        function = getattr(load(source), spec["function"])
-        kinds = {n: p.kind.name for n, p in inspect.signature(function).parameters.items()}
-    except BaseException as exc:
-        versions.append({"error": f"{type(exc).__name__}: {exc}"[:300]})
-        continue
-    results = []
-    for case in spec["cases"]:
-        args, kwargs = [], {}
-        for name, text in case.items():
-            value, kind = ast.literal_eval(text), kinds.get(name, "KEYWORD_ONLY")
-            if kind == "POSITIONAL_ONLY":
-                args.append(value)
-            elif kind == "VAR_POSITIONAL":
-                args.extend(value)
-            elif kind == "VAR_KEYWORD":
-                kwargs.update(value)
-            else:
-                kwargs[name] = value
-        try:
-            results.append({"ok": True, "value": repr(function(*args, **kwargs))})
-        except BaseException as exc:
-            results.append({"ok": False, "value": type(exc).__name__, "message": str(exc)[:200]})
-    versions.append({"results": results, "kinds": kinds})
-print(json.dumps(versions))
-"""
-
-
-class CannotWrite(Exception):
-    """No test can be written; the message says why."""
+MAX_CASES = 5  # argument sets a test checks
 
 
 def _module_of(path: Path) -> tuple[Path, str]:
@@ -119,9 +64,9 @@ def _observed(
         and _same_file(body.file, path, cwd)
     ]
     for stop in state.observation.stops:
-        for call in stop.calls:
-            if call.function == function.qualname and _same_file(call.file, path, cwd):
-                seen.append((call.arguments, True))
+        for frame in stop.calls:
+            if frame.function == function.qualname and _same_file(frame.file, path, cwd):
+                seen.append((frame.arguments, True))
     return seen
 
 
@@ -166,39 +111,6 @@ def _cases(
         elif case not in cases:
             cases.append(case)
     return cases, problems
-
-
-def _call(
-    python: str, root: Path, module: str, function: str, path: Path,
-    cases: list[dict[str, str]], sources: list[str | None],
-) -> list[dict[str, object]]:  # fmt: skip
-    spec = {
-        "root": str(root), "module": module, "function": function, "path": str(path),
-        "cases": cases, "sources": sources,
-    }  # fmt: skip
-    try:
-        done = subprocess.run(
-            [python, "-c", _CALLER], input=json.dumps(spec), capture_output=True, text=True,
-            timeout=CALL_TIMEOUT, cwd=root,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired as exc:
-        raise CannotWrite(
-            f"calling `{function}` with the observed arguments did not return within {CALL_TIMEOUT:g}s"
-        ) from exc
-    except OSError as exc:
-        raise CannotWrite(f"cannot run {python}: {exc}") from exc
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError) as exc:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise CannotWrite(f"calling `{function}` failed to run: {last}") from exc
-    error = answer[0].get("error")
-    if error:
-        raise CannotWrite(
-            f"importing `{module}` to call `{function}` raised {error} (a module that runs its "
-            'program when imported needs an `if __name__ == "__main__":` guard)'
-        )
-    return list(answer)
 
 
 def _fixing_source(state: RunState, rel: str, line: int, path: Path) -> tuple[str, str] | None:
@@ -282,90 +194,6 @@ def _source(report: RunReport, test: Path, root: Path, module: str, name: str,
     ]) + "\n"  # fmt: skip
 
 
-class WarmPytest:
-    """A pytest process started ahead of need, while the observing session runs: importing
-    pytest is most of its start-up. It waits for one line, the arguments of the run (JSON), and
-    runs them with `pytest.main`; an empty line (`close`) ends it unused."""
-
-    def __init__(self, python: str, cwd: Path) -> None:
-        self.python = python
-        self.cwd = cwd
-        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-        try:
-            self.process: subprocess.Popen[str] | None = subprocess.Popen(
-                [python, "-c", _WARM], cwd=cwd, env=env, text=True, stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        except OSError:
-            self.process = None
-
-    def run(self, test: Path) -> tuple[int | None, str]:
-        """(exit code or None, output) of `pytest -q <test>` in the fast configuration."""
-        process, self.process = self.process, None
-        if process is None:
-            return cold_pytest(self.python, test, self.cwd)
-        # the assertion as pytest explains it (`E   assert 0.0 == 1.0`) for the report
-        arguments = json.dumps(["-q", *fast_pytest_args([str(test)]), "--tb=short"])
-        try:
-            out, _ = process.communicate(arguments + "\n", timeout=TEST_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            return None, f"it did not finish within {TEST_TIMEOUT:g}s"
-        except (OSError, ValueError) as exc:
-            return None, str(exc)
-        return process.returncode, out
-
-    def close(self) -> None:
-        process, self.process = self.process, None
-        if process is None:
-            return
-        try:
-            process.communicate("\n", timeout=CLOSE_TIMEOUT)
-        except (subprocess.TimeoutExpired, OSError, ValueError):
-            process.kill()
-            process.communicate()
-
-
-_WARM = """
-import json, sys
-import pytest
-line = sys.stdin.readline().strip()
-if line:
-    sys.exit(pytest.main(json.loads(line)))
-"""
-CLOSE_TIMEOUT = 10.0  # seconds an unused warm pytest gets to end
-
-
-def cold_pytest(python: str, test: Path, cwd: Path) -> tuple[int | None, str]:
-    """`pytest -q <test>` in a new process, in the fast configuration (the generated test needs
-    no plugin of the project's)."""
-    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-    try:
-        done = subprocess.run(
-            [python, "-m", "pytest", "-q", *fast_pytest_args([str(test)]), "--tb=short"],
-            cwd=cwd, capture_output=True, text=True, timeout=TEST_TIMEOUT, env=env,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        return None, f"it did not finish within {TEST_TIMEOUT:g}s"
-    except OSError as exc:
-        return None, str(exc)
-    return done.returncode, done.stdout + done.stderr
-
-
-def _run_test(pytest: WarmPytest, test: Path) -> tuple[bool | None, str]:
-    """(True: passes, False: fails as a regression test must, None: could not run; output)."""
-    code, out = pytest.run(test)
-    out = out.strip()
-    lines = out.splitlines()
-    if code == 0 and re.search(r"\b1 passed\b", out):
-        return True, "\n".join(lines[-OUTPUT_LINES:])
-    if code == 1 and re.search(r"\b1 failed\b", out):
-        shown = [x for x in lines if x.startswith(("E ", "FAILED"))] or lines
-        return False, "\n".join(shown[-OUTPUT_LINES:])
-    return None, (lines or ["no output"])[-1]
-
-
 def regression_for(
     report: RunReport, state: RunState, test: Path, write_test: Path | None, pytest: WarmPytest
 ) -> Regression:
@@ -402,7 +230,7 @@ def _write(
     cases = cases[:MAX_CASES]
     root, module = _module_of(path)
     fix = _fixing_source(state, where.file, where.line, path)
-    versions = _call(
+    versions = call(
         pytest.python, root, module, function.name, path, cases,
         [None, *([fix[0]] if fix else [])],
     )  # fmt: skip
@@ -417,7 +245,7 @@ def _write(
     test.parent.mkdir(parents=True, exist_ok=True)
     source = _source(report, test, root, module, function.name, lines, oracle)
     test.write_text(source, encoding="utf-8")
-    passed, output = _run_test(pytest, test)
+    passed, output = run_test(pytest, test)
     if passed is not False:
         test.unlink(missing_ok=True)
         base.reason = (

@@ -31,7 +31,7 @@ from dap_proxy.experiments.models import LocalizeReport
 from dap_proxy.hypotheses.models import Hypothesis
 
 if TYPE_CHECKING:
-    from dap_proxy.workflow.regression import WarmPytest
+    from dap_proxy.workflow.testrun import WarmPytest
 from dap_proxy.workflow.observe import Observation, ObservingRun
 
 EXIT_OK, EXIT_USAGE, EXIT_NEVER_FAILED, EXIT_NOT_STARTED, EXIT_INTERRUPTED = 0, 2, 3, 4, 130
@@ -173,7 +173,7 @@ def _phases(state: RunState, target: object) -> tuple[int, str]:
             state.progress("probes hit", f"{hits} observation(s), {len(result.stops)} stop(s)")
 
     if state.options.report:
-        from dap_proxy.workflow.regression import WarmPytest
+        from dap_proxy.workflow.testrun import WarmPytest
 
         # its start-up overlaps the session's; the regression test runs in it
         state.pytest = WarmPytest(target.python, options.cwd)

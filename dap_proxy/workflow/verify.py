@@ -20,7 +20,7 @@ from rich.table import Table
 from dap_proxy.analysis.traceback import parse_failure
 from dap_proxy.evidence.reports.files import ReportError, latest_report, read_report, write_report
 from dap_proxy.evidence.reports.model import RunReport, VerdictRow, Verification
-from dap_proxy.workflow.regression import cold_pytest
+from dap_proxy.workflow.testrun import cold_pytest
 
 DEFAULT_BUDGET = 120.0  # seconds for each re-run
 EXIT_FIXED, EXIT_NOT_FIXED, EXIT_USAGE = 0, 1, 2
