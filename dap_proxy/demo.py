@@ -187,6 +187,8 @@ def _step(console, title: str, *args: str, cwd: Path) -> int:
 
 
 def _loop(console, workspace: Path) -> int:
+    from dap_proxy.workflow.testrun import failure_lines
+
     tests = ("--", sys.executable, "-m", "pytest", "-q", "tests")
     code = _step(
         console, "2. Run: experiments, then the live session", "run", *tests, cwd=workspace
@@ -205,11 +207,12 @@ def _loop(console, workspace: Path) -> int:
             console.print(f"  {line}", markup=False, highlight=False)
         console.print(f"$ python -m pytest -q {regression['path']}   (on the buggy code)")
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=line", str(path)],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=short", "-rN",
+             str(path)],
             cwd=workspace, capture_output=True, text=True, timeout=STEP_TIMEOUT,
             env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         )  # fmt: skip
-        for line in result.stdout.strip().splitlines()[-3:]:
+        for line in failure_lines(result.stdout.strip().splitlines()):
             console.print(f"  {line}", markup=False, highlight=False)
         console.print(f"exit code {result.returncode} (it fails on the bug, as it must)")
     else:

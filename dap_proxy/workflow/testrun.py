@@ -95,6 +95,19 @@ def run_test(pytest: WarmPytest, test: Path) -> tuple[bool | None, str]:
     if code == 0 and re.search(r"\b1 passed\b", out):
         return True, "\n".join(lines[-OUTPUT_LINES:])
     if code == 1 and re.search(r"\b1 failed\b", out):
-        shown = [x for x in lines if x.startswith(("E ", "FAILED"))] or lines
-        return False, "\n".join(shown[-OUTPUT_LINES:])
+        return False, "\n".join(failure_lines(lines)[-OUTPUT_LINES:])
     return None, (lines or ["no output"])[-1]
+
+
+def failure_lines(lines: list[str]) -> list[str]:
+    """What a person reads of a failed pytest run (`--tb=short`): the failing line of the test,
+    pytest's first explanation of it, and the summary."""
+    first = next((i for i, x in enumerate(lines) if x.startswith("E ")), None)
+    if first is None:
+        return lines[-OUTPUT_LINES:]
+    code = [
+        x
+        for x in lines[max(first - 3, 0) : first]
+        if x.startswith("    ") and x.strip(" ^~")  # the failing line, not its caret markers
+    ]
+    return [*code[-1:], lines[first], lines[-1]]

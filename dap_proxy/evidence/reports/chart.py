@@ -15,11 +15,14 @@ COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#5
 def probability_chart(hypotheses: list[HypothesisEntry]) -> str:
     """An `<svg>` element; a hypothesis with one point is drawn as a dot."""
     shown = [h for h in hypotheses if h.history][: len(COLOURS)]
-    end = max((p.at for h in shown for p in h.history), default=0.0) or 1.0
+    # from the first belief on: the minutes before it (localize's runs) would squeeze the rest
+    start = min((p.at for h in shown for p in h.history), default=0.0)
+    end = max((p.at for h in shown for p in h.history), default=0.0)
+    span = (end - start) or 1.0
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(at: float) -> float:
-        return LEFT + plot_w * (at / end)
+        return LEFT + plot_w * ((at - start) / span)
 
     def y(probability: float) -> float:
         return TOP + plot_h * (1 - probability / 100)
@@ -38,7 +41,7 @@ def probability_chart(hypotheses: list[HypothesisEntry]) -> str:
         )
     parts.append(
         f'<text x="{LEFT + plot_w / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle" '
-        f'font-size="11" fill="#57606a">seconds since the run started (0 - {end:.1f})</text>'
+        f'font-size="11" fill="#57606a">seconds since the run started ({start:.1f} - {end:.1f})</text>'
     )
     for index, h in enumerate(shown):
         colour = COLOURS[index]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from html import escape
 
 from dap_proxy.evidence.reports.chart import probability_chart
-from dap_proxy.evidence.reports.model import RunReport
+from dap_proxy.evidence.reports.model import HypothesisEntry, RunReport
+
+MINOR_PERCENT = 1.0  # hypotheses below this (and neither confirmed nor refuted) are folded away
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;
@@ -57,19 +59,23 @@ def render_html(report: RunReport) -> str:
         s.append("<p><b>Interrupted</b> (Ctrl-C): what was gathered until then.</p>")
 
     s.append('<h2 id="hypotheses">Hypotheses</h2>')
-    rows = [
-        [
-            _e(h.id),
-            f"{h.probability:.1f}%",
-            f'<span class="{_e(h.status)}">{_e(h.status)}</span>',
-            _e(h.statement) + (f"<br><i>fix hint:</i> {_e(h.fix_hint)}" if h.fix_hint else ""),
-            "<br>".join(_e(d) for d in h.decided_by[-3:]),
-        ]
-        for h in report.hypotheses
-    ]
+    head = ["#", "probability", "status", "hypothesis", "decided by"]
+    shown = [h for h in report.hypotheses if _worth_showing(h)]
+    rest = [h for h in report.hypotheses if not _worth_showing(h)]
+    rows = [_hypothesis_row(h) for h in shown]
     rows.append(["", f"{report.other_probability:.1f}%", "", "something else", ""])
-    s.append(_table(["#", "probability", "status", "hypothesis", "decided by"], rows))
-    predictions = [(h, p) for h in report.hypotheses for p in h.predictions]
+    s.append(_table(head, rows))
+    if rest:
+        s.append(
+            f"<details><summary>{len(rest)} more under {MINOR_PERCENT:g}%</summary>"
+            f"{_table(head, [_hypothesis_row(h) for h in rest])}</details>"
+        )
+    predictions = [
+        (h, p)
+        for h in report.hypotheses
+        for p in h.predictions
+        if h in shown or p.verdict in ("held", "failed")
+    ]
     if predictions:
         s.append('<h2 id="predictions">Predictions tested by the live session</h2>')
         s.append(
@@ -209,6 +215,20 @@ def render_html(report: RunReport) -> str:
         "beside this page holds the same data.</p></body></html>"
     )
     return "\n".join(s)
+
+
+def _worth_showing(h: HypothesisEntry) -> bool:
+    return h.probability >= MINOR_PERCENT or h.status in ("confirmed", "refuted")
+
+
+def _hypothesis_row(h: HypothesisEntry) -> list[str]:
+    return [
+        _e(h.id),
+        f"{h.probability:.1f}%",
+        f'<span class="{_e(h.status)}">{_e(h.status)}</span>',
+        _e(h.statement) + (f"<br><i>fix hint:</i> {_e(h.fix_hint)}" if h.fix_hint else ""),
+        "<br>".join(_e(d) for d in h.decided_by[-3:]),
+    ]
 
 
 def _verdict(verdict: str) -> str:
