@@ -87,20 +87,33 @@ def traceback_for(program: Path, line: int, function: str) -> str:
     )
 
 
-def start(program: Path, plain: bool, smart: dict[str, Any] | None,
-          breakpoints: list[dict[str, Any]], before: Any = None) -> DapClient:
+def start(
+    program: Path,
+    plain: bool,
+    smart: dict[str, Any] | None,
+    breakpoints: list[dict[str, Any]],
+    before: Any = None,
+) -> DapClient:
     argv = [sys.executable, "-m", "dap_proxy", *(["--plain"] if plain else [])]
     client = DapClient.spawn(argv, cwd=str(program.parent))
-    client.request("initialize", {"adapterID": "smart-debug", "pathFormat": "path",
-                                  "linesStartAt1": True}, check=True)
-    arguments: dict[str, Any] = {"program": str(program), "cwd": str(program.parent),
-                                 "console": "internalConsole", "justMyCode": True}
+    client.request(
+        "initialize",
+        {"adapterID": "smart-debug", "pathFormat": "path", "linesStartAt1": True},
+        check=True,
+    )
+    arguments: dict[str, Any] = {
+        "program": str(program),
+        "cwd": str(program.parent),
+        "console": "internalConsole",
+        "justMyCode": True,
+    }
     if smart is not None:
         arguments["smartDebug"] = smart
     client.launch_seq = client.send_request("launch", arguments)  # type: ignore[attr-defined]
     client.wait_event("initialized", timeout=WAIT)
-    client.request("setBreakpoints", {"source": {"path": str(program)},
-                                      "breakpoints": breakpoints}, check=True)
+    client.request(
+        "setBreakpoints", {"source": {"path": str(program)}, "breakpoints": breakpoints}, check=True
+    )
     if before is not None:
         before(client)
     return client
@@ -109,12 +122,18 @@ def start(program: Path, plain: bool, smart: dict[str, Any] | None,
 def look(client: DapClient, thread: int) -> None:
     """What VS Code asks after a stop."""
     client.request("threads", check=True, timeout=WAIT)
-    frames = client.request("stackTrace", {"threadId": thread, "startFrame": 0, "levels": 20},
-                            check=True, timeout=WAIT)["body"]["stackFrames"]
-    scopes = client.request("scopes", {"frameId": frames[0]["id"]}, check=True,
-                            timeout=WAIT)["body"]["scopes"]
-    client.request("variables", {"variablesReference": scopes[0]["variablesReference"]},
-                   check=True, timeout=WAIT)
+    frames = client.request(
+        "stackTrace", {"threadId": thread, "startFrame": 0, "levels": 20}, check=True, timeout=WAIT
+    )["body"]["stackFrames"]
+    scopes = client.request("scopes", {"frameId": frames[0]["id"]}, check=True, timeout=WAIT)[
+        "body"
+    ]["scopes"]
+    client.request(
+        "variables",
+        {"variablesReference": scopes[0]["variablesReference"]},
+        check=True,
+        timeout=WAIT,
+    )
 
 
 def configure(client: DapClient) -> None:
@@ -140,8 +159,12 @@ def stop_to_hypotheses(folder: Path, stops: int) -> list[float]:
         stopped = client.wait_event("stopped", timeout=WAIT, since=since)
         seen = time.perf_counter()
         look(client, stopped["body"]["threadId"])
-        client.wait_event("smartDebug/hypotheses", lambda e: e["body"]["reason"] == "stop",
-                          timeout=WAIT, since=since)
+        client.wait_event(
+            "smartDebug/hypotheses",
+            lambda e: e["body"]["reason"] == "stop",
+            timeout=WAIT,
+            since=since,
+        )
         delays.append((time.perf_counter() - seen) * 1000)
         since = client.mark()
         client.request("continue", {"threadId": stopped["body"]["threadId"]}, check=True)
@@ -157,8 +180,9 @@ def steps_through(folder: Path, plain: bool, steps: int) -> list[float]:
     client = start(program, plain, smart, [{"line": line}])
     configure(client)
     stopped = client.wait_event("stopped", timeout=WAIT)
-    client.request("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": []},
-                   check=True)  # from here on only the steps stop
+    client.request(
+        "setBreakpoints", {"source": {"path": str(program)}, "breakpoints": []}, check=True
+    )  # from here on only the steps stop
     thread = stopped["body"]["threadId"]
     look(client, thread)
     timings = []
@@ -180,8 +204,11 @@ def loop_wall(folder: Path, plain: bool, budget: int | None) -> float:
 
     def probes(client: DapClient) -> None:
         for line in lines:
-            client.request("smartDebug/addProbe", {"file": str(program), "line": line,
-                                                   "logMessage": "{i}"}, check=True)
+            client.request(
+                "smartDebug/addProbe",
+                {"file": str(program), "line": line, "logMessage": "{i}"},
+                check=True,
+            )
 
     smart = None if plain else ({"maxProbeHits": budget} if budget else {})
     client = start(program, plain, smart, [], before=None if plain else probes)
@@ -206,9 +233,11 @@ def main() -> int:
         median = statistics.median(delays)
         ok = median <= HYPOTHESES_TARGET_MS
         print("1. stopped -> smartDebug/hypotheses (the editor asking what VS Code asks)")
-        print(f"   {len(delays)} stops: median {median:.1f} ms, p90 "
-              f"{statistics.quantiles(delays, n=10)[-1]:.1f} ms, max {max(delays):.1f} ms "
-              f"(target <= {HYPOTHESES_TARGET_MS:.0f} ms) {'ok' if ok else 'MISSED'}")
+        print(
+            f"   {len(delays)} stops: median {median:.1f} ms, p90 "
+            f"{statistics.quantiles(delays, n=10)[-1]:.1f} ms, max {max(delays):.1f} ms "
+            f"(target <= {HYPOTHESES_TARGET_MS:.0f} ms) {'ok' if ok else 'MISSED'}"
+        )
         if not ok:
             missed.append("stopped -> hypotheses")
 
@@ -220,10 +249,14 @@ def main() -> int:
         ratio = statistics.median(live_steps) / statistics.median(plain_steps)
         ok = ratio <= STEP_TARGET
         print("2. a step as VS Code sends it: next, threads, stackTrace, scopes, variables")
-        print(f"   plain proxy  median {statistics.median(plain_steps):7.2f} ms "
-              f"({len(plain_steps)} steps)")
+        print(
+            f"   plain proxy  median {statistics.median(plain_steps):7.2f} ms "
+            f"({len(plain_steps)} steps)"
+        )
         print(f"   live session median {statistics.median(live_steps):7.2f} ms")
-        print(f"   ratio live/plain {ratio:.2f} (target <= {STEP_TARGET}) {'ok' if ok else 'MISSED'}")
+        print(
+            f"   ratio live/plain {ratio:.2f} (target <= {STEP_TARGET}) {'ok' if ok else 'MISSED'}"
+        )
         if not ok:
             missed.append("step")
 
@@ -238,10 +271,14 @@ def main() -> int:
         ok = with_budget <= LOOP_TARGET
         print("3. 5 injected logpoints in a loop of 10,000 (wall time, configurationDone -> end)")
         print(f"   plain proxy, no probes      {base:6.2f} s")
-        print(f"   live, hit budget 100        {statistics.median(budget_walls):6.2f} s  "
-              f"ratio {with_budget:.2f} (target <= {LOOP_TARGET}) {'ok' if ok else 'MISSED'}")
-        print(f"   live, no budget (50,000 hits) {statistics.median(free_walls):6.2f} s  "
-              f"ratio {without:.2f}")
+        print(
+            f"   live, hit budget 100        {statistics.median(budget_walls):6.2f} s  "
+            f"ratio {with_budget:.2f} (target <= {LOOP_TARGET}) {'ok' if ok else 'MISSED'}"
+        )
+        print(
+            f"   live, no budget (50,000 hits) {statistics.median(free_walls):6.2f} s  "
+            f"ratio {without:.2f}"
+        )
         if not ok:
             missed.append("hot loop")
     if missed:
