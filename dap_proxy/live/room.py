@@ -644,6 +644,8 @@ class LiveRoom(Room):
             await self._apply(verdicts, "end")
         elif self.hypotheses:
             await self.announce("end")
+        if self.probes:
+            await self.announce_probes()  # the probes' final hit counts and states
         top = self.hypotheses[0] if self.hypotheses else None
         outcome = ("failed" if self.reproduced else f"exit {self.exit_code}") + (
             f"; {top.id} {top.status.value} ({top.probability:.0f}%)" if top else ""

@@ -126,7 +126,7 @@ def test_two_equally_good_copies_are_named_and_none_is_guessed(tmp_path: Path) -
             found = client.wait_event(
                 "smartDebug/evidence", lambda e: e["body"]["kind"] == "pathMappings", timeout=WAIT
             )
-            assert found["body"]["path_mappings"] == []
+            assert "path_mappings" not in found["body"]
             roots = {c["localRoot"] for c in found["body"]["candidates"]}
             assert roots == {str(workspace / "copy1"), str(workspace / "copy2")}
             wait_for(lambda: "will not guess" in _console(client), WAIT, "the ambiguity named")
