@@ -49,7 +49,12 @@ from dap_helpers import (  # noqa: E402
     start_session,
     wait_output,
 )
-from live_helpers import observing_job, shown_observations, stored_observations  # noqa: E402
+from live_helpers import (  # noqa: E402
+    job_process,
+    observing_job,
+    shown_observations,
+    stored_observations,
+)
 from netns import REMOTE_PORT, NetnsUnavailable, cut, remote_debugpy, remote_namespace  # noqa: E402
 
 from dap_proxy.proxy.network import PEER_SILENCE_LIMIT  # noqa: E402
@@ -141,13 +146,8 @@ def live_killed(what: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, spawn_proxy() as client:
         assert client.process is not None
         program, session, _ = observing_job(client, Path(tmp) / "job")
-        if what == "adapter":
-            tree = descendants(client.process.pid)
-            [pid] = [p for p in tree if "dap_proxy.proxy.nodelay" in cmdline(p)]
-        else:
-            pid = int(wait_output(client, r"looping pid (\d+)\n", "stdout").group(1))
         mark = client.mark()
-        os.kill(pid, signal.SIGKILL)
+        os.kill(job_process(client, what), signal.SIGKILL)
         started = time.perf_counter()
         client.wait_event("terminated", since=mark, timeout=GIVE_UP)
         seconds = time.perf_counter() - started

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from conftest import EVENT_TIMEOUT, wait_for
-from dap_helpers import REPO, find_markers, initialize, spawn_proxy
+from dap_helpers import (
+    REPO,
+    cmdline,
+    descendants,
+    find_markers,
+    initialize,
+    spawn_proxy,
+    wait_output,
+)
 
 from dap_proxy.evidence.store import Store
 from dap_proxy.wire.client import DapClient
@@ -216,6 +224,16 @@ def observing_job(client: DapClient, folder: Path) -> tuple[Path, int, str]:
     )
     [session] = {b["session"] for b in probe_evidence(client)}
     return program, session, probe
+
+
+def job_process(client: DapClient, which: str) -> int:
+    """The pid of the job session's debugpy adapter (`which` "adapter") or of the debuggee."""
+    if which == "adapter":
+        assert client.process is not None
+        tree = descendants(client.process.pid)
+        [pid] = [p for p in tree if "dap_proxy.proxy.nodelay" in cmdline(p)]
+        return pid
+    return int(wait_output(client, r"looping pid (\d+)\n", "stdout").group(1))
 
 
 def stored_observations(workspace: Path, session: int) -> tuple[list[Observation], str]:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import EVENT_TIMEOUT, wait_for
-from dap_helpers import assert_all_gone, cmdline, descendants, spawn_proxy, wait_output
+from dap_helpers import assert_all_gone, descendants, spawn_proxy
 from live_helpers import (
     JOB_OBSERVED,
     RUN_TIMEOUT,
+    job_process,
     observing_job,
     shown_observations,
     stored_observations,
@@ -44,34 +45,24 @@ def assert_kept(client: DapClient, workspace: Path, session: int, probe: str) ->
     assert record.kind == "debug" and record.outcome
 
 
-def test_adapter_killed_mid_session_keeps_the_evidence(tmp_path: Path) -> None:
+@pytest.mark.parametrize("killed", ["adapter", "debuggee"])
+def test_a_process_killed_mid_session_keeps_the_evidence(tmp_path: Path, killed: str) -> None:
     with spawn_proxy() as client:
         assert client.process is not None
         program, session, probe = observing_job(client, tmp_path / "job")
         tree = descendants(client.process.pid)
-        [adapter] = [p for p in tree if "dap_proxy.proxy.nodelay" in cmdline(p)]
+        pid = job_process(client, killed)
         mark = client.mark()
-        os.kill(adapter, signal.SIGKILL)
-        said = client.wait_event("output", lambda e: "unexpectedly" in e["body"]["output"])
-        assert f"pid {adapter}" in said["body"]["output"]
-        client.wait_event("terminated", since=mark)
-        client.wait_event("exited", since=mark)
-        client.wait_closed(timeout=RUN_TIMEOUT)
-        assert client.process.wait(EVENT_TIMEOUT) == 0
-    assert_all_gone(tree)
-    assert_kept(client, program.parent, session, probe)
-
-
-def test_debuggee_killed_mid_session_keeps_the_evidence(tmp_path: Path) -> None:
-    with spawn_proxy() as client:
-        assert client.process is not None
-        program, session, probe = observing_job(client, tmp_path / "job")
-        tree = descendants(client.process.pid)
-        debuggee = int(wait_output(client, r"looping pid (\d+)\n", "stdout").group(1))
-        os.kill(debuggee, signal.SIGKILL)
-        assert client.wait_event("exited")["body"]["exitCode"] != 0
-        client.wait_event("terminated")
-        client.request("disconnect", {}, check=True)
+        os.kill(pid, signal.SIGKILL)
+        if killed == "adapter":  # the proxy tells the editor and ends the session
+            said = client.wait_event("output", lambda e: "unexpectedly" in e["body"]["output"])
+            assert f"pid {pid}" in said["body"]["output"]
+            client.wait_event("exited", since=mark)
+            client.wait_event("terminated", since=mark)
+        else:  # debugpy reports it; the editor disconnects
+            assert client.wait_event("exited", since=mark)["body"]["exitCode"] != 0
+            client.wait_event("terminated", since=mark)
+            client.request("disconnect", {}, check=True)
         client.wait_closed(timeout=RUN_TIMEOUT)
         assert client.process.wait(EVENT_TIMEOUT) == 0
     assert_all_gone(tree)
