@@ -251,7 +251,7 @@ class LiveRoom(Room):
         if self.config.options.session is not None and store is None:
             self.recorder.wanted = True  # a stored session was named: the store must be there
             store = self.recorder.read(lambda s: s)
-        start = resolve_start(self.config.options, self.workspace, store)
+        start = resolve_start(self.config.options, self.workspace, store, self.redact)
         for h in start.hypotheses:
             if not h.predictions:
                 h.predictions = derive(h, self._resolve)
@@ -717,6 +717,11 @@ class LiveRoom(Room):
             await self.announce("end")
         if self.probes:
             await self.announce_probes()  # the probes' final hit counts and states
+        if self.dropped_observations:
+            await self.session.output(
+                f"smart-debug: {self.dropped_observations} probe observations were dropped: more "
+                f"than {OBSERVATION_QUEUE} were waiting at once (a probe in a very hot loop)"
+            )
         top = self.hypotheses[0] if self.hypotheses else None
         outcome = ("failed" if self.reproduced else f"exit {self.exit_code}") + (
             f"; {top.id} {top.status.value} ({top.probability:.0f}%)" if top else ""
