@@ -15,6 +15,7 @@ and sends the `smartDebug/*` events (protocol.py). The store gets all of it (rec
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import tempfile
 import time
@@ -643,6 +644,8 @@ class LiveRoom(Room):
             await self._apply(verdicts, "end")
         elif self.hypotheses:
             await self.announce("end")
+        if self.probes:
+            await self.announce_probes()  # the probes' final hit counts and states
         top = self.hypotheses[0] if self.hypotheses else None
         outcome = ("failed" if self.reproduced else f"exit {self.exit_code}") + (
             f"; {top.id} {top.status.value} ({top.probability:.0f}%)" if top else ""
@@ -673,18 +676,26 @@ class LiveRoom(Room):
     async def _infer(self, remote_paths: list[str]) -> None:
         root = self.workspace
         files = await anyio.to_thread.run_sync(lambda: workspace_files(root))
-        found = infer(remote_paths, files)
+        found = infer(remote_paths, files, root)
         if found.mapping is not None and self.mapping is None:
             self.mapping = found.mapping
-            pasted = (
-                f'"pathMappings": [{{"localRoot": "{found.mapping.local_root}", '
-                f'"remoteRoot": "{found.mapping.remote_root}"}}]'
+            mapping = found.mapping.as_launch_json()
+            pasted = f'"pathMappings": [{json.dumps(mapping)}]'
+            where = (
+                "its working directory there (it reports paths relative to it)"
+                if found.mapping.relative
+                else found.mapping.remote_root
             )
             await self.session.output(
                 "smart-debug: this attach has no pathMappings and the program's files are not "
-                f"at the same paths here; they match {found.mapping.local_root} -> "
-                f"{found.mapping.remote_root}. smart-debug uses that for its own probes; add "
-                f"this to your launch.json for your breakpoints: {pasted}"
+                f"at the same paths here; they match {found.mapping.local_root} here -> {where} "
+                "there. smart-debug uses that for its own probes; for your breakpoints add this "
+                f"to your launch.json: {pasted}"
+                + (
+                    " (with the full remote folder for remoteRoot)"
+                    if found.mapping.relative
+                    else ""
+                )
             )
             await self.emit(
                 EVIDENCE_EVENT,
