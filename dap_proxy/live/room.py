@@ -32,7 +32,13 @@ from dap_proxy.hypotheses.models import Evidence, EvidenceSource, Hypothesis
 from dap_proxy.hypotheses.probability import rank, update
 from dap_proxy.hypotheses.redaction import redact_obj
 from dap_proxy.live import requests as custom
-from dap_proxy.live.capture import RESUMING, SharedRequests, StopEvidence, capture_stop
+from dap_proxy.live.capture import (
+    RESUMING,
+    SharedRequests,
+    StopEvidence,
+    capture_stop,
+    thread_names,
+)
 from dap_proxy.live.context import Start, from_text, resolve_start
 from dap_proxy.live.failure import OutputTail, failure_in_output, traceback_from_exception
 from dap_proxy.live.options import ConfigError, LiveConfig, read_config
@@ -57,6 +63,7 @@ from dap_proxy.wire.framing import Message
 MAX_ACCEPTED = 20  # accepted suggestions injected per session
 CONCLUDE_TIMEOUT = 5.0  # seconds the end of a session waits for its last verdicts and writes
 RECORD_WAIT = 2.0  # seconds an event waits for the session's first store record (its id)
+OBSERVATION_QUEUE = 10_000  # observations waiting to be handled; beyond it they are counted
 
 
 def _now() -> str:
@@ -112,6 +119,10 @@ class LiveRoom(Room):
         self._threads: dict[int, str] = {}  # live thread id -> name
         self._concluded = False
         self._triaged: anyio.Event | None = None  # set when a failure's triage is done
+        self._observations: Any = None  # the send side of the observation queue, once used
+        self._queued = self._observed = 0
+        self._idle = anyio.Event()  # set whenever every queued observation was handled
+        self.dropped_observations = 0
         self._stops = 0
 
     def bind(self, session: Any) -> None:
@@ -363,7 +374,9 @@ class LiveRoom(Room):
             parsed = read_tagged(text)
             probe = self.probes.get(parsed[0]) if parsed else None
             if probe is not None and parsed is not None:
-                await self._observe(probe, dict(zip(probe.expressions, parsed[1], strict=False)))
+                self._queue_observation(
+                    probe, dict(zip(probe.expressions, parsed[1], strict=False))
+                )
             return None  # ours, never program output
         category = data.get("category")
         if category == "stdout":
@@ -371,6 +384,40 @@ class LiveRoom(Room):
         elif category == "stderr":
             self.stderr.add(text)
         return event
+
+    def _queue_observation(self, probe: LiveProbe, values: dict[str, str]) -> None:
+        """Observations are handled beside the adapter's reader, in order: the messages behind
+        one (a `stopped` event, an answer the editor waits for) are not kept waiting by it."""
+        if self._observations is None:
+            send, receive = anyio.create_memory_object_stream[tuple[LiveProbe, dict[str, str]]](
+                max_buffer_size=OBSERVATION_QUEUE
+            )
+            self._observations = send
+            self.session.spawn(lambda: self._handle_observations(receive))
+        try:
+            self._observations.send_nowait((probe, values))
+            self._queued += 1
+            if self._idle.is_set():
+                self._idle = anyio.Event()
+        except anyio.WouldBlock:
+            self.dropped_observations += 1  # a flood beyond the queue: counted, never blocking
+
+    async def _handle_observations(self, receive: Any) -> None:
+        async with receive:
+            async for probe, values in receive:
+                try:
+                    await self._observe(probe, values)
+                except Exception as exc:  # one bad observation never stops the next ones
+                    await self.session.output(f"smart-debug: an observation was lost: {exc}")
+                finally:
+                    self._observed += 1
+                    if self._observed == self._queued:
+                        self._idle.set()
+
+    async def _drained(self) -> None:
+        """Wait (bounded by the caller) until every queued observation was handled."""
+        if self._observed < self._queued:
+            await self._idle.wait()
 
     async def _observe(
         self,
@@ -486,6 +533,7 @@ class LiveRoom(Room):
 
     async def _record_stop(self, evidence: StopEvidence, source: EvidenceSource) -> None:
         self._stops += 1
+        self._threads.update(evidence.threads)
         frames = [
             {**f, "file": relative(self._local(f.get("file")), self.workspace)}
             for f in evidence.frames
@@ -633,6 +681,8 @@ class LiveRoom(Room):
         if self._concluded or not self.active:
             return
         self._concluded = True
+        with anyio.move_on_after(CONCLUDE_TIMEOUT):
+            await self._drained()  # every observation counts in the last verdicts
         if self._triaged is not None:  # the failure's hypotheses belong in the last word
             with anyio.move_on_after(CONCLUDE_TIMEOUT):
                 await self._triaged.wait()
@@ -733,7 +783,9 @@ class LiveRoom(Room):
     async def stackTrace_request(self, request: Message) -> Message | None:
         return await self.shared.editor_request(request)
 
-    scopes_request = variables_request = exceptionInfo_request = stackTrace_request
+    scopes_request = variables_request = exceptionInfo_request = threads_request = (
+        stackTrace_request
+    )
 
     async def stackTrace_response(self, response: Message) -> Message:
         self.shared.editor_response(response)
@@ -742,9 +794,8 @@ class LiveRoom(Room):
     scopes_response = variables_response = exceptionInfo_response = stackTrace_response
 
     async def threads_response(self, response: Message) -> Message:
-        for thread in (response.get("body") or {}).get("threads") or []:
-            if isinstance(thread, dict) and isinstance(thread.get("id"), int):
-                self._threads[thread["id"]] = str(thread.get("name") or thread["id"])
+        self.shared.editor_response(response)
+        self._threads.update(thread_names(response))
         return response
 
     async def thread_event(self, event: Message) -> Message:
