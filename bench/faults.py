@@ -7,6 +7,13 @@
 3. A remote `debugpy --listen` vanishes (its network namespace's link cut, no FIN/RST; needs root
    and `ip netns`, else reported as skipped): time until the editor is told (target <= the
    proxy's PEER_SILENCE_LIMIT plus 5 s).
+4. In a live session recorded in the store, with probes observing a running loop: debugpy's
+   adapter SIGKILLed, then the debuggee SIGKILLed: the probe observations the editor was shown
+   and how many of them the store holds afterwards (target: all), and the time until the
+   editor has `terminated`.
+5. The proxy itself SIGKILLed while it writes a live session's evidence, ROUNDS times at
+   different moments: evidence rows committed before the kill that are missing afterwards
+   (target 0) and SQLite's integrity check of the file (target "ok" every time).
 
 Uses the end-to-end tests' helpers (tests/e2e/dap_helpers.py, netns.py). Exit status 1 when a
 target is missed.
@@ -23,6 +30,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +49,12 @@ from dap_helpers import (  # noqa: E402
     start_session,
     wait_output,
 )
+from live_helpers import (  # noqa: E402
+    job_process,
+    observing_job,
+    shown_observations,
+    stored_observations,
+)
 from netns import REMOTE_PORT, NetnsUnavailable, cut, remote_debugpy, remote_namespace  # noqa: E402
 
 from dap_proxy.proxy.network import PEER_SILENCE_LIMIT  # noqa: E402
@@ -51,6 +65,8 @@ CLEANUP_TARGET = 5.0  # seconds
 PEER_TARGET = PEER_SILENCE_LIMIT + 5.0  # seconds
 GIVE_UP = 60.0  # seconds: a measurement that takes longer is reported as a miss
 POLL = 0.005  # seconds between looks at the process table
+ROUNDS = 5  # proxy kills mid-write
+KILL_AFTER_ROWS = (20, 60, 120, 250, 400)  # committed rows seen before each round's kill
 
 
 def seconds_until(done: Callable[[], bool], started: float) -> float:
@@ -125,6 +141,56 @@ def remote_vanishes() -> float | str:
         return f"skipped: {exc}"
 
 
+def live_killed(what: str) -> dict[str, Any]:
+    """A live session observing a loop; `what` ("adapter" or "debuggee") SIGKILLed."""
+    with tempfile.TemporaryDirectory() as tmp, spawn_proxy() as client:
+        assert client.process is not None
+        program, session, _ = observing_job(client, Path(tmp) / "job")
+        mark = client.mark()
+        os.kill(job_process(client, what), signal.SIGKILL)
+        started = time.perf_counter()
+        client.wait_event("terminated", since=mark, timeout=GIVE_UP)
+        seconds = time.perf_counter() - started
+        if what == "debuggee":
+            client.request("disconnect", {})
+        client.wait_closed(timeout=GIVE_UP)
+        shown = shown_observations(client)
+        stored, integrity = stored_observations(program.parent, session)
+    kept = sum(item in stored for item in shown)
+    return {"shown": len(shown), "kept": kept, "integrity": integrity, "seconds": seconds}
+
+
+def kill_mid_write(rows: int) -> tuple[list[Any], list[Any], str]:
+    """One live session, the proxy SIGKILLed once the store holds `rows` observations: (those
+    read just before the kill, those there afterwards, the integrity check afterwards)."""
+    with tempfile.TemporaryDirectory() as tmp, spawn_proxy() as client:
+        assert client.process is not None
+        program, session, _ = observing_job(client, Path(tmp) / "job")
+        before: list[Any] = []
+
+        def committed_enough() -> bool:
+            before[:] = stored_observations(program.parent, session)[0]
+            return len(before) >= rows
+
+        seconds_until(committed_enough, time.perf_counter())
+        client.process.kill()
+        client.wait_closed(timeout=GIVE_UP)
+        after, integrity = stored_observations(program.parent, session)
+    return before, after, integrity
+
+
+def proxy_killed_mid_write() -> dict[str, Any]:
+    """ROUNDS live sessions, the proxy SIGKILLed after a different number of committed rows."""
+    committed = lost = 0
+    sound = True
+    for rows in KILL_AFTER_ROWS[:ROUNDS]:
+        before, after, integrity = kill_mid_write(rows)
+        committed += len(before)
+        lost += sum(item not in after for item in before)
+        sound = sound and integrity == "ok"
+    return {"rounds": ROUNDS, "committed": committed, "lost": lost, "sound": sound}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -134,6 +200,9 @@ def main() -> int:
         "editor_vanishes_tcp_s": editor_vanishes_tcp(),
         "adapter_killed_s": adapter_killed(),
         "remote_vanishes_s": remote_vanishes(),
+        "live_adapter_killed": live_killed("adapter"),
+        "live_debuggee_killed": live_killed("debuggee"),
+        "proxy_killed_mid_write": proxy_killed_mid_write(),
     }
     missed = [
         f"{name} {value:.2f} s > {target:g} s"
@@ -145,6 +214,13 @@ def main() -> int:
         )
         if isinstance(value := results[name], float) and value > target
     ]
+    for name in ("live_adapter_killed", "live_debuggee_killed"):
+        live = results[name]
+        if live["kept"] != live["shown"] or live["integrity"] != "ok":
+            missed.append(f"{name}: {live['kept']} of {live['shown']} observations kept")
+    written = results["proxy_killed_mid_write"]
+    if written["lost"] or not written["sound"]:
+        missed.append(f"proxy killed mid-write: {written['lost']} committed rows lost")
     if args.json:
         print(json.dumps({**results, "missed": missed}, indent=2))
         return 1 if missed else 0
@@ -165,6 +241,19 @@ def main() -> int:
         )
     else:
         print(f"  remote peer vanishes: {remote}")
+    for name, label in (("live_adapter_killed", "adapter"), ("live_debuggee_killed", "debuggee")):
+        live = results[name]
+        print(
+            f"  live session, {label} SIGKILLed: {live['kept']} of {live['shown']} observations "
+            f"shown are in the store (integrity {live['integrity']}); terminated in "
+            f"{live['seconds']:.2f}"
+        )
+    written = results["proxy_killed_mid_write"]
+    print(
+        f"  proxy SIGKILLed while writing evidence, {written['rounds']} rounds: "
+        f"{written['lost']} of {written['committed']} committed rows lost, database sound: "
+        f"{written['sound']}"
+    )
     for line in missed:
         print(f"MISSED: {line}")
     return 1 if missed else 0

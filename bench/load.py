@@ -6,9 +6,15 @@ collects the `output` events and checks that every line arrived once and in orde
 proxy's resident memory is sampled from /proc while it runs. Targets: no line lost or out of
 order, proxy RSS growth <= 100 MiB. Also prints lines per second end to end.
 
+Then the same flood in a live Smart Debug Session: the launch carries a failure context (so the
+session records itself in the workspace store and injects its hypotheses' probes) and the editor
+adds a logpoint on the printing line, hit in the same loop until its budget (default 10,000
+hits) is spent. Targets as above, and: every hit is a `smartDebug/evidence` event and a store
+row, in hit order, and no probe output reaches the program's stdout.
+
 Exit status 1 when a target is missed.
 
-    .venv/bin/python bench/load.py [--lines 100000] [--json]
+    .venv/bin/python bench/load.py [--lines 100000] [--probe-hits 10000] [--json]
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dap_proxy.evidence.store import Store
+from dap_proxy.live.probes import TAG
 from dap_proxy.wire.client import DapClient
 
 RSS_TARGET_MIB = 100.0
@@ -37,6 +45,18 @@ while not os.path.exists(go):
 for i in range(count):
     print(f"line {i:06d} " + "x" * 40)
 """
+PRINT_LINE = 6  # the loop's body in PROGRAM
+PROBE_HITS = 10_000
+
+
+def failure_text(program: Path) -> str:
+    """A failure of the flood program, as the live session's `smartDebug.traceback`."""
+    return (
+        "Traceback (most recent call last):\n"
+        f'  File "{program}", line {PRINT_LINE}, in <module>\n'
+        '    print(f"line {i:06d} " + "x" * 40)\n'
+        "BrokenPipeError: [Errno 32] Broken pipe\n"
+    )
 
 
 def rss_mib(pid: int) -> float:
@@ -79,25 +99,46 @@ def stdout_lines(client: DapClient) -> list[str]:
     return text.splitlines()
 
 
-def flood(lines: int) -> dict[str, Any]:
+def probe_bodies(client: DapClient, probe: str) -> list[dict[str, Any]]:
+    return [
+        e["body"]
+        for e in list(client.events)
+        if e["event"] == "smartDebug/evidence" and e["body"].get("probe") == probe
+    ]
+
+
+def flood(lines: int, probe_hits: int = 0) -> dict[str, Any]:
+    """The flood; with `probe_hits`, in a live session with a logpoint of that budget on the
+    printing line."""
     with tempfile.TemporaryDirectory() as tmp:
         program = Path(tmp) / "flood.py"
         program.write_text(PROGRAM)
         go = Path(tmp) / "go"
         client = DapClient.spawn([sys.executable, "-m", "dap_proxy"])
         assert client.process is not None
+        arguments: dict[str, Any] = {
+            "program": str(program),
+            "args": [str(go), str(lines)],
+            "console": "internalConsole",
+            "cwd": tmp,
+        }
+        if probe_hits:
+            arguments["smartDebug"] = {
+                "traceback": failure_text(program),
+                "maxProbeHits": probe_hits,
+            }
+        probe = ""
         try:
             client.request("initialize", {"adapterID": "bench", "clientID": "bench"}, check=True)
-            launch = client.send_request(
-                "launch",
-                {
-                    "program": str(program),
-                    "args": [str(go), str(lines)],
-                    "console": "internalConsole",
-                    "cwd": tmp,
-                },
-            )
+            launch = client.send_request("launch", arguments)
             client.wait_event("initialized")
+            if probe_hits:
+                added = client.request(
+                    "smartDebug/addProbe",
+                    {"file": str(program), "line": PRINT_LINE, "logMessage": "i={i}"},
+                    check=True,
+                )
+                probe = added["body"]["probe"]["id"]
             client.request("configurationDone", check=True)
             client.wait_response(launch, check=True)
             client.wait_event("smartDebug/ready")
@@ -113,10 +154,26 @@ def flood(lines: int) -> dict[str, Any]:
             got = stdout_lines(client)
             client.request("disconnect", {})
         finally:
-            client.close()
+            client.close()  # the proxy exits: its store writes are done
+        observed = probe_bodies(client, probe) if probe else []
+        stored = []
+        if observed:
+            with Store.open(Path(tmp)) as store:
+                stored = [e for e in store.evidence(observed[0]["session"]) if e.probe == probe]
     expected = [f"line {i:06d} " + "x" * 40 for i in range(lines)]
     lost = len(set(expected) - set(got))
     in_order = got == expected
+    probes: dict[str, Any] = {}
+    if probe_hits:
+        hits = [str(i) for i in range(probe_hits)]
+        probes = {
+            "probe_hits": probe_hits,
+            "probe_events": len(observed),
+            "probe_events_in_order": [b["values"].get("i") for b in observed] == hits,
+            "probe_rows_stored": len(stored),
+            "probe_rows_in_order": [e.values.get("i") for e in stored] == hits,
+            "probe_output_in_stdout": sum(TAG in line or "[smart-debug]" in line for line in got),
+        }
     return {
         "lines": lines,
         "received": len(got),
@@ -129,34 +186,68 @@ def flood(lines: int) -> dict[str, Any]:
         "rss_peak_mib": round(sampler.peak, 1),
         "rss_growth_mib": round(sampler.peak - baseline, 1),
         "rss_samples": sampler.samples,
+        **probes,
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args()
-    result = flood(args.lines)
+def misses(result: dict[str, Any]) -> list[str]:
+    """The targets a flood result misses (empty: all met)."""
     missed = []
-    if result["lost"] or not result["in_order"] or result["received"] != args.lines:
+    lines = result["lines"]
+    if result["lost"] or not result["in_order"] or result["received"] != lines:
         missed.append(
             f"{result['lost']} lines lost, {result['received']} received, "
             f"in order: {result['in_order']}"
         )
     if result["rss_growth_mib"] > RSS_TARGET_MIB:
         missed.append(f"RSS grew {result['rss_growth_mib']} MiB > {RSS_TARGET_MIB:g} MiB")
-    if args.json:
-        print(json.dumps({**result, "missed": missed}, indent=2))
-        return 1 if missed else 0
-    print(f"{args.lines} lines of program output through the proxy (real debugpy)")
-    print(f"  received {result['received']}, lost {result['lost']}, in order: {result['in_order']}")
-    print(
+    hits = result.get("probe_hits")
+    if hits is not None:
+        routed = (result["probe_events"], result["probe_rows_stored"]) == (hits, hits)
+        ordered = result["probe_events_in_order"] and result["probe_rows_in_order"]
+        if not (routed and ordered) or result["probe_output_in_stdout"]:
+            missed.append(
+                f"probe hits {hits}: {result['probe_events']} events, "
+                f"{result['probe_rows_stored']} stored, in order: {ordered}, "
+                f"{result['probe_output_in_stdout']} in stdout"
+            )
+    return missed
+
+
+def describe(result: dict[str, Any]) -> list[str]:
+    out = [
+        f"  received {result['received']}, lost {result['lost']}, in order: {result['in_order']}",
         f"  proxy RSS {result['rss_baseline_mib']} MiB -> peak {result['rss_peak_mib']} MiB: "
         f"growth {result['rss_growth_mib']} MiB (target <= {RSS_TARGET_MIB:g}; "
-        f"{result['rss_samples']} samples)"
-    )
-    print(f"  {result['seconds']} s, {result['lines_per_second']} lines/s end to end")
+        f"{result['rss_samples']} samples)",
+        f"  {result['seconds']} s, {result['lines_per_second']} lines/s end to end",
+    ]
+    if "probe_hits" in result:
+        out.append(
+            f"  probe hits {result['probe_hits']}: {result['probe_events']} evidence events, "
+            f"{result['probe_rows_stored']} store rows (in order: "
+            f"{result['probe_events_in_order'] and result['probe_rows_in_order']}), "
+            f"{result['probe_output_in_stdout']} in stdout"
+        )
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--probe-hits", type=int, default=PROBE_HITS)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    plain = flood(args.lines)
+    live = flood(args.lines, args.probe_hits)
+    missed = misses(plain) + misses(live)
+    if args.json:
+        print(json.dumps({"plain": plain, "live": live, "missed": missed}, indent=2))
+        return 1 if missed else 0
+    print(f"{args.lines} lines of program output through the proxy (real debugpy)")
+    print("\n".join(describe(plain)))
+    print(f"the same in a live session, a logpoint in the loop ({args.probe_hits} hits)")
+    print("\n".join(describe(live)))
     for line in missed:
         print(f"MISSED: {line}")
     return 1 if missed else 0

@@ -11,6 +11,7 @@ The cache lives for one stop: anything that resumes the program or may change it
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -174,9 +175,10 @@ def thread_names(response: Message) -> dict[int, str]:
     }
 
 
-def bounded_locals(response: Message) -> dict[str, str]:
+def bounded_locals(response: Message, env: Mapping[str, str] | None = None) -> dict[str, str]:
     """Top-level locals as name -> value text: at most MAX_LOCALS, each cut, debugpy's groups
-    (special / function / class variables) left out, secrets redacted."""
+    (special / function / class variables) left out, secrets redacted (`env`: the program's
+    environment, whose secret-looking values are secrets wherever they appear)."""
     variables = (response.get("body") or {}).get("variables") or []
     found: dict[str, str] = {}
     for var in variables:
@@ -188,15 +190,19 @@ def bounded_locals(response: Message) -> dict[str, str]:
             continue
         value = str(var.get("value", ""))
         found[name] = value if len(value) <= MAX_VALUE_CHARS else value[:MAX_VALUE_CHARS] + "…"
-    return redact_obj(found)
+    return redact_obj(found, env=env)
 
 
 async def capture_stop(
-    ask: Any, session: Session, body: dict[str, Any], exception_info: bool
+    ask: Any,
+    session: Session,
+    body: dict[str, Any],
+    exception_info: bool,
+    env: Mapping[str, str] | None = None,
 ) -> StopEvidence:
     """Read one stop (`ask` is `SharedRequests.ask`, or the session's own request for a stop
     the editor never sees). The exception first: it is what an editor that resumes at once
-    would take away."""
+    would take away. Secrets are redacted as in `bounded_locals`."""
     thread = body.get("threadId")
     exception = None
     listed_threads = await ask("threads", None)  # what an editor asks first: shared, not extra
@@ -210,7 +216,8 @@ async def capture_stop(
                     "type": details.get("typeName") or found.get("exceptionId"),
                     "message": details.get("message") or found.get("description"),
                     "stack_trace": details.get("stackTrace") or "",
-                }
+                },
+                env=env,
             )
     stack = await ask("stackTrace", {"threadId": thread, "startFrame": 0, "levels": STACK_LEVELS})
     frames = _frames(stack)
@@ -230,6 +237,6 @@ async def capture_stop(
         )
         if reference:
             evidence.locals = bounded_locals(
-                await ask("variables", {"variablesReference": reference})
+                await ask("variables", {"variablesReference": reference}), env
             )
     return evidence

@@ -9,6 +9,7 @@ observes. Runs in a worker thread (it reads code and may call the AI engine).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,8 +76,15 @@ def from_session(store: Any, session_id: int) -> Start:
     return Start(context, f"store session #{session_id}", hypotheses, select_strategy(context))
 
 
-def resolve_start(options: SmartDebugOptions, workspace: Path, store: Any | None) -> Start:
-    """The session's starting point (module docstring). `store` is a `Store` or None."""
+def resolve_start(
+    options: SmartDebugOptions,
+    workspace: Path,
+    store: Any | None,
+    redact: Callable[[str], str] = lambda text: text,
+) -> Start:
+    """The session's starting point (module docstring). `store` is a `Store` or None;
+    `redact` cleans the launch config's failure text before anything reads it (the program's
+    environment can hold secrets the proxy's does not)."""
     if options.session is not None:
         if store is None:
             return Start(
@@ -94,7 +102,7 @@ def resolve_start(options: SmartDebugOptions, workspace: Path, store: Any | None
         parts.append(traceback_text(options.traceback.strip(), workspace))
     text = "\n".join(p for p in parts if p)
     if text:
-        return from_text(text, workspace, options.ai, "launch config")
+        return from_text(redact(text), workspace, options.ai, "launch config")
     if store is not None:
         found = store.latest_failure()
         if found is not None:

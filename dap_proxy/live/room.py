@@ -21,7 +21,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 
@@ -63,6 +63,7 @@ from dap_proxy.wire.framing import Message
 MAX_ACCEPTED = 20  # accepted suggestions injected per session
 CONCLUDE_TIMEOUT = 5.0  # seconds the end of a session waits for its last verdicts and writes
 RECORD_WAIT = 2.0  # seconds an event waits for the session's first store record (its id)
+T = TypeVar("T")
 OBSERVATION_QUEUE = 10_000  # observations waiting to be handled; beyond it they are counted
 
 
@@ -91,6 +92,15 @@ def workspace_of(arguments: dict[str, Any], workspace_option: str | None) -> Pat
     return Path.cwd().resolve()
 
 
+def program_environment(arguments: dict[str, Any]) -> dict[str, str]:
+    """The environment the program runs with as far as the proxy knows it: its own, plus the
+    launch configuration's `env`, which debugpy gives the program only. Redaction takes the
+    values of its secret-looking names for secrets wherever they appear."""
+    env = arguments.get("env")
+    extra = {k: v for k, v in env.items() if isinstance(v, str)} if isinstance(env, dict) else {}
+    return {**os.environ, **extra}
+
+
 class LiveRoom(Room):
     name = "live session"
 
@@ -111,6 +121,7 @@ class LiveRoom(Room):
         self.reproduced = False
         self.failure_text: str | None = None
         self.active = False  # a launch/attach went through this room
+        self.environment = dict(os.environ)  # the program's (program_environment)
         self._shared: SharedRequests | None = None
         self._planned = anyio.Event()
         self._ids = itertools.count(1)
@@ -151,6 +162,7 @@ class LiveRoom(Room):
         self.config, self.active = config, True
         request["arguments"] = forwarded
         self.workspace = workspace_of(raw, config.options.workspace)
+        self.environment = program_environment(raw)
         self.recorder = Recorder(self.workspace)
         self._infer_mappings = (
             request["command"] == "attach"
@@ -274,7 +286,7 @@ class LiveRoom(Room):
         if self.config.options.session is not None and store is None:
             self.recorder.wanted = True  # a stored session was named: the store must be there
             store = self.recorder.read(lambda s: s)
-        start = resolve_start(self.config.options, self.workspace, store)
+        start = resolve_start(self.config.options, self.workspace, store, self.redact)
         for h in start.hypotheses:
             if not h.predictions:
                 h.predictions = derive(h, self._resolve)
@@ -464,7 +476,7 @@ class LiveRoom(Room):
         if probe.hits >= probe.budget:
             return  # a conditional probe's last hits before it came out
         probe.hits += 1
-        values = redact_obj(values)
+        values = self.redact(values)
         if thread is None and len(self._threads) == 1:
             thread = next(iter(self._threads.values()))
         shown = ", ".join(f"{k}={v}" for k, v in values.items())
@@ -507,6 +519,10 @@ class LiveRoom(Room):
             self.breakpoints.remove([probe.id])
             await self.announce_probes()
 
+    def redact(self, value: T) -> T:
+        """`value` with every secret redacted, the program's environment's included."""
+        return redact_obj(value, env=self.environment)
+
     def _console_line(
         self, probe: LiveProbe, values: dict[str, str], verdicts: list[Verdict]
     ) -> str:
@@ -548,7 +564,9 @@ class LiveRoom(Room):
 
     async def _capture(self, data: dict[str, Any]) -> None:
         reason = str(data.get("reason", ""))
-        evidence = await capture_stop(self.shared.ask, self.session, data, reason == "exception")
+        evidence = await capture_stop(
+            self.shared.ask, self.session, data, reason == "exception", self.environment
+        )
         await self._record_stop(evidence, EvidenceSource.SNAPSHOT)
         if evidence.exception is not None:
             await self._failed(
@@ -561,7 +579,9 @@ class LiveRoom(Room):
         """A snapshot probe stopped the program (the editor never sees it): read the frame."""
         probe = self.probes.get(placed.key)
         data = event.get("body") or {}
-        evidence = await capture_stop(self.session.request_adapter, self.session, data, False)
+        evidence = await capture_stop(
+            self.session.request_adapter, self.session, data, False, self.environment
+        )
         if probe is not None:
             thread = self._threads.get(evidence.thread_id or -1, str(evidence.thread_id))
             await self._observe(probe, evidence.locals, thread, EvidenceSource.SNAPSHOT)
@@ -653,17 +673,18 @@ class LiveRoom(Room):
         self.failure_text = text
         self.reproduced = True
         self._triaged = anyio.Event()
+        redacted = self.redact(text)  # the store and an AI engine get this text too
         await self.emit(
             EVIDENCE_EVENT,
             EvidenceBody(
                 session=self._session_id,
                 kind="failure",
                 at=_now(),
-                text=redact_obj(text)[-4000:],
+                text=redacted[-4000:],
                 reason=how,
             ),
         )
-        self.session.spawn(lambda: self._triage_failure(text))
+        self.session.spawn(lambda: self._triage_failure(redacted))
 
     async def _triage_failure(self, text: str) -> None:
         """Hypotheses and probes for this failure, recorded so the next session injects them;
@@ -731,6 +752,11 @@ class LiveRoom(Room):
             await self.announce("end")
         if self.probes:
             await self.announce_probes()  # the probes' final hit counts and states
+        if self.dropped_observations:
+            await self.session.output(
+                f"smart-debug: {self.dropped_observations} probe observations were dropped: more "
+                f"than {OBSERVATION_QUEUE} were waiting at once (a probe in a very hot loop)"
+            )
         top = self.hypotheses[0] if self.hypotheses else None
         outcome = ("failed" if self.reproduced else f"exit {self.exit_code}") + (
             f"; {top.id} {top.status.value} ({top.probability:.0f}%)" if top else ""

@@ -4,9 +4,9 @@
 
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, HYPOTHESES_VIEW_ID, OUTPUT_CHANNEL_NAME } from './common/constants';
-import { type Interpreter, resolveInterpreter } from './common/python';
-import { readSettings } from './common/settings';
-import { editorApi } from './common/vscodeapi';
+import { type Interpreter, expandSetting, resolveInterpreter } from './common/python';
+import { READ_ONLY_SCHEME, readOnlyDocuments } from './common/documents';
+import { editorApi, readSettings } from './common/vscodeapi';
 import { pickProcess } from './debug/processes';
 import { AdapterFactory, ConfigurationProvider } from './debug/provider';
 import { followSessions } from './debug/sessions';
@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   const firstFolder = (): vscode.WorkspaceFolder | undefined => vscode.workspace.workspaceFolders?.[0];
 
-  languageServer = new LanguageServer(editorApi, log, board, () => interpreterFor(firstFolder()));
+  languageServer = new LanguageServer(editorApi, log, () => interpreterFor(firstFolder()), firstFolder);
   const startLanguageServer = (document: vscode.TextDocument): void => languageServer?.onDocument(document);
   vscode.workspace.textDocuments.forEach(startLanguageServer);
 
@@ -40,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     status,
     vscode.workspace.onDidOpenTextDocument(startLanguageServer),
+    vscode.workspace.onDidChangeConfiguration((event) => languageServer?.onConfiguration(event)),
+    vscode.workspace.registerTextDocumentContentProvider(READ_ONLY_SCHEME, readOnlyDocuments),
     vscode.debug.registerDebugConfigurationProvider(
       DEBUG_TYPE,
       new ConfigurationProvider(editorApi, log, interpreterFor, currentFileConfiguration(context)),
@@ -87,10 +89,13 @@ async function runLocalize(
     return;
   }
   const interpreter = await interpreterFor(folder);
+  const settings = readSettings(folder.uri);
+  const testPython = expandSetting(settings.values.testPython, folder.uri.fsPath) || interpreter.path;
   const testCommand = await vscode.window.showInputBox({
     prompt: `The test command whose failures to localize (runs in ${folder.name})`,
-    value: readSettings(folder.uri).values.testCommand || defaultTestCommand(interpreter),
+    value: settings.values.testCommand || defaultTestCommand(testPython),
   });
+  const budget = settings.explicit.has('localizeBudget') ? settings.values.localizeBudget : undefined;
   if (!testCommand) return;
   await vscode.window.withProgress(
     {
@@ -101,7 +106,8 @@ async function runLocalize(
     async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      if (await localize(editorApi, board, log, interpreter, folder.uri.fsPath, testCommand, abort.signal)) {
+      const root = folder.uri.fsPath;
+      if (await localize(editorApi, board, log, interpreter, root, testCommand, abort.signal, budget)) {
         await vscode.commands.executeCommand(`${HYPOTHESES_VIEW_ID}.focus`);
       }
     },

@@ -115,12 +115,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def port_listening(port: int, in_netns_of: int | None = None) -> bool:
-    """True when some process listens on port `port`, seen in /proc (no probe connection,
-    which debugpy would take for its client); in the network namespace of process
-    `in_netns_of` when given, else in ours."""
-    needle = f":{port:04X} "
+def listening_addresses(port: int, in_netns_of: int | None = None) -> set[str]:
+    """The local addresses on which some process listens on TCP port `port`, seen in /proc (no
+    probe connection, which debugpy would take for its client); in the network namespace of
+    process `in_netns_of` when given, else in ours. IPv4 as dotted quads, IPv6 as hex."""
+    needle = f":{port:04X}"
     base = f"/proc/{in_netns_of}/net" if in_netns_of is not None else "/proc/net"
+    found = set()
     for table in (f"{base}/tcp", f"{base}/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -128,9 +129,17 @@ def port_listening(port: int, in_netns_of: int | None = None) -> bool:
             continue
         for line in lines:
             fields = line.split()
-            if len(fields) > 3 and (fields[1] + " ").endswith(needle) and fields[3] == "0A":
-                return True
-    return False
+            if len(fields) > 3 and fields[1].endswith(needle) and fields[3] == "0A":
+                address = fields[1][: -len(needle)]
+                if len(address) == 8:  # IPv4, little-endian hex
+                    address = socket.inet_ntoa(bytes.fromhex(address)[::-1])
+                found.add(address)
+    return found
+
+
+def port_listening(port: int, in_netns_of: int | None = None) -> bool:
+    """True when some process listens on port `port` (`listening_addresses`)."""
+    return bool(listening_addresses(port, in_netns_of))
 
 
 def _stat(pid: int) -> tuple[str, int] | None:

@@ -1,11 +1,13 @@
 """Helpers for the live-session tests: a scratch copy of a program or the bundled example, a full
 launch through the proxy (`python -m dap_proxy`, or `--plain` for the proxy without its rooms)
-that runs the program to its end while it records what the editor saw, and readers for the
-`smartDebug/*` events."""
+that runs the program to its end while it records what the editor saw, readers for the
+`smartDebug/*` events, and a long-running job observed by probes (for faults: the session is
+recorded in the store while the probes observe, and bench/faults.py kills things under it)."""
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -14,8 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from conftest import EVENT_TIMEOUT, wait_for
-from dap_helpers import REPO, initialize, spawn_proxy
+from dap_helpers import (
+    REPO,
+    cmdline,
+    descendants,
+    find_markers,
+    initialize,
+    spawn_proxy,
+    wait_output,
+)
 
+from dap_proxy.evidence.store import Store
 from dap_proxy.wire.client import DapClient
 
 EXAMPLE = REPO / "examples" / "shopping_cart"
@@ -136,3 +147,107 @@ def hypothesis_about(body: dict[str, Any], file: str, line: int) -> dict[str, An
         if any(loc["file"].endswith(file) and loc["line"] == line for loc in h["locations"]):
             return h
     raise AssertionError(f"no hypothesis about {file}:{line} in {body['hypotheses']}")
+
+
+JOB = """\
+import os
+import time
+
+
+def step(i, total):
+    return total + i * 2  # @bp step
+
+
+print("looping pid", os.getpid(), flush=True)
+total = 0
+i = 0
+while True:
+    total = step(i, total)
+    i += 1
+    time.sleep(0.002)
+"""
+JOB_OBSERVED = 40  # probe observations the editor has seen before `observing_job` returns
+Observation = tuple[str, int, dict[str, str]]  # probe id, hit, values
+
+
+def job_failure(program: Path) -> str:
+    """The failure a job session starts from: a traceback through the loop's step line."""
+    marks = find_markers(program)
+    return (
+        "Traceback (most recent call last):\n"
+        f'  File "{program}", line {marks["step"] + 7}, in <module>\n    total = step(i, total)\n'
+        f'  File "{program}", line {marks["step"]}, in step\n    return total + i * 2\n'
+        "TypeError: unsupported operand type(s) for *: 'NoneType' and 'int'\n"
+    )
+
+
+def probe_evidence(client: DapClient) -> list[dict[str, Any]]:
+    """The bodies of the `smartDebug/evidence` events about probe observations, in order."""
+    return [
+        e["body"]
+        for e in list(client.events)
+        if e["event"] == "smartDebug/evidence" and e["body"]["kind"] == "probe"
+    ]
+
+
+def observing_job(client: DapClient, folder: Path) -> tuple[Path, int, str]:
+    """Write JOB in `folder` and launch it with a failure context (the session records itself
+    in the store there, and injects its hypotheses' probes) and one added logpoint; once the
+    editor has seen JOB_OBSERVED of that logpoint's observations: (the program, the store's
+    session id, the logpoint's probe id)."""
+    program = write_program(folder, "job.py", JOB)
+    line = find_markers(program)["step"]
+    initialize(client)
+    launch = client.send_request(
+        "launch",
+        {
+            "program": str(program),
+            "cwd": str(folder),
+            "console": "internalConsole",
+            "smartDebug": {"traceback": job_failure(program), "maxProbeHits": 1_000_000},
+        },
+    )
+    client.wait_event("initialized", timeout=RUN_TIMEOUT)
+    added = client.request(
+        "smartDebug/addProbe",
+        {"file": str(program), "line": line, "logMessage": "i={i} total={total}"},
+        check=True,
+    )
+    probe = added["body"]["probe"]["id"]
+    client.request("setExceptionBreakpoints", {"filters": []}, check=True)
+    client.request("configurationDone", check=True)
+    client.wait_response(launch, timeout=RUN_TIMEOUT, check=True)
+    wait_for(
+        lambda: sum(b["probe"] == probe for b in probe_evidence(client)) >= JOB_OBSERVED,
+        RUN_TIMEOUT,
+        f"{JOB_OBSERVED} observations of the added probe",
+    )
+    [session] = {b["session"] for b in probe_evidence(client)}
+    return program, session, probe
+
+
+def job_process(client: DapClient, which: str) -> int:
+    """The pid of the job session's debugpy adapter (`which` "adapter") or of the debuggee."""
+    if which == "adapter":
+        assert client.process is not None
+        tree = descendants(client.process.pid)
+        [pid] = [p for p in tree if "dap_proxy.proxy.nodelay" in cmdline(p)]
+        return pid
+    return int(wait_output(client, r"looping pid (\d+)\n", "stdout").group(1))
+
+
+def stored_observations(workspace: Path, session: int) -> tuple[list[Observation], str]:
+    """The probe observations the store holds for `session`, in the order written, and
+    SQLite's integrity check of the file ("ok" when sound)."""
+    with Store.open(workspace) as store:
+        stored = [(e.probe, e.hit or 0, e.values) for e in store.evidence(session) if e.probe]
+        db = sqlite3.connect(store.path)
+        try:
+            integrity = str(db.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            db.close()
+    return stored, integrity
+
+
+def shown_observations(client: DapClient) -> list[Observation]:
+    return [(b["probe"], b["hit"], b["values"]) for b in probe_evidence(client)]

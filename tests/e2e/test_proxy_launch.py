@@ -176,14 +176,28 @@ def test_editor_closing_ends_adapter_and_debuggee() -> None:
     assert_all_gone(tree)
 
 
+# The raw frames' seq: out of the range the client numbers its own requests with (from 1), so
+# the failed answer to the oversized one can never be taken for the answer to `initialize`.
+RAW_SEQ = 9000
+
+
 def test_malformed_frames_before_launch_keep_the_session() -> None:
     with spawn_proxy("--max-frame", "4096") as client:
         client.send_raw(b"Content-Length: abc\r\n\r\n{}")
         client.send_raw(b"Content-Length: 2\r\n\r\n[]")
-        huge = b'{"seq": 1, "type": "request", "command": "x", "pad": "%s"}' % (b"p" * 5000)
+        huge = b'{"seq": %d, "type": "request", "command": "x", "pad": "%s"}' % (
+            RAW_SEQ,
+            b"p" * 5000,
+        )
+        # One write: the header and the start of the body arrive together, so the seq is
+        # readable when the length is refused at header time.
         client.send_raw(b"Content-Length: %d\r\n\r\n%s" % (len(huge), huge))
         response = client.request("initialize", {"adapterID": "smart-debug"}, check=True)
+        assert response["request_seq"] == 1
         assert response["body"]["supportsConfigurationDoneRequest"] is True
+        refused = client.wait_response(RAW_SEQ)  # the oversized request is answered, failed
+        assert refused["success"] is False and refused["command"] == "x"
+        assert f"frame of {len(huge)} bytes exceeds the maximum of 4096" in refused["message"]
         errors = [
             e["body"]["output"]
             for e in client.events

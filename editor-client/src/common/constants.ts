@@ -13,11 +13,6 @@ export const LSP_ARGS = ['-m', 'dap_proxy.cli', 'lsp'];
 /** Imports smart-debug and prints its version: the check that an interpreter can run it. */
 export const IMPORT_CHECK_ARGS = ['-c', 'import dap_proxy; print(dap_proxy.__version__)'];
 
-/** The one command that makes smart-debug importable for `python`. */
-export function installCommand(python: string): string {
-  return `${shellQuote(python)} -m pip install smart-debug`;
-}
-
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
@@ -26,9 +21,10 @@ export const PYTHON_EXTENSION_ID = 'ms-python.python';
 export const HYPOTHESES_VIEW_ID = 'smartDebug.hypotheses';
 export const OUTPUT_CHANNEL_NAME = 'Smart Debug';
 
-/** Language server commands (their client side lives in lsp/client.ts). */
+/** The language server's commands whose results the client acts on (lsp/server.py). */
 export const LSP_ACCEPT_COMMAND = 'smartDebug.accept';
-export const LSP_HYPOTHESES_NOTIFICATION = 'smartDebug/hypotheses';
+export const LSP_DISMISS_COMMAND = 'smartDebug.dismiss';
+export const LSP_SHOW_EVIDENCE_COMMAND = 'smartDebug.showEvidence';
 
 /** Custom DAP request that injects a hypothesis' probes mid-session. */
 export const TEST_HYPOTHESIS_REQUEST = 'smartDebug/testHypothesis';

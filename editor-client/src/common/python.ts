@@ -4,9 +4,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { IMPORT_CHECK_ARGS, PYTHON_EXTENSION_ID, installCommand } from './constants';
+import { PYTHON_EXTENSION_ID } from './constants';
+import { BUILT_FROM, CHECK_TIMEOUT_MS, type Fix, findFix, runImportCheck } from './install';
 import type { Logger } from './log';
-import { run, tail } from './process';
+import { tail } from './process';
 import type { EditorApi } from './vscodeapi';
 
 export type InterpreterSource = 'setting' | 'python-extension' | 'path';
@@ -16,16 +17,13 @@ export interface Interpreter {
   source: InterpreterSource;
 }
 
-export type SmartDebugCheck = { ok: true; version: string } | { ok: false; message: string; fix?: string };
+export type SmartDebugCheck = { ok: true; version: string } | { ok: false; message: string; fix?: Fix };
 
 const SOURCE_TEXT: Record<InterpreterSource, string> = {
   setting: 'from the setting smartDebug.python',
   'python-extension': "the Python extension's selected interpreter",
   path: 'python3 on PATH',
 };
-
-// A cold interpreter start that imports smart-debug, on a loaded machine.
-const CHECK_TIMEOUT_MS = 20_000;
 
 // Interpreters known to import smart-debug. Failures are not kept: the user may install it and retry.
 const verified = new Map<string, string>();
@@ -99,34 +97,29 @@ export async function resolveInterpreter(
   return { path: 'python3', source: 'path' };
 }
 
-export async function checkSmartDebug(interpreter: Interpreter): Promise<SmartDebugCheck> {
+/** Whether `interpreter` imports smart-debug; when not, a message that names it and says what
+ * fixes it (`folder`: the workspace folder, whose .venv may have smart-debug). */
+export async function checkSmartDebug(
+  interpreter: Interpreter,
+  folder?: string,
+  checkout: string | undefined = BUILT_FROM,
+): Promise<SmartDebugCheck> {
   const known = verified.get(interpreter.path);
   if (known !== undefined) return { ok: true, version: known };
   const who = describeInterpreter(interpreter);
-  const result = await run(interpreter.path, IMPORT_CHECK_ARGS, { timeoutMs: CHECK_TIMEOUT_MS });
-  if (result.spawnError) {
-    return {
-      ok: false,
-      message:
-        `Smart Debug: the interpreter ${who} could not be started ` +
-        `(${result.spawnError.code ?? result.spawnError.message}). Set "smartDebug.python" ` +
-        'to a Python interpreter that has smart-debug installed.',
-    };
-  }
+  const result = await runImportCheck(interpreter.path);
   if (result.timedOut) {
     return {
       ok: false,
       message: `Smart Debug: ${who} did not answer within ${CHECK_TIMEOUT_MS / 1000} s.`,
     };
   }
-  if (result.code !== 0) {
-    const fix = installCommand(interpreter.path);
-    const reason = tail(result.stderr, 1) || `exit code ${result.code}`;
-    return {
-      ok: false,
-      message: `Smart Debug: smart-debug is not installed for ${who} (${reason}). Install it with: ${fix}`,
-      fix,
-    };
+  if (result.spawnError || result.code !== 0) {
+    const problem = result.spawnError
+      ? `the interpreter ${who} could not be started (${result.spawnError.code ?? result.spawnError.message})`
+      : `smart-debug is not installed for ${who} (${tail(result.stderr, 1) || `exit code ${result.code}`})`;
+    const fix = await findFix(interpreter.path, checkout, folder);
+    return { ok: false, message: `Smart Debug: ${problem}. ${fix.text}`, fix };
   }
   const version = result.stdout.trim();
   verified.set(interpreter.path, version);

@@ -1,18 +1,21 @@
-/** The extension's settings (`smartDebug.*` in package.json), read once per use as one typed
- * table, with which of them the user set explicitly. */
+/** The extension's settings (`smartDebug.*` in package.json) as one typed table, with which of
+ * them the user set explicitly (`readSettings` in vscodeapi.ts reads them once per use). */
 
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 export type AiMode = 'off' | 'anthropic';
 
 export interface SmartDebugSettings {
   python: string;
   ai: AiMode;
-  model: string;
   autoLogpoints: number;
   showProbeOutput: boolean;
-  lensKinds: string[];
+  suggestionLenses: boolean;
+  hypothesisLenses: boolean;
+  maxLensesPerFile: number;
   testCommand: string;
+  testPython: string;
+  localizeBudget: number;
 }
 
 export interface SettingsSnapshot {
@@ -21,29 +24,36 @@ export interface SettingsSnapshot {
   explicit: ReadonlySet<keyof SmartDebugSettings>;
 }
 
-// Setting key under `smartDebug.` for each field.
-const KEYS: Record<keyof SmartDebugSettings, string> = {
+// Setting key under `smartDebug.` for each field. The language server's options are named as
+// in its initializationOptions (lsp/options.py), so its messages about them name the setting.
+export const KEYS: Record<keyof SmartDebugSettings, string> = {
   python: 'python',
   ai: 'ai',
-  model: 'model',
   autoLogpoints: 'autoLogpoints',
   showProbeOutput: 'showProbeOutput',
-  lensKinds: 'lens.kinds',
+  suggestionLenses: 'lenses.suggestions',
+  hypothesisLenses: 'lenses.hypotheses',
+  maxLensesPerFile: 'maxLensesPerFile',
   testCommand: 'localize.testCommand',
+  testPython: 'localize.python',
+  localizeBudget: 'localize.budget',
 };
 
-const DEFAULTS: SmartDebugSettings = {
+export const DEFAULTS: SmartDebugSettings = {
   python: '',
   ai: 'off',
-  model: '',
   autoLogpoints: 5,
   showProbeOutput: true,
-  lensKinds: ['breakpoint', 'logpoint', 'conditional', 'hit_count', 'hypothesis'],
+  suggestionLenses: true,
+  hypothesisLenses: true,
+  maxLensesPerFile: 8,
   testCommand: '',
+  testPython: '',
+  localizeBudget: 60,
 };
 
-export function readSettings(scope?: vscode.ConfigurationScope): SettingsSnapshot {
-  const config = vscode.workspace.getConfiguration('smartDebug', scope);
+/** The table from the `smartDebug` section of the configuration. */
+export function settingsFrom(config: vscode.WorkspaceConfiguration): SettingsSnapshot {
   const values = { ...DEFAULTS };
   const explicit = new Set<keyof SmartDebugSettings>();
   for (const field of Object.keys(KEYS) as (keyof SmartDebugSettings)[]) {

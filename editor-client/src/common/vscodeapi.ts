@@ -2,6 +2,8 @@
  * those modules import only types from `vscode` and unit tests hand them a fake. */
 
 import * as vscode from 'vscode';
+import { readOnlyDocuments } from './documents';
+import { type SettingsSnapshot, settingsFrom } from './settings';
 
 /** Where a breakpoint goes, 0-based as in the editor API. */
 export interface BreakpointPlace {
@@ -21,6 +23,7 @@ export interface EditorApi {
   removeBreakpoints(breakpoints: vscode.Breakpoint[]): void;
   activeDebugSession(): vscode.DebugSession | undefined;
   showInformationMessage(message: string, ...items: string[]): Thenable<string | undefined>;
+  showWarningMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showErrorMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showQuickPick<T extends vscode.QuickPickItem>(
     items: T[],
@@ -28,6 +31,10 @@ export interface EditorApi {
   ): Thenable<T | undefined>;
   writeClipboard(text: string): Thenable<void>;
   executeCommand(command: string, ...args: unknown[]): Thenable<unknown>;
+  /** Sets smartDebug.python where its current value comes from (folder, workspace, else user). */
+  setPython(python: string, scope: vscode.Uri | undefined): Thenable<void>;
+  /** Shows markdown read-only, in a preview where the editor has one. */
+  showMarkdown(name: string, markdown: string): Thenable<void>;
 }
 
 // A Windows path (C:\...) is not a URI even though it starts with "letter:".
@@ -52,8 +59,26 @@ export const editorApi: EditorApi = {
   removeBreakpoints: (breakpoints) => vscode.debug.removeBreakpoints(breakpoints),
   activeDebugSession: () => vscode.debug.activeDebugSession,
   showInformationMessage: (message, ...items) => vscode.window.showInformationMessage(message, ...items),
+  showWarningMessage: (message, ...items) => vscode.window.showWarningMessage(message, ...items),
   showErrorMessage: (message, ...items) => vscode.window.showErrorMessage(message, ...items),
   showQuickPick: (items, options) => vscode.window.showQuickPick(items, options),
   writeClipboard: (text) => vscode.env.clipboard.writeText(text),
   executeCommand: (command, ...args) => vscode.commands.executeCommand(command, ...args),
+  setPython: (python, scope) => {
+    const config = vscode.workspace.getConfiguration('smartDebug', scope);
+    const seen = config.inspect('python');
+    const target =
+      seen?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : seen?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+    return config.update('python', python, target);
+  },
+  showMarkdown: (name, markdown) => readOnlyDocuments.show(name, markdown),
 };
+
+/** The smartDebug.* settings that apply to `scope` (a folder, a file). */
+export function readSettings(scope?: vscode.ConfigurationScope): SettingsSnapshot {
+  return settingsFrom(vscode.workspace.getConfiguration('smartDebug', scope));
+}

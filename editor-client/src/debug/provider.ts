@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { ADAPTER_ARGS } from '../common/constants';
+import type { Fix } from '../common/install';
 import type { Logger } from '../common/log';
 import {
   type Interpreter,
@@ -11,8 +12,7 @@ import {
   describeInterpreter,
   pythonExtensionInterpreter,
 } from '../common/python';
-import { readSettings } from '../common/settings';
-import type { EditorApi } from '../common/vscodeapi';
+import { type EditorApi, readSettings } from '../common/vscodeapi';
 import { configForActiveFile, isEmptyConfig, problemBeforeStart, withSettings } from './configuration';
 
 export type InterpreterFor = (folder: vscode.WorkspaceFolder | undefined) => Promise<Interpreter>;
@@ -20,6 +20,7 @@ export type InterpreterFor = (folder: vscode.WorkspaceFolder | undefined) => Pro
 const OPEN_SETTINGS = 'Open Settings';
 const OPEN_LAUNCH_JSON = 'Open launch.json';
 const COPY_COMMAND = 'Copy Command';
+const USE_INTERPRETER = 'Use This Interpreter';
 
 export class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(
@@ -54,9 +55,9 @@ export class ConfigurationProvider implements vscode.DebugConfigurationProvider 
       return undefined;
     }
     const interpreter = await this.interpreterFor(folder);
-    const check = await checkSmartDebug(interpreter);
+    const check = await checkSmartDebug(interpreter, folder?.uri.fsPath);
     if (!check.ok) {
-      this.report(check.message, check.fix ? [COPY_COMMAND, OPEN_SETTINGS] : [OPEN_SETTINGS], check.fix);
+      this.report(check.message, [OPEN_SETTINGS], check.fix, folder?.uri);
       return undefined;
     }
     if (config.request === 'launch' && config.python === undefined && interpreter.source === 'setting') {
@@ -70,11 +71,21 @@ export class ConfigurationProvider implements vscode.DebugConfigurationProvider 
     return config;
   }
 
-  /** An error the user reads; returning undefined after it ends the launch without another popup. */
-  private report(message: string, actions: string[], fix?: string): void {
+  /** An error the user reads; returning undefined after it ends the launch without another popup.
+   * A fix the extension can apply (an interpreter that has smart-debug, a command) gets a button. */
+  private report(message: string, actions: string[], fix?: Fix, scope?: vscode.Uri): void {
     this.log.error(message);
+    if (fix?.python) actions = [USE_INTERPRETER, ...actions];
+    else if (fix?.command) actions = [COPY_COMMAND, ...actions];
     void this.api.showErrorMessage(message, ...actions).then(async (choice) => {
-      if (choice === COPY_COMMAND && fix) await this.api.writeClipboard(fix);
+      if (choice === USE_INTERPRETER && fix?.python) {
+        await this.api.setPython(fix.python, scope);
+        this.log.info(`smartDebug.python set to ${fix.python}`);
+        void this.api.showInformationMessage(
+          `Smart Debug: smartDebug.python is now ${fix.python}; start the session again.`,
+        );
+      }
+      if (choice === COPY_COMMAND && fix?.command) await this.api.writeClipboard(fix.command);
       if (choice === OPEN_SETTINGS)
         await this.api.executeCommand('workbench.action.openSettings', 'smartDebug');
       if (choice === OPEN_LAUNCH_JSON) await this.api.executeCommand('workbench.action.debug.configure');
@@ -91,7 +102,7 @@ export class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   async createDebugAdapterDescriptor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
     const interpreter = await this.interpreterFor(session.workspaceFolder);
     // Known good from resolving the configuration (cached): this only fails when that step was skipped.
-    const check = await checkSmartDebug(interpreter);
+    const check = await checkSmartDebug(interpreter, session.workspaceFolder?.uri.fsPath);
     if (!check.ok) throw new Error(check.message);
     this.log.info(`debug adapter: ${interpreter.path} ${ADAPTER_ARGS.join(' ')}`);
     return new vscode.DebugAdapterExecutable(interpreter.path, ADAPTER_ARGS, {

@@ -1,5 +1,5 @@
 /** What the Hypotheses view and the status bar show: the latest hypotheses, suggestions and
- * evidence from each origin (a debug session, a localize run, the language server), and which
+ * evidence from each origin (a debug session, a localize run), and which
  * origin is in front. Pure state with change listeners; no editor API. */
 
 import type { Evidence, Hypothesis, SmartDebugEvent, Suggestion } from './events';
@@ -8,7 +8,7 @@ import type { Evidence, Hypothesis, SmartDebugEvent, Suggestion } from './events
 export const MAX_EVIDENCE = 50;
 
 export interface Snapshot {
-  origin: string; // a debug session id, 'localize' or 'language-server'
+  origin: string; // a debug session id, or 'localize'
   label: string; // e.g. the session's name
   root: string | undefined; // the folder relative file paths are taken from
   hypotheses: Hypothesis[];

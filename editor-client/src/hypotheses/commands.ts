@@ -82,8 +82,9 @@ export function addSuggestionBreakpoint(
 const LOCALIZE_TIMEOUT_MS = 15 * 60_000;
 const LOCALIZE_NOTHING_FAILED = 3; // its exit code when the command never failed
 
-export function defaultTestCommand(interpreter: Interpreter): string {
-  return `${shellQuote(interpreter.path)} -m pytest -q`;
+/** pytest under `python`: the setting smartDebug.localize.python, else smart-debug's interpreter. */
+export function defaultTestCommand(python: string): string {
+  return `${shellQuote(python)} -m pytest -q`;
 }
 
 /** Runs `smart-debug localize --json -- <testCommand>` in `folder` and puts its ranking on the board. */
@@ -95,8 +96,17 @@ export async function localize(
   folder: string,
   testCommand: string,
   signal?: AbortSignal,
+  budget?: number,
 ): Promise<boolean> {
-  const args = ['-m', 'dap_proxy.cli', 'localize', '--json', '--', ...splitCommandLine(testCommand)];
+  let words: string[];
+  try {
+    words = splitCommandLine(testCommand);
+  } catch (error) {
+    void api.showErrorMessage(`Smart Debug: cannot run the test command: ${(error as Error).message}`);
+    return false;
+  }
+  const budgetArgs = budget === undefined ? [] : ['--budget', String(budget)];
+  const args = ['-m', 'dap_proxy.cli', 'localize', '--json', ...budgetArgs, '--', ...words];
   log.info(`localize in ${folder}: ${interpreter.path} ${args.join(' ')}`);
   const result = await run(interpreter.path, args, { cwd: folder, timeoutMs: LOCALIZE_TIMEOUT_MS, signal });
   if (signal?.aborted) return false;

@@ -1,6 +1,6 @@
 /** Reads what smart-debug sends about a bug: the custom DAP events `smartDebug/ready`,
  * `smartDebug/hypotheses`, `smartDebug/suggestions`, `smartDebug/evidence` (bodies carry
- * `version: 1`), the language server's hypotheses notification and `localize --json`.
+ * `version: 1`) and `localize --json`.
  * The one place that knows those shapes; everything else gets these typed values. */
 
 export const EVENT_VERSION = 1;

@@ -16,11 +16,14 @@ const CURRENT_FILE = MANIFEST.contributes.debuggers[0].initialConfigurations[0];
 const values: SmartDebugSettings = {
   python: '',
   ai: 'anthropic',
-  model: '',
   autoLogpoints: 3,
   showProbeOutput: false,
-  lensKinds: [],
+  suggestionLenses: true,
+  hypothesisLenses: false,
+  maxLensesPerFile: 8,
   testCommand: '',
+  testPython: '',
+  localizeBudget: 60,
 };
 const settings = (...explicit: (keyof SmartDebugSettings)[]): SettingsSnapshot => ({
   values,
@@ -45,7 +48,7 @@ test('only settings the user set fill the smartDebug block, and never over the b
     smartDebug: { ai: 'off' },
   };
   assert.equal(withSettings(config, settings()), config);
-  assert.deepEqual(withSettings(config, settings('ai', 'autoLogpoints', 'model')).smartDebug, {
+  assert.deepEqual(withSettings(config, settings('ai', 'autoLogpoints', 'maxLensesPerFile')).smartDebug, {
     ai: 'off',
     autoLogpoints: 3,
   });

@@ -14,7 +14,10 @@ export class FakeEditor implements EditorApi {
   readonly removed: FakeBreakpoint[] = [];
   readonly existing: FakeBreakpoint[] = [];
   readonly infos: string[] = [];
+  readonly warnings: string[] = [];
   readonly errors: string[] = [];
+  readonly pythonSet: { python: string; scope: vscode.Uri | undefined }[] = [];
+  readonly markdown: { name: string; markdown: string }[] = [];
   readonly picks: { label: string }[][] = [];
   extensions = new Map<string, vscode.Extension<unknown>>();
   session: vscode.DebugSession | undefined;
@@ -47,6 +50,10 @@ export class FakeEditor implements EditorApi {
     this.infos.push(message);
     return Promise.resolve(undefined);
   }
+  showWarningMessage(message: string): Thenable<string | undefined> {
+    this.warnings.push(message);
+    return Promise.resolve(undefined);
+  }
   showErrorMessage(message: string): Thenable<string | undefined> {
     this.errors.push(message);
     return Promise.resolve(undefined);
@@ -60,6 +67,14 @@ export class FakeEditor implements EditorApi {
   }
   executeCommand(): Thenable<unknown> {
     return Promise.resolve(undefined);
+  }
+  setPython(python: string, scope: vscode.Uri | undefined): Thenable<void> {
+    this.pythonSet.push({ python, scope });
+    return Promise.resolve();
+  }
+  showMarkdown(name: string, markdown: string): Thenable<void> {
+    this.markdown.push({ name, markdown });
+    return Promise.resolve();
   }
 }
 

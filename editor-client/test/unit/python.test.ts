@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -67,35 +67,79 @@ test('setting values: relative paths from the folder, bare names left to PATH', 
   assert.equal(expandSetting('~/venv/bin/python', '/w'), path.join(os.homedir(), 'venv/bin/python'));
 });
 
-test('an interpreter that does not exist: the message names it and where it came from', async () => {
-  const check = await checkSmartDebug({ path: '/nonexistent/bin/python3', source: 'setting' });
-  assert.ok(!check.ok);
-  assert.equal(
-    check.message,
-    'Smart Debug: the interpreter /nonexistent/bin/python3 (from the setting smartDebug.python) could not be started (ENOENT). ' +
-      'Set "smartDebug.python" to a Python interpreter that has smart-debug installed.',
-  );
-});
+const WITHOUT_VENV = existsSync(VENV_PYTHON) ? false : 'run make setup first';
 
-test('an interpreter without smart-debug: the message names it and the one command that fixes it', async () => {
-  // A real Python without site-packages or the current directory on sys.path.
+/** A real Python that cannot import smart-debug: no site-packages, no current directory. */
+function barePython(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sd-python-'));
   const bare = path.join(dir, 'python');
   writeFileSync(bare, '#!/bin/sh\nexec python3 -I -S "$@"\n');
   chmodSync(bare, 0o755);
-  const check = await checkSmartDebug({ path: bare, source: 'path' });
+  return bare;
+}
+
+test(
+  "an interpreter that does not exist: the message names it and the checkout's .venv that has smart-debug",
+  { skip: WITHOUT_VENV },
+  async () => {
+    const check = await checkSmartDebug(
+      { path: '/nonexistent/bin/python3', source: 'setting' },
+      undefined,
+      REPO,
+    );
+    assert.ok(!check.ok);
+    assert.equal(check.fix?.python, VENV_PYTHON);
+    assert.equal(
+      check.message,
+      'Smart Debug: the interpreter /nonexistent/bin/python3 (from the setting smartDebug.python) could not be started (ENOENT). ' +
+        `${VENV_PYTHON} has it (made by \`make setup\` in ${REPO}): set "smartDebug.python" to it.`,
+    );
+  },
+);
+
+test('an interpreter without smart-debug, a checkout without .venv: pip install of the checkout', async () => {
+  const bare = barePython();
+  const checkout = mkdtempSync(path.join(os.tmpdir(), 'sd-checkout-'));
+  writeFileSync(path.join(checkout, 'pyproject.toml'), '[project]\nname = "smart-debug"\n');
+  const check = await checkSmartDebug({ path: bare, source: 'path' }, undefined, checkout);
   assert.ok(!check.ok);
-  assert.equal(check.fix, `${bare} -m pip install smart-debug`);
+  assert.equal(check.fix?.command, `${bare} -m pip install ${checkout}`);
   assert.equal(
     check.message,
     `Smart Debug: smart-debug is not installed for ${bare} (python3 on PATH) ` +
-      `(ModuleNotFoundError: No module named 'dap_proxy'). Install it with: ${bare} -m pip install smart-debug`,
+      `(ModuleNotFoundError: No module named 'dap_proxy'). Install it from its checkout with: ${bare} -m pip install ${checkout}`,
   );
 });
 
 test(
+  "the workspace folder's .venv is offered when it has smart-debug; with nothing known, how to install it",
+  { skip: WITHOUT_VENV },
+  async () => {
+    const bare = barePython();
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'sd-folder-'));
+    const venvPython = path.join(folder, '.venv', 'bin', 'python');
+    mkdirSync(path.dirname(venvPython), { recursive: true });
+    writeFileSync(venvPython, `#!/bin/sh\nexec ${VENV_PYTHON} "$@"\n`);
+    chmodSync(venvPython, 0o755);
+    const found = await checkSmartDebug({ path: bare, source: 'path' }, folder, undefined);
+    assert.ok(!found.ok);
+    assert.deepEqual(found.fix, {
+      python: venvPython,
+      text: `${venvPython} has it (the workspace folder's .venv): set "smartDebug.python" to it.`,
+    });
+    const none = await checkSmartDebug({ path: bare, source: 'path' }, undefined, undefined);
+    assert.ok(!none.ok);
+    assert.equal(none.fix?.python ?? none.fix?.command, undefined);
+    assert.match(
+      none.message,
+      new RegExp(`Install it from a clone of smart-debug with: ${bare} -m pip install`),
+    );
+  },
+);
+
+test(
   "the project's interpreter imports smart-debug and reports its version",
-  { skip: !existsSync(VENV_PYTHON) && 'run make setup first' },
+  { skip: WITHOUT_VENV },
   async () => {
     const check = await checkSmartDebug({ path: VENV_PYTHON, source: 'setting' });
     assert.deepEqual(check, { ok: true, version: '0.1.0' });

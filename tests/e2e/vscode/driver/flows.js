@@ -6,6 +6,7 @@ const { UI_TIMEOUT_MS } = require('./workbench');
 
 const STATUS_ITEM = 'smartDebug.status'; // the extension's status bar item during a session
 const LOCALIZE_TIMEOUT_MS = 120_000; // smart-debug localize on the example, on a loaded machine
+const LENS_TIMEOUT_MS = 60_000; // the language server starting and analysing its first file
 
 /** (1) Run and Debug -> Smart Debug Session: pause at the user's breakpoint, read the
  * Variables view, continue to the end, read the Debug Console. */
@@ -44,18 +45,87 @@ async function remoteAttach(wb, { folder, file, line, configuration, expected })
   return { variables, status };
 }
 
-/** (5) Launch configurations with a mistake: each shows a message, and no session starts. */
+/** (5) Launch configurations with a mistake: each shows a message, and no session starts. A case
+ * with `fix` clicks the message's button, then starts the configuration again and waits for the
+ * program's `output` in the Debug Console. */
 async function launchErrors(wb, { cases }) {
   const messages = [];
-  for (const { name, folder, file, configuration, pattern } of cases) {
+  for (const { name, folder, file, configuration, pattern, fix } of cases) {
     await wb.openFolder(folder);
     await wb.openFile(file);
     await wb.startConfiguration(configuration);
     const message = await wb.waitForNotification(new RegExp(pattern));
-    messages.push({ name, message, debugging: await wb.isDebugging() });
+    const seen = { name, message, debugging: await wb.isDebugging() };
     await wb.screenshot(`error-${name}`);
+    if (fix) {
+      await wb.clickNotificationButton(new RegExp(pattern), fix.button);
+      seen.confirmation = await wb.waitForNotification(new RegExp(fix.confirmation));
+      await wb.startConfiguration(configuration);
+      seen.console = await wb.debugConsoleText(fix.output);
+    }
+    messages.push(seen);
   }
   return { messages };
+}
+
+/** (2) Code lenses on the suspect lines of a workspace whose store knows a failure: Accept two
+ * suggestions -> the Breakpoints view lists them with their condition and log message; Show
+ * evidence on the hypothesis lens; the next session stops where the condition holds and prints
+ * the logpoint's values. */
+async function acceptLenses(
+  wb,
+  { folder, file, line, accept, hypothesis, configuration, stops, output, filter },
+) {
+  await wb.openFolder(folder);
+  await wb.openFile(file);
+  await wb.goToLine(line);
+  await wb.codeLens(accept[0], LENS_TIMEOUT_MS);
+  const before = await wb.codeLensTexts();
+  await wb.screenshot('code-lenses');
+  for (const title of accept) await wb.clickLens(title, 'Accept');
+  // The server records each acceptance and refreshes its lenses: "Smart Debug: accepted ...".
+  for (const title of accept) await wb.codeLens(title.replace('Smart Debug: ', 'Smart Debug: accepted '));
+  const after = await wb.codeLensTexts();
+  await wb.page.keyboard.press('Control+Shift+D');
+  const rows = wb.pane('Breakpoints').locator('.monaco-list-row', { hasText: file });
+  await wb.until(
+    `${accept.length} breakpoints in the Breakpoints view`,
+    () => rows.count(),
+    (count) => count >= accept.length,
+    UI_TIMEOUT_MS,
+  );
+  const breakpoints = [];
+  for (const row of await rows.all()) {
+    breakpoints.push({
+      label: await row.getAttribute('aria-label'), // "cart.py 28, Condition: ..."
+      conditional: (await row.locator('.codicon-debug-breakpoint-conditional').count()) > 0,
+      logpoint: (await row.locator('.codicon-debug-breakpoint-log').count()) > 0,
+    });
+  }
+  await wb.screenshot('lens-accepted-breakpoints');
+  await wb.clickLens(hypothesis, 'Show evidence');
+  const evidenceTab = wb.page.locator('.tab', { hasText: 'Evidence for' }).first();
+  await evidenceTab.waitFor({ timeout: UI_TIMEOUT_MS });
+  const evidence = {
+    tab: (await evidenceTab.innerText()).trim(),
+    text: await wb.webviewText('It would be refuted if'),
+  };
+  await wb.screenshot('lens-evidence');
+  await wb.startConfiguration(configuration);
+  for (const [index, { pane, text }] of stops.entries()) {
+    if (pane === 'Variables') await wb.waitForVariable(text);
+    else await wb.waitForPaneText(pane, text);
+    if (index === 0) {
+      // The session writes the store, so the server refreshes its lenses: the accepted ones stay.
+      await wb.codeLens(accept[0].replace('Smart Debug: ', 'Smart Debug: accepted '));
+      await wb.screenshot('lens-breakpoint-hit');
+    }
+    await wb.page.keyboard.press('F5');
+  }
+  await wb.waitForSessionEnd();
+  const console = await wb.debugConsoleText(output, filter);
+  await wb.screenshot('lens-logpoint-output');
+  return { before, after, breakpoints, evidence, console };
 }
 
 /** Localize the failing tests from the Hypotheses view's command, read the ranked hypotheses,
@@ -126,6 +196,7 @@ async function liveHypotheses(
 }
 
 module.exports = {
+  'accept-lenses': acceptLenses,
   'live-hypotheses': liveHypotheses,
   'localize-hypotheses': localizeHypotheses,
   'launch-breakpoint': launchBreakpoint,

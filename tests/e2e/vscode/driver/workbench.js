@@ -63,7 +63,8 @@ class Workbench {
       .waitFor({ timeout: UI_TIMEOUT_MS });
   }
 
-  async toggleBreakpointAt(line) {
+  /** Ctrl+G to a line: the editor scrolls it into view and puts the cursor there. */
+  async goToLine(line) {
     await this.page.keyboard.press('Control+G');
     await this.page.locator('.quick-input-widget input').waitFor({ timeout: UI_TIMEOUT_MS });
     await this.page.keyboard.type(String(line));
@@ -78,11 +79,39 @@ class Workbench {
       .locator('.statusbar-item', { hasText: `Ln ${line},` })
       .first()
       .waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+
+  async toggleBreakpointAt(line) {
+    await this.goToLine(line);
     await this.page.keyboard.press('F9');
     await this.page
       .locator('.monaco-editor .codicon-debug-breakpoint')
       .first()
       .waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** The code lens row (the lenses of one line) whose text includes `title`, once it is drawn. */
+  async codeLens(title, timeoutMs = UI_TIMEOUT_MS) {
+    const lens = this.page.locator('.monaco-editor .codelens-decoration', { hasText: title }).first();
+    await lens.waitFor({ timeout: timeoutMs });
+    return lens;
+  }
+
+  /** Clicks the lens `command` (e.g. "Accept") that follows the lens titled `title` (one line's
+   * lenses share a row: `H1 … | Show evidence | H2 … | Show evidence`). */
+  async clickLens(title, command) {
+    const lens = await this.codeLens(title);
+    await lens
+      .locator(
+        `xpath=.//*[contains(text(), "${title}")]/following-sibling::a[normalize-space(.)="${command}"][1]`,
+      )
+      .click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** The text of every code lens row drawn in the editor, top to bottom. */
+  async codeLensTexts() {
+    const rows = this.page.locator('.monaco-editor .codelens-decoration');
+    return (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
   }
 
   pane(title) {
@@ -181,19 +210,63 @@ class Workbench {
     await this.page.keyboard.press('Control+Shift+Y');
     const box = this.page.getByPlaceholder(/^Filter \(e\.g\. text/).first();
     await box.fill(filter);
-    const rows = this.page.locator('.repl .monaco-list-rows');
+    const rows = this.page.locator('.repl .monaco-list-row');
+    // One line per output, in order: a row stands for `count` identical outputs in a row (its badge).
+    const read = () =>
+      rows.evaluateAll((found) =>
+        found
+          .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+          .flatMap((row) => {
+            const value = (row.querySelector('.value') ?? row).innerText.replace(/\u00a0/g, ' ');
+            const badge = row.querySelector('.count-badge-wrapper:not([hidden])');
+            return Array(badge ? Number(badge.innerText) || 1 : 1).fill(value);
+          })
+          .join('\n'),
+      );
     return this.until(
       `"${expected}" in the Debug Console${filter ? ` filtered by "${filter}"` : ''}`,
-      async () => (await rows.innerText()).replace(/\u00a0/g, ' '),
+      read,
       (seen) => seen.includes(expected) && lines(seen).every((line) => line.includes(filter)),
       SESSION_TIMEOUT_MS,
     );
   }
 
   async waitForNotification(pattern) {
-    const toast = this.page.locator('.notification-toast', { hasText: pattern }).first();
+    const toast = this.notification(pattern);
     await toast.waitFor({ timeout: SESSION_TIMEOUT_MS });
     return (await toast.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  notification(pattern) {
+    return this.page.locator('.notification-toast', { hasText: pattern }).first();
+  }
+
+  /** Clicks the button `label` of the notification matching `pattern`. */
+  async clickNotificationButton(pattern, label) {
+    await this.notification(pattern)
+      .locator('.monaco-button', { hasText: label })
+      .click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** The text of the webview on screen (a markdown preview) once it shows `expected`. */
+  async webviewText(expected) {
+    const body = this.page
+      .frameLocator('iframe.webview.ready')
+      .first()
+      .frameLocator('#active-frame')
+      .locator('body', { hasText: expected });
+    await body.waitFor({ timeout: UI_TIMEOUT_MS });
+    return body.innerText();
+  }
+
+  /** Waits until the view `title` shows `text`; returns the view's text. */
+  async waitForPaneText(title, text, timeoutMs = SESSION_TIMEOUT_MS) {
+    return this.until(
+      `${text} in the ${title} view`,
+      () => this.paneText(title),
+      (seen) => seen.includes(text),
+      timeoutMs,
+    );
   }
 
   /** The text of a status bar item an extension created with `id`. */
