@@ -74,18 +74,8 @@ def from_hypotheses(hypotheses: list[Hypothesis], at: float) -> list[HypothesisE
 
 
 def _predictions(view: HypothesisView) -> list[PredictionEntry]:
-    return [
-        PredictionEntry(
-            id=p.id,
-            kind=p.kind,
-            description=p.description,
-            file=p.file,
-            line=p.line,
-            verdict=p.verdict,
-            observations=p.observations,
-        )  # fmt: skip
-        for p in view.predictions
-    ]
+    fields = set(PredictionEntry.model_fields)
+    return [PredictionEntry.model_validate(p.model_dump(include=fields)) for p in view.predictions]
 
 
 def live_verdicts(view: HypothesisView) -> list[DecidingEvidence]:
