@@ -259,7 +259,9 @@ def report(results: list[Result]) -> bool:
     table = Table(title=f"localize on real libraries: {len(results)} faults")
     for column in ("fault", "kind", "plain s", "failed", "localize", "s", "x plain",
                    "Ochiai", "mismatch", "phases (s)"):  # fmt: skip
-        table.add_column(column, justify="right" if column in ("plain s", "s", "x plain") else "left")
+        table.add_column(
+            column, justify="right" if column in ("plain s", "s", "x plain") else "left"
+        )
     for r in results:
         loc, och = r.sides["localize"], r.sides["ochiai"]
         phases = " ".join(f"{k}={v:.1f}" for k, v in loc.phases.items())
@@ -285,7 +287,9 @@ def report(results: list[Result]) -> bool:
                        f"{share(results, 'ochiai', n):.0f}%")  # fmt: skip
     mismatches = [r.mismatches() for r in results]
     known = [m for m in mismatches if m is not None]
-    scores.add_row("outcome mismatches", str(sum(known)) + ("" if len(known) == len(results) else " (+?)"), "")
+    scores.add_row(
+        "outcome mismatches", str(sum(known)) + ("" if len(known) == len(results) else " (+?)"), ""
+    )
     slow = [r for r in results if r.plain.seconds >= SLOW_SUITE]
     fast = [r for r in results if r.plain.seconds < FAST_SUITE]
     ratios = [r.sides["localize"].seconds / r.plain.seconds for r in slow]
@@ -293,8 +297,12 @@ def report(results: list[Result]) -> bool:
     median = statistics.median(ratios) if ratios else 0.0
     spectra_median = statistics.median(spectra) if spectra else 0.0
     fast_max = max((r.sides["localize"].seconds for r in fast), default=0.0)
-    scores.add_row(f"suites >= {SLOW_SUITE:g}s: median wall / plain", f"{median:.2f}x ({len(slow)})", "")
-    scores.add_row(f"suites >= {SLOW_SUITE:g}s: median spectra / plain", f"{spectra_median:.2f}x", "")
+    scores.add_row(
+        f"suites >= {SLOW_SUITE:g}s: median wall / plain", f"{median:.2f}x ({len(slow)})", ""
+    )
+    scores.add_row(
+        f"suites >= {SLOW_SUITE:g}s: median spectra / plain", f"{spectra_median:.2f}x", ""
+    )
     scores.add_row(f"suites < {FAST_SUITE:g}s: max wall", f"{fast_max:.1f}s ({len(fast)})", "")
     console.print(scores)
     ok = (

@@ -80,10 +80,8 @@ def _read_traceback(source: str) -> str:
 
 
 def _parse_failure(text: str) -> ParsedFailure:
-    try:
-        from dap_proxy.analysis.traceback import parse_failure
-    except ImportError as error:  # the traceback parser ships separately
-        raise AnalysisError(f"traceback parsing is unavailable in this build ({error})") from None
+    from dap_proxy.analysis.traceback import parse_failure
+
     return parse_failure(text, workspace=Path.cwd())
 
 

@@ -20,7 +20,7 @@ from dap_proxy.experiments.localize import (
     localize,
 )
 from dap_proxy.experiments.models import ALL_EXPERIMENTS, LocalizeReport
-from dap_proxy.experiments.store import record
+from dap_proxy.experiments.recording import record
 from dap_proxy.hypotheses.probability import other_probability
 
 SHOWN_HYPOTHESES = 3  # in the rich report; --json has them all

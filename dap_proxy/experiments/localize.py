@@ -3,8 +3,8 @@ priors, then test the most suspicious lines with mutants and forced predicates i
 (both cores), repeat the run to catch intermittent failures, and rank lines by the evidence.
 
 This module is the orchestrator and the public API (`localize`, `LocalizeOptions`,
-`LocalizeError`). The phases live next to it: session.py (shared state, budget), baseline.py (the
-unmodified runs and the per-line evidence table), mutation.py (perturbation and predicate
+`LocalizeError`). The phases live next to it: run_state.py (shared state, budget), baseline.py (the
+unmodified runs and the per-line evidence table), mutant_runs.py (perturbation and predicate
 switching), repetition.py (intermittent failures), scoring.py (the ranking), beliefs.py (the
 hypotheses and their probabilities) and report.py (suggestions and the report).
 
@@ -26,9 +26,17 @@ from dap_proxy.experiments.baseline import (
     record_run,
 )
 from dap_proxy.experiments.models import LocalizeReport
-from dap_proxy.experiments.mutation import Planned, cancel, collect, plan_mutants
+from dap_proxy.experiments.mutant_runs import Planned, cancel, collect, plan_mutants
 from dap_proxy.experiments.repetition import flaky_notes, repeat
 from dap_proxy.experiments.report import build_report, import_failure_report
+from dap_proxy.experiments.run_state import (
+    DEFAULT_BUDGET,
+    DEFAULT_TEST_TIMEOUT,
+    LocalizeError,
+    LocalizeOptions,
+    Progress,
+    RunState,
+)
 from dap_proxy.experiments.runners import (
     CommandRunner,
     Pool,
@@ -39,14 +47,6 @@ from dap_proxy.experiments.runners import (
 )
 from dap_proxy.experiments.sandbox import SandboxError, make_scratch_root, remove_tree
 from dap_proxy.experiments.scoring import combine
-from dap_proxy.experiments.session import (
-    DEFAULT_BUDGET,
-    DEFAULT_TEST_TIMEOUT,
-    LocalizeError,
-    LocalizeOptions,
-    Progress,
-    Session,
-)
 from dap_proxy.experiments.spectra import spectra
 from dap_proxy.experiments.testcommand import CommandError, parse_test_command
 
@@ -63,7 +63,7 @@ QUIET_REPEAT_RUNS = 8  # runs before concluding that the command never fails (ra
 RECHECK_RUNS = 3  # reruns of just the failing tests, ahead of the mutants
 
 
-class _Run(Session):
+class _Run(RunState):
     """One localization: sets up the workers, then runs the phases in order."""
 
     def run(self) -> LocalizeReport:

@@ -3,10 +3,10 @@ per-test outcome (each parametrized case separately) and a per-test timeout so a
 failure.
 
 Standalone on purpose (stdlib + pytest only): it runs inside the user's interpreter, which may not
-have smart-debug installed. Two ways in:
-- `pytest -p dap_proxy.experiments.plugin` with SMART_DEBUG_LOCALIZE_OUT=<file.jsonl> (and the
-  other SMART_DEBUG_LOCALIZE_* variables below): one JSON line per test is appended to that file;
-- the persistent worker (worker.py) builds a `Collector` itself and reads its results in memory.
+have smart-debug installed. Which files are the project's code and which its tests is decided by
+the parent (`dap_proxy.analysis.workspace.project_python_files`) and handed over as a JSON file
+(`ProjectFiles`). Two ways in: the persistent worker (worker.py) builds a `Collector` and reads
+its results in memory; a non-pytest command is traced whole by `start_command_trace`.
 
 Why sys.settrace rather than coverage.py contexts: Python 3.11 has no sys.monitoring, coverage.py's
 per-test contexts need a data file and a combine/report step per run (tens of ms each, and mutants
@@ -41,45 +41,50 @@ except ImportError:  # the command-mode tracer (sitecustomize) needs only LineTr
 
 ENV_OUT = "SMART_DEBUG_LOCALIZE_OUT"
 ENV_ROOT = "SMART_DEBUG_LOCALIZE_ROOT"
-ENV_TIMEOUT = "SMART_DEBUG_LOCALIZE_TIMEOUT"
-ENV_TRACE = "SMART_DEBUG_LOCALIZE_TRACE"
+ENV_FILES = "SMART_DEBUG_LOCALIZE_FILES"
 
 MAX_REPR_CHARS = 2000  # a failure's text kept per test (output floods are cut here)
 TIMEOUT_REPEAT = 0.05  # seconds between repeated timeout signals once a test is over time
-
-_TEST_DIR_NAMES = {"tests", "test", "testing"}
-_SKIP_DIR_NAMES = {"site-packages", "dist-packages", ".venv", "venv", "node_modules", ".tox"}
 
 
 class TestTimeout(BaseException):
     """Raised inside a test that ran past its time limit (a hang counts as a failure)."""
 
 
-def is_test_file(path: str) -> bool:
-    """pytest's own naming conventions plus conftest and test folders."""
-    name = os.path.basename(path)
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
-        return True
-    parts = path.replace("\\", "/").split("/")
-    return any(part in _TEST_DIR_NAMES for part in parts[:-1])
+class ProjectFiles:
+    """The project's own code files and its test files, relative to `root` (POSIX paths)."""
 
+    def __init__(self, root: str, code: list[str], tests: list[str]) -> None:
+        self.root = os.path.realpath(root) + os.sep
+        self.code = {rel.replace("/", os.sep) for rel in code}
+        self.tests = {rel.replace("/", os.sep) for rel in tests}
 
-def is_project_file(path: str, root: str) -> bool:
-    """A Python file of the project under test: under root, not a test, not a library."""
-    if not path.endswith(".py") or not path.startswith(root):
-        return False
-    rel = path[len(root) :].lstrip(os.sep)
-    parts = rel.split(os.sep)
-    if any(part in _SKIP_DIR_NAMES or part.startswith(".") for part in parts[:-1]):
-        return False
-    return not is_test_file(rel)
+    @classmethod
+    def load(cls, root: str, path: str | None) -> ProjectFiles:
+        """From the parent's JSON file {"code": [...], "tests": [...]}; none: nothing is code."""
+        if not path:
+            return cls(root, [], [])
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return cls(root, data.get("code", []), data.get("tests", []))
+
+    def relative(self, path: str) -> str | None:
+        real = os.path.realpath(path)
+        return real[len(self.root) :] if real.startswith(self.root) else None
+
+    def is_code(self, path: str) -> bool:
+        return self.relative(path) in self.code
+
+    def is_test(self, path: str) -> bool:
+        return self.relative(path) in self.tests
 
 
 class LineTracer:
     """Records (file, line) of project files while installed; cheap for everything else."""
 
-    def __init__(self, root: str) -> None:
-        self.root = os.path.realpath(root) + os.sep
+    def __init__(self, files: ProjectFiles) -> None:
+        self.files = files
+        self.root = files.root
         self.lines: set[tuple[str, int]] = set()
         self._wanted: dict[str, str | None] = {}  # co_filename -> relative path or None
 
@@ -87,8 +92,10 @@ class LineTracer:
         rel = self._wanted.get(filename, "")
         if rel != "":
             return rel
-        real = os.path.realpath(filename) if filename and not filename.startswith("<") else ""
-        found = real[len(self.root) :] if real and is_project_file(real, self.root) else None
+        found = None
+        if filename and not filename.startswith("<"):
+            rel = self.files.relative(filename)
+            found = rel if rel in self.files.code else None
         self._wanted[filename] = found
         return found
 
@@ -116,7 +123,7 @@ class LineTracer:
         return self.lines
 
 
-def _frames_of(excinfo: Any, root: str) -> list[list[Any]]:
+def _frames_of(excinfo: Any, files: ProjectFiles) -> list[list[Any]]:
     """The traceback of a failure as [relative file, line, is_project] entries, outermost first."""
     frames: list[list[Any]] = []
     if excinfo is None:
@@ -124,11 +131,9 @@ def _frames_of(excinfo: Any, root: str) -> list[list[Any]]:
     try:
         tb = excinfo.tb
         while tb is not None:
-            filename = os.path.realpath(tb.tb_frame.f_code.co_filename)
-            if filename.startswith(root):
-                frames.append(
-                    [filename[len(root) :], tb.tb_lineno, is_project_file(filename, root)]
-                )
+            rel = files.relative(tb.tb_frame.f_code.co_filename)
+            if rel is not None:
+                frames.append([rel, tb.tb_lineno, rel in files.code])
             tb = tb.tb_next
     except Exception:  # a strange traceback object must not break the test run
         pass
@@ -140,14 +145,15 @@ class Collector:
 
     def __init__(
         self,
-        root: str,
+        files: ProjectFiles,
         timeout: float | None = None,
         trace: bool = True,
         only: set[str] | None = None,
         on_result: Any = None,
         timeouts: dict[str, float] | None = None,
     ) -> None:
-        self.root = os.path.realpath(root) + os.sep
+        self.files = files
+        self.root = files.root
         self.timeout = timeout if timeout and timeout > 0 else None
         self.trace = trace
         self.only = only  # node ids to keep (the others are deselected), None = all
@@ -155,7 +161,7 @@ class Collector:
         self.timeouts = timeouts or {}  # per node id, overriding `timeout`
         self.results: list[dict[str, Any]] = []
         self.collect_errors: list[dict[str, Any]] = []
-        self._tracer = LineTracer(root)
+        self._tracer = LineTracer(files)
         self._current: dict[str, Any] | None = None
         self._deadline = 0.0
         self._armed = False
@@ -270,31 +276,10 @@ class Collector:
         elif current["outcome"] == "passed":
             current["outcome"] = "failed"
         if not current["longrepr"]:
-            current["frames"] = _frames_of(call.excinfo, self.root)
+            current["frames"] = _frames_of(call.excinfo, self.files)
             exc = call.excinfo
             summary = f"{exc.typename}: {exc.value}" if exc is not None else str(report.longrepr)
             current["longrepr"] = summary[:MAX_REPR_CHARS]
-
-
-# --- `-p dap_proxy.experiments.plugin` entry: configured by environment variables ------------
-def pytest_configure(config: Any) -> None:
-    out = os.environ.get(ENV_OUT)
-    if not out or config.pluginmanager.has_plugin("smart-debug-localize"):
-        return
-    handle = open(out, "a", encoding="utf-8")  # noqa: SIM115 - closed at unconfigure
-
-    def write(result: dict[str, Any]) -> None:
-        handle.write(json.dumps(result) + "\n")
-        handle.flush()
-
-    collector = Collector(
-        root=os.environ.get(ENV_ROOT) or os.getcwd(),
-        timeout=float(os.environ.get(ENV_TIMEOUT) or 0) or None,
-        trace=os.environ.get(ENV_TRACE, "1") != "0",
-        on_result=write,
-    )
-    config.pluginmanager.register(collector, "smart-debug-localize")
-    config.add_cleanup(handle.close)
 
 
 # --- command mode: `python -c`-style programs traced through a generated sitecustomize ----------
@@ -304,7 +289,8 @@ def start_command_trace() -> None:
     out = os.environ.get(ENV_OUT)
     if not out:
         return
-    tracer = LineTracer(os.environ.get(ENV_ROOT) or os.getcwd())
+    root = os.environ.get(ENV_ROOT) or os.getcwd()
+    tracer = LineTracer(ProjectFiles.load(root, os.environ.get(ENV_FILES)))
     written: list[bool] = []
 
     def write() -> None:

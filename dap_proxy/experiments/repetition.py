@@ -6,26 +6,26 @@ from __future__ import annotations
 
 from dap_proxy.experiments.baseline import prepared
 from dap_proxy.experiments.models import Experiment
+from dap_proxy.experiments.run_state import RunState
 from dap_proxy.experiments.runners import Job, Pool, RunAnswer
-from dap_proxy.experiments.session import Session
 
 REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
 
 
 def repeat(
-    session: Session, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
+    state: RunState, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
 ) -> list[RunAnswer]:
     jobs = [
-        Job(key=f"repeat-{i}", timeout=session.timeout(), hard_timeout=session.left(), fast=fast)
+        Job(key=f"repeat-{i}", timeout=state.timeout(), hard_timeout=state.left(), fast=fast)
         for i in range(runs)
     ]
-    session.progress("repeating the tests (intermittent failure)", 0.0)
+    state.progress("repeating the tests (intermittent failure)", 0.0)
     answers: list[RunAnswer] = []
     for _job, answer in pool.map(jobs):
         if answer.results:
-            answers.append(prepared(session, answer))  # type: ignore[arg-type]
-        session.progress("repeating the tests (intermittent failure)", len(answers) / len(jobs))
-    session.experiments.append(
+            answers.append(prepared(state, answer))  # type: ignore[arg-type]
+        state.progress("repeating the tests (intermittent failure)", len(answers) / len(jobs))
+    state.experiments.append(
         Experiment(
             kind="repetition",
             description=f"{len(answers)} more runs of `{described}` in parallel",

@@ -10,36 +10,36 @@ from dap_proxy.analysis.models import ProbeKind
 from dap_proxy.experiments.baseline import import_failure_lines
 from dap_proxy.experiments.beliefs import build_hypotheses, hypothesis_text
 from dap_proxy.experiments.models import LocalizeReport, Suggestion
+from dap_proxy.experiments.run_state import RunState
 from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
-from dap_proxy.experiments.session import Session
 
 
 def build_report(
-    session: Session,
+    state: RunState,
     ranked: list[LineEvidence],
     results: list[TestResult],
     described: str,
     intermittent: bool = False,
 ) -> LocalizeReport:
-    top = ranked[: session.options.top]
+    top = ranked[: state.options.top]
     failing_total = sum(1 for r in results if r.failed)
     passing_total = sum(1 for r in results if r.outcome == "passed")
     suggestions = [_suggestion(item, failing_total, passing_total) for item in top]
     hypotheses = (
         build_hypotheses(top, suggestions, failing_total, described, intermittent)
-        if session.options.experiments - {"spectra"}
+        if state.options.experiments - {"spectra"}
         else []
     )
     return LocalizeReport(
         suggestions=suggestions,
         hypotheses=hypotheses,
-        experiments=session.experiments,
+        experiments=state.experiments,
         command=described,
         tests=len(results),
         failing=failing_total,
-        seconds=round(session.elapsed(), 3),
-        notes=session.notes,
+        seconds=round(state.elapsed(), 3),
+        notes=state.notes,
     )
 
 
@@ -61,10 +61,10 @@ def _suggestion(item: LineEvidence, failing: int, passing: int) -> Suggestion:
     return suggestion
 
 
-def import_failure_report(session: Session, first: RunAnswer, described: str) -> LocalizeReport:
+def import_failure_report(state: RunState, first: RunAnswer, described: str) -> LocalizeReport:
     """No test ran because collection failed (the project does not import): point at the
     project lines the collection error names."""
-    lines = import_failure_lines(session, first)
+    lines = import_failure_lines(state, first)
     suggestions = [
         Suggestion(
             file=file,
@@ -73,12 +73,12 @@ def import_failure_report(session: Session, first: RunAnswer, described: str) ->
             reason="the tests could not be imported; the collection error points here",
         )
         for index, (file, line) in enumerate(reversed(lines))
-    ][: session.options.top]
+    ][: state.options.top]
     return LocalizeReport(
         suggestions=suggestions,
-        experiments=session.experiments,
+        experiments=state.experiments,
         command=described,
-        seconds=round(session.elapsed(), 3),
+        seconds=round(state.elapsed(), 3),
         notes=["the project does not import: no test ran"],
     )
 

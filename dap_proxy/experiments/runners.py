@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from dap_proxy.analysis.workspace import project_python_files
 from dap_proxy.experiments import plugin as plugin_module
 from dap_proxy.experiments.sandbox import copy_project, kill_group, run_bounded
 from dap_proxy.experiments.testcommand import TestCommand
@@ -105,6 +106,14 @@ def fast_pytest_args(args: list[str]) -> list[str]:
     return [*flags, *args, "--tb=native"]
 
 
+def write_project_files(root: Path, target: Path) -> Path:
+    """The project's code and test files (the analysis room decides which is which), as the
+    JSON file the plugin reads inside the user's interpreter."""
+    code, tests = project_python_files(root)
+    target.write_text(json.dumps({"code": code, "tests": tests}), encoding="utf-8")
+    return target
+
+
 class PytestRunner:
     """A warm pytest process over its own scratch copy of the project."""
 
@@ -112,6 +121,7 @@ class PytestRunner:
         self.command = command
         self.root = copy_project(project, scratch, f"w{n}")
         self.cwd = self.root / cwd_rel
+        self.files = write_project_files(self.root, scratch / f"files{n}.json")
         self.process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._next_id = 0
@@ -128,6 +138,7 @@ class PytestRunner:
             str(self.cwd),
             str(PLUGIN_PATH),
             "1" if self.command.add_cwd else "0",
+            str(self.files),
         ]
         self.process = subprocess.Popen(
             argv,
@@ -263,6 +274,8 @@ class CommandRunner:
             encoding="utf-8",
         )
         self.out = scratch / f"lines{n}.jsonl"
+        self.files_path = write_project_files(self.root, scratch / f"files{n}.json")
+        self.files = plugin_module.ProjectFiles.load(str(self.root), str(self.files_path))
 
     def start(self) -> None:
         return None
@@ -285,6 +298,7 @@ class CommandRunner:
         if job.trace:
             env[plugin_module.ENV_OUT] = str(self.out)
             env[plugin_module.ENV_ROOT] = str(self.root)
+            env[plugin_module.ENV_FILES] = str(self.files_path)
         limit = job.timeout or job.hard_timeout
         try:
             done = run_bounded(self.command.argv, self.cwd, env, min(limit, job.hard_timeout))
@@ -310,7 +324,7 @@ class CommandRunner:
             outcome=outcome,
             duration=time.monotonic() - started,
             longrepr=longrepr[:500],
-            frames=_frames_from_output(done.output, self.root),
+            frames=_frames_from_output(done.output, self.files),
             lines=sorted(lines),
         )
         return RunAnswer(
@@ -320,22 +334,17 @@ class CommandRunner:
         )
 
 
-def _frames_from_output(output: str, root: Path) -> list[tuple[str, int, bool]]:
+def _frames_from_output(
+    output: str, files: plugin_module.ProjectFiles
+) -> list[tuple[str, int, bool]]:
     """Python traceback frames (`File "...", line N`) printed by the command, inside the project."""
     import re
 
     frames: list[tuple[str, int, bool]] = []
-    prefix = str(root) + os.sep
     for match in re.finditer(r'File "([^"]+)", line (\d+)', output):
-        path = os.path.realpath(match.group(1))
-        if path.startswith(prefix):
-            frames.append(
-                (
-                    path[len(prefix) :],
-                    int(match.group(2)),
-                    plugin_module.is_project_file(path, prefix),
-                )
-            )
+        rel = files.relative(match.group(1))
+        if rel is not None:
+            frames.append((rel, int(match.group(2)), rel in files.code))
     return frames[-30:]
 
 

@@ -61,6 +61,7 @@ def _set_env(values: dict[str, str | None]) -> None:
 
 def main() -> int:
     root, cwd, plugin_path, add_cwd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+    files_path = sys.argv[5]
     root = os.path.realpath(root) + os.sep
     sys.dont_write_bytecode = True  # a mutant may keep the size and mtime second of the original
     # Running this file put its own folder first on sys.path; the user's command never has it.
@@ -78,6 +79,7 @@ def main() -> int:
     import pytest
 
     plugin = _load_plugin(plugin_path)
+    files = plugin.ProjectFiles.load(root, files_path)
     base_path = list(sys.path)
 
     def send(answer: dict[str, object]) -> None:
@@ -96,13 +98,13 @@ def main() -> int:
     while pending is not None:
         job, pending = pending, None
         if job.get("session"):
-            server = _SessionServer(job, source, send, plugin, root)
-            _run_pytest(job, plugin, root, base_path, server)
+            server = _SessionServer(job, source, send, plugin, files)
+            _run_pytest(job, plugin, files, base_path, server)
             pending = server.leftover
             if server.failed is not None:  # the session could not start: answer the job
                 send({"id": job.get("id"), "exit": -1, "error": server.failed})
             continue
-        answer = _run_pytest(job, plugin, root, base_path, None)
+        answer = _run_pytest(job, plugin, files, base_path, None)
         send(answer)
         pending = next(source, None)
     return 0
@@ -125,9 +127,11 @@ def _restore_files(originals: dict[str, bytes]) -> None:
             handle.write(data)
 
 
-def _run_pytest(job, plugin, root: str, base_path: list[str], server):  # type: ignore[no-untyped-def]
+def _run_pytest(job, plugin, files, base_path: list[str], server):  # type: ignore[no-untyped-def]
     """One pytest.main for the job (or, with a server, the session that serves many jobs)."""
     import pytest
+
+    root = files.root
 
     answer: dict[str, object] = {"id": job.get("id"), "error": None}
     originals: dict[str, bytes] = {}
@@ -138,7 +142,7 @@ def _run_pytest(job, plugin, root: str, base_path: list[str], server):  # type: 
             originals = _write_files(job, root)
         only = job.get("only")
         collector = plugin.Collector(
-            root=root,
+            files,
             timeout=job.get("timeout"),
             trace=bool(job.get("trace", True)),
             only=set(only) if only is not None and server is None else None,
@@ -210,12 +214,13 @@ class _SessionServer:
     cheaper than a pytest.main per mutant. The parent validates the session first (the original
     code must give the original outcomes) and falls back to pytest.main per job otherwise."""
 
-    def __init__(self, first, source, send, plugin, root: str):  # type: ignore[no-untyped-def]
+    def __init__(self, first, source, send, plugin, files):  # type: ignore[no-untyped-def]
         self.first = first
         self.source = source
         self.send = send
         self.plugin = plugin
-        self.root = root
+        self.files = files
+        self.root = files.root
         self.collector: Any = None
         self.started = False
         self.failed: str | None = None
@@ -228,11 +233,8 @@ class _SessionServer:
         """'project', 'test' or 'other' for a module file (cached: sys.modules is large)."""
         kind = self._kinds.get(filename)
         if kind is None:
-            real = os.path.realpath(filename)
-            if not real.startswith(self.root):
-                kind = "other"
-            else:
-                kind = "test" if self.plugin.is_test_file(real[len(self.root) :]) else "project"
+            rel = self.files.relative(filename)
+            kind = "other" if rel is None else "test" if rel in self.files.tests else "project"
             self._kinds[filename] = kind
         return kind
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dap_proxy.analysis.models import Probe
+from dap_proxy.analysis.probes import candidate_probes
 from dap_proxy.hypotheses import rules_errors, rules_js, rules_state, rules_tests
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, short
 from dap_proxy.hypotheses.models import (
@@ -84,11 +85,7 @@ def _merge(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _analysis_probes(context: FailureContext) -> list[Probe]:
-    """The analysis engine's candidate probes for this failure, when that engine is available."""
-    try:
-        from dap_proxy.analysis.probes import candidate_probes  # type: ignore[import-not-found]
-    except ImportError:
-        return []
+    """The analysis engine's candidate probes for this failure."""
     try:
         found = candidate_probes(context.failure, workspace=context.workspace)
     except Exception:  # analysis trouble must not stop hypotheses: the rules' probes remain

@@ -192,7 +192,7 @@ def memoised_reads(inp: RuleInput) -> list[Candidate]:
     return out
 
 
-def _value_at(source, line: int):  # noqa: ANN001 - SourceView, avoided to keep imports light
+def _value_at(source, line: int):  # noqa: ANN001 - PythonSource, avoided to keep imports light
     for node in source.nodes_on_line(line):
         if isinstance(node, ast.Assign):
             return node.value

@@ -7,6 +7,7 @@ import ast
 import re
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pysource import PythonSource
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -14,7 +15,6 @@ from dap_proxy.hypotheses.candidates import (
     code_evidence,
     probe,
 )
-from dap_proxy.hypotheses.codeview import SourceView
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import HypothesisCategory as C
 
@@ -24,7 +24,7 @@ _DATA_NAMES = re.compile(
 _PARSERS = ("json.load", "json.loads", ".json()", "csv.", "yaml.", "DictReader", "request")
 
 
-def _subscripts(source: SourceView, line: int) -> list[ast.Subscript]:
+def _subscripts(source: PythonSource, line: int) -> list[ast.Subscript]:
     return [n for n in source.nodes_on_line(line) if isinstance(n, ast.Subscript)]
 
 

@@ -8,6 +8,7 @@ import ast
 import re
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pysource import PythonSource
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -15,7 +16,6 @@ from dap_proxy.hypotheses.candidates import (
     code_evidence,
     probe,
 )
-from dap_proxy.hypotheses.codeview import SourceView
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import CodeLocation
 from dap_proxy.hypotheses.models import HypothesisCategory as C
@@ -34,7 +34,7 @@ def _assigned_from(site: Site, name: str) -> tuple[ast.AST | None, str | None]:
     return node, None
 
 
-def _none_returns(inp: RuleInput, function: str) -> tuple[SourceView, list[int]] | None:
+def _none_returns(inp: RuleInput, function: str) -> tuple[PythonSource, list[int]] | None:
     for source in inp.sources:
         lines = source.none_returns(function)
         if lines:

@@ -9,8 +9,13 @@ import re
 from pathlib import Path
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pysource import (
+    PythonSource,
+    imported_sources,
+    python_source,
+    resolve_module,
+)
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, code_evidence, probe
-from dap_proxy.hypotheses.codeview import SourceView, imported_views, view
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import CodeLocation
 from dap_proxy.hypotheses.models import HypothesisCategory as C
@@ -32,30 +37,21 @@ def _is_test(inp: RuleInput) -> bool:
     )
 
 
-def _module_for(test: SourceView, name: str, workspace: Path) -> tuple[SourceView, str] | None:
+def _module_for(test: PythonSource, name: str, workspace: Path) -> tuple[PythonSource, str] | None:
     """The workspace file defining `name` as imported by the test (`from cart import discount`)."""
-    if test.tree is None:
+    imported = test.imported_name(name)
+    if imported is None:
         return None
-    test_dir = (workspace / test.rel).parent
-    for node in ast.walk(test.tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                if (alias.asname or alias.name) != name:
-                    continue
-                relative = Path(*node.module.split(".")).with_suffix(".py")
-                for base in (test_dir, test_dir.parent, workspace, workspace / "src"):
-                    candidate = base / relative
-                    if candidate.is_file():
-                        rel = candidate.resolve().relative_to(workspace.resolve()).as_posix()
-                        return view(workspace, rel), alias.name
-    return None
+    module, original = imported
+    rel = resolve_module(module, test.rel, workspace)
+    return (python_source(workspace, rel), original) if rel is not None else None
 
 
-def _imported_modules(test: SourceView, workspace: Path) -> list[SourceView]:
-    return imported_views(test, workspace)
+def _imported_modules(test: PythonSource, workspace: Path) -> list[PythonSource]:
+    return imported_sources(test, workspace)
 
 
-def _attribute_callees(source: SourceView, line: int) -> list[str]:
+def _attribute_callees(source: PythonSource, line: int) -> list[str]:
     return [
         n.func.attr
         for n in source.nodes_on_line(line)
@@ -90,7 +86,7 @@ def _self_mutations(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, i
     return found
 
 
-def _callees(source: SourceView, line: int) -> list[str]:
+def _callees(source: PythonSource, line: int) -> list[str]:
     names = []
     for node in source.nodes_on_line(line):
         if (
@@ -102,7 +98,7 @@ def _callees(source: SourceView, line: int) -> list[str]:
     return names
 
 
-def _module_constant(source: SourceView, name: str) -> str | None:
+def _module_constant(source: PythonSource, name: str) -> str | None:
     if source.tree is None:
         return None
     for node in source.tree.body:
@@ -116,7 +112,7 @@ def _module_constant(source: SourceView, name: str) -> str | None:
 
 
 def _comparisons(
-    source: SourceView, function: str, depth: int = 1
+    source: PythonSource, function: str, depth: int = 1
 ) -> list[tuple[str, ast.Compare]]:
     """Boundary comparisons in `function` and (one level down) in the functions or methods it
     calls that are defined in the same file."""
@@ -151,7 +147,7 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
     observed = f" (the test got {values['got']}, expected {values['want']})" if values else ""
     out: list[Candidate] = []
     imported = _imported_modules(site.source, workspace)
-    targets: list[tuple[SourceView, str]] = []
+    targets: list[tuple[PythonSource, str]] = []
     for callee in dict.fromkeys(_callees(site.source, site.line)):
         found = _module_for(site.source, callee, workspace)
         if found is not None:
@@ -414,7 +410,7 @@ def missing_update(inp: RuleInput) -> list[Candidate]:
 _STATE_WORDS = ("state", "status", "phase", "stage", "mode")
 
 
-def _transition_tables(module: SourceView) -> list[tuple[str, ast.Dict]]:
+def _transition_tables(module: PythonSource) -> list[tuple[str, ast.Dict]]:
     """Module-level dicts keyed by tuples of constants: `{("idle", "insert"): "collecting"}`."""
     if module.tree is None:
         return []

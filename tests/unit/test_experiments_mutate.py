@@ -3,7 +3,7 @@ file byte-identical, every mutant compiles."""
 
 from __future__ import annotations
 
-from dap_proxy.experiments.mutate import mutants_for_lines
+from dap_proxy.analysis.mutants import mutants_for_lines
 
 SOURCE = '''"""Doc."""
 STATES = {

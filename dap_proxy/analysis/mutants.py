@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
+from dap_proxy.analysis.pysource import PythonSource
+
 MAX_MUTANTS_PER_LINE = 32
 MAX_NAME_ALTERNATIVES = 3
 MAX_STRING_ALTERNATIVES = 5
@@ -207,14 +209,12 @@ def _class_attributes(cls: ast.ClassDef | None) -> list[str]:
 
 
 class _Generator:
-    def __init__(self, rel: str, text: str, tree: ast.Module):
+    def __init__(self, rel: str, text: str, source: PythonSource):
+        assert source.tree is not None
         self.rel = rel
         self.src = _Source(text)
-        self.tree = tree
-        self.parents: dict[ast.AST, ast.AST] = {}
-        for parent in ast.walk(tree):
-            for child in ast.iter_child_nodes(parent):
-                self.parents[child] = parent
+        self.tree = tree = source.tree
+        self.parents = source.parents
         self.module_names = {
             n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         } | {
@@ -565,9 +565,8 @@ class _Generator:
 
 def mutants_for_lines(rel: str, text: str, lines: list[int]) -> dict[int, list[Mutant]]:
     """All mutants of the given lines of one file (empty for a file that does not parse)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    source = PythonSource(text, rel if rel.endswith(".py") else f"{rel}.py")
+    if source.tree is None:
         return {}
-    generator = _Generator(rel, text, tree)
+    generator = _Generator(rel, text, source)
     return {line: generator.for_line(line) for line in lines}

@@ -41,7 +41,7 @@ class LocalizeOptions(BaseModel):
     workers: int = 2
 
 
-class Session:
+class RunState:
     """What every phase of one run needs; `cancelled` makes queued mutant jobs skip themselves."""
 
     def __init__(self, options: LocalizeOptions, progress: Progress | None):

@@ -12,11 +12,11 @@ import threading
 import time
 from concurrent.futures import Future, as_completed
 
+from dap_proxy.analysis.mutants import Mutant, mutants_for_lines
 from dap_proxy.experiments.models import Experiment
-from dap_proxy.experiments.mutate import Mutant, mutants_for_lines
+from dap_proxy.experiments.run_state import BUDGET_RESERVE, RunState
 from dap_proxy.experiments.runners import Job, Pool, PytestRunner, RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
-from dap_proxy.experiments.session import BUDGET_RESERVE, Session
 
 MUTANT_TIMEOUT_FLOOR = 0.1  # seconds per test in a mutant run (small programs run in ms)
 MUTANT_TIMEOUT_CEILING = 2.0
@@ -57,7 +57,7 @@ class Planned:
 
 
 def plan_mutants(
-    session: Session,
+    state: RunState,
     pool: Pool,
     evidence: list[LineEvidence],
     results: list[TestResult],
@@ -65,7 +65,7 @@ def plan_mutants(
 ) -> list[Planned]:
     """Generate mutants for the most suspicious lines and submit one job per mutant (lines
     interleaved by rank, so a budget stop still covers the top lines)."""
-    options = session.options
+    options = state.options
     wants = options.experiments
     failing = [r for r in results if r.failed]
     passing = [r for r in results if r.outcome == "passed"]
@@ -112,7 +112,7 @@ def plan_mutants(
         """Once a line is confirmed (a natural mutant fixes every failing test and breaks
         nothing) its other mutants add nothing; once any line is, only mutants natural
         enough to compete with it are still worth their time."""
-        if session.cancelled:
+        if state.cancelled:
             return True
         planned = jobs_by_key[job.key]
         key = (planned.item.file, planned.item.line)
@@ -122,7 +122,7 @@ def plan_mutants(
             tried, effective = context.tried.get(key, (0, 0))
             if tried >= INERT_AFTER and effective == 0:
                 return True  # the failure does not depend on this line
-            elapsed = session.elapsed()
+            elapsed = state.elapsed()
             if elapsed > SOFT_BUDGET and settled:
                 return True  # enough: a line is already confirmed by a fix
             if elapsed > LATE_BUDGET and planned.mutant.naturalness < CONCLUSIVE_NATURALNESS:
@@ -167,18 +167,18 @@ def plan_mutants(
         jobs_by_key[job.key] = planned
         plan.append(planned)
     for planned in plan:
-        planned.future = pool.submit(planned.job, skip, session.deadline - BUDGET_RESERVE)
+        planned.future = pool.submit(planned.job, skip, state.deadline - BUDGET_RESERVE)
     return plan
 
 
-def collect(session: Session, plan: list[Planned]) -> None:
+def collect(state: RunState, plan: list[Planned]) -> None:
     if not plan:
         return
     futures = {p.future: p for p in plan if p.future is not None}
     done = ran = 0
     for future in as_completed(futures):
         done += 1
-        session.progress("testing mutants", done / len(futures))
+        state.progress("testing mutants", done / len(futures))
         answer = future.result()
         if answer is None:
             continue
@@ -200,7 +200,7 @@ def collect(session: Session, plan: list[Planned]) -> None:
                     context.settled.add((item.file, item.line))
                 if mutant.naturalness >= CONCLUSIVE_NATURALNESS:
                     context.conclusive = True
-        session.experiments.append(
+        state.experiments.append(
             Experiment(
                 kind="predicate" if mutant.operator == "predicate" else "perturbation",
                 description=f"line {mutant.line}: {mutant.description}",
@@ -217,24 +217,24 @@ def collect(session: Session, plan: list[Planned]) -> None:
     skipped = sum(
         1 for p in plan if (p.item.file, p.item.line) in p.context.settled
     )  # an upper bound of the deliberately skipped ones
-    if ran + skipped < len(plan) and time.monotonic() >= session.deadline - BUDGET_RESERVE:
-        session.notes.append(
+    if ran + skipped < len(plan) and time.monotonic() >= state.deadline - BUDGET_RESERVE:
+        state.notes.append(
             f"budget reached: {ran} of {len(plan)} planned mutants were tried (raise --budget)"
         )
 
 
-def cancel(session: Session, plan: list[Planned]) -> None:
+def cancel(state: RunState, plan: list[Planned]) -> None:
     """Drop speculative mutants: the ones not started are skipped, the running ones end."""
     if not plan:
         return
-    session.cancelled = True
+    state.cancelled = True
     for planned in plan:
         if planned.future is not None:
             planned.future.cancel()
     for planned in plan:
         if planned.future is not None and not planned.future.cancelled():
             planned.future.result()
-    session.cancelled = False
+    state.cancelled = False
 
 
 def _wanted(mutant: Mutant, wants: set[str]) -> bool:
