@@ -58,7 +58,9 @@ _BIN_ALTS: dict[type, list[tuple[type, float]]] = {
     ast.BitAnd: [(ast.BitOr, 0.8)],
     ast.BitOr: [(ast.BitAnd, 0.8)],
 }
-_FUNC_SWAPS = {"min": "max", "max": "min", "any": "all", "all": "any"}
+_FUNC_SWAPS = {
+    "min": "max", "max": "min", "any": "all", "all": "any", "iter": "reversed", "reversed": "iter",
+}  # fmt: skip
 _METHOD_SWAPS = {
     "lower": "upper", "upper": "lower", "startswith": "endswith", "endswith": "startswith",
     "lstrip": "rstrip", "rstrip": "lstrip", "isdigit": "isalpha", "isalpha": "isdigit",

@@ -46,8 +46,8 @@ def record_run(state: RunState, answer: RunAnswer, described: str, number: int) 
     failing = sum(1 for r in answer.results if r.failed)
     state.experiments.append(
         Experiment(
-            kind="spectra" if number == 1 else "repetition",
-            description=f"run {number} of `{described}` under per-test line coverage",
+            kind="repetition",
+            description=f"plain run {number} of `{described}` (no tracing: its outcomes count)",
             tests_run=len(answer.results),
             outcome=f"{failing} of {len(answer.results)} tests failed",
             seconds=round(answer.seconds, 3),
@@ -95,10 +95,6 @@ def _priors_for(state: RunState, file: str, crash_lines: set[int]) -> dict[int, 
     except (OSError, UnicodeDecodeError):
         return {}
     return line_priors(text, crash_lines)
-
-
-def observations(runs: list[RunAnswer]) -> list[tuple[bool, list[tuple[str, int]]]]:
-    return [(r.failed, r.lines) for a in runs for r in a.results if r.outcome != "skipped"]
 
 
 def outcomes(answer: RunAnswer) -> dict[str, bool]:

@@ -13,7 +13,14 @@ from dap_proxy.hypotheses.models import (  # the shared vocabulary (beliefs.py f
     Suggestion,
 )
 
-__all__ = ["ALL_EXPERIMENTS", "Experiment", "ExperimentKind", "LocalizeReport", "Suggestion"]
+__all__ = [
+    "ALL_EXPERIMENTS",
+    "Experiment",
+    "ExperimentKind",
+    "LocalizeReport",
+    "Outcomes",
+    "Suggestion",
+]
 
 ExperimentKind = Literal["spectra", "static", "perturbation", "predicate", "repetition"]
 ALL_EXPERIMENTS: tuple[ExperimentKind, ...] = (
@@ -36,6 +43,16 @@ class Experiment(BaseModel):
     seconds: float = 0.0
 
 
+class Outcomes(BaseModel):
+    """What the plain run decided: the tests that count as failing, and the tests left out of the
+    spectra because tracing changed their outcome."""
+
+    tests: int = 0
+    failed: list[str] = Field(default_factory=list)  # node ids
+    unstable: list[str] = Field(default_factory=list)  # "unstable under instrumentation"
+    tracer: str | None = None  # coverage (coverage.py's C tracer) or settrace
+
+
 class LocalizeReport(BaseModel):
     """The whole answer; `model_dump(exclude_none=True)` is the `--json` object."""
 
@@ -47,3 +64,5 @@ class LocalizeReport(BaseModel):
     failing: int = 0
     seconds: float = 0.0
     notes: list[str] = Field(default_factory=list)
+    outcomes: Outcomes = Field(default_factory=Outcomes)
+    phases: dict[str, float] = Field(default_factory=dict)  # seconds per phase

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dap_proxy.experiments.baseline import prepared
 from dap_proxy.experiments.models import Experiment
 from dap_proxy.experiments.run_state import RunState
-from dap_proxy.experiments.runners import Job, Pool, RunAnswer
+from dap_proxy.experiments.runners import Pool, RunAnswer
 
 REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
 
@@ -15,10 +15,7 @@ REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
 def repeat(
     state: RunState, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
 ) -> list[RunAnswer]:
-    jobs = [
-        Job(key=f"repeat-{i}", timeout=state.timeout(), hard_timeout=state.left(), fast=fast)
-        for i in range(runs)
-    ]
+    jobs = [state.plain_job(f"repeat-{i}", fast=fast) for i in range(runs)]
     state.progress("repeating the tests (intermittent failure)", 0.0)
     answers: list[RunAnswer] = []
     for _job, answer in pool.map(jobs):
