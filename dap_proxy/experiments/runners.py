@@ -230,13 +230,13 @@ class PytestRunner:
             self.session_bad = {k for k, v in self.baseline.items() if seen.get(k) != v}
             trusted = check.results and len(self.session_bad) < len(self.baseline)
             self.session_state = "ok" if trusted else "off"
-        if job.session and self.session_state == "ok" and job.only and self.session_bad:
-            bad = self.session_bad.intersection(job.only)
+        only = job.only
+        if job.session and self.session_state == "ok" and only and self.session_bad:
+            bad = self.session_bad.intersection(only)
             if any(self.baseline and self.baseline.get(i) for i in bad):
                 job = job.model_copy(update={"session": False})  # a failing test: run it for real
             elif bad:
-                kept = [i for i in job.only if i not in bad]
-                job = job.model_copy(update={"only": kept})
+                job = job.model_copy(update={"only": [i for i in only if i not in bad]})
         if job.session and self.session_state != "ok":
             job = job.model_copy(update={"session": False})
         return self._run(job)
