@@ -39,7 +39,7 @@ CORPUS = HERE / "localize_real" / "corpus.json"
 CACHE = Path(os.environ.get("SMART_DEBUG_BENCH_CACHE", Path.home() / ".cache/smart-debug-bench"))
 # The bench's own plain run cuts a hanging test after this many seconds (localize's default for
 # its plain run, so both sides pay the same for a hang).
-PLAIN_TEST_TIMEOUT = 5.0
+PLAIN_TEST_TIMEOUT = 10.0
 RUN_LIMIT = 600.0  # seconds for one command before the bench gives up on it
 TOPS = (1, 3, 5, 10)
 SIDES = ("localize", "ochiai")

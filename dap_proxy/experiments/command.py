@@ -70,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--test-timeout",
         type=_positive,
         default=None,
-        help="seconds a test may run in the plain run before it counts as a hang (5; also "
+        help="seconds a test may run in the plain run before it counts as a hang (10; also "
         "5x the slowest test that passed)",
     )
     parser.add_argument(

@@ -152,6 +152,13 @@ class _Run(RunState):
             raise no_tests(self, full)
         self.stretch_budget(full.seconds)
         record_run(self, full, described, 1)
+        hung = [r.nodeid for r in full.results if r.outcome == "timeout"]
+        if hung:
+            self.notes.append(
+                f"{len(hung)} tests ran past the per-test limit ({self.timeout():g}s) and count as "
+                f"hanging: {', '.join(hung[:3])}{' ...' if len(hung) > 3 else ''}; if they are "
+                "only slow, raise --test-timeout"
+            )
         if not full.results:
             return import_failure_report(self, full, described)
         runs = [full]

@@ -21,7 +21,7 @@ DEFAULT_BUDGET = 60.0  # seconds for the whole command (at least; see adaptive_b
 BUDGET_PER_PLAIN = 6.0  # without --budget: at least this many times the plain run
 # The plain run: a test longer than this (or than HANG_FACTOR x the slowest test passed so far)
 # counts as a hang.
-DEFAULT_TEST_TIMEOUT = 5.0
+DEFAULT_TEST_TIMEOUT = 10.0
 HANG_FACTOR = 5.0
 COMMAND_TIMEOUT_FLOOR = 10.0  # a whole non-pytest command, plainly
 TRACE_FACTOR, TRACE_FLOOR = 10.0, 2.0  # traced: the plain duration x factor, at least the floor
