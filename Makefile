@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_TESTS := tests/node
 NODE_STAMP := $(NODE_TESTS)/node_modules/.installed
 
-.PHONY: setup demo test lint bench node-deps clean
+.PHONY: setup demo test lint bench node-deps chromium-deps clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,12 @@ $(NODE_STAMP): $(NODE_TESTS)/package.json
 	cd $(NODE_TESTS) && npm install --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# Headless Chromium renders the HTML report in a test (and drives VS Code's web UI). Installed
+# from Debian's package by name, only when missing.
+chromium-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: $(STAMP)
 	$(VENV)/bin/smart-debug demo
 
@@ -30,7 +36,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check dap_proxy lsp tests bench examples
 	$(PY) -m mypy
 
-test: $(STAMP) node-deps lint
+test: $(STAMP) node-deps chromium-deps lint
 	# pytest exits 5 when it collects no test: not a failure of the code under test.
 	$(PY) -m pytest -q || [ $$? -eq 5 ]
 

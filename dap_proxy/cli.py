@@ -13,11 +13,13 @@ from dap_proxy import __version__
 # Each module defines `register(subparsers)`, which adds its subcommand(s) and sets `func`
 # (called with the parsed namespace, returning the exit code).
 COMMAND_MODULES = (
-    "dap_proxy.proxy.command",
+    "dap_proxy.serve",
     "dap_proxy.analysis.command",
     "dap_proxy.hypotheses.command",
     "dap_proxy.experiments.command",
+    "dap_proxy.workflow.command",
     "dap_proxy.demo",
+    "dap_proxy.mcp.command",
 )
 
 

@@ -1,21 +1,28 @@
-"""`smart-debug demo` (what `make demo` runs): the main job on the bundled example, for real.
+"""`smart-debug demo` (what `make demo` runs): the whole loop on the bundled example, for real,
+offline, in a scratch copy of it (the repository is never written).
 
 1. A debug session of examples/shopping_cart/checkout.py through the proxy (`python -m dap_proxy`)
    and a real debugpy: a breakpoint, a logpoint the analysis engine proposes, stack and variables.
-2. `smart-debug triage` on the failing test output of the same example.
-3. `smart-debug localize` on its tests: the faulty line, found by experiments.
+2. `smart-debug run` on its failing tests: localize's experiments, then a session whose live
+   probes observe the top hypotheses; the hypotheses table and the report's path.
+3. The generated regression test, run on the buggy code: it fails.
+4. The fixed twin (examples/shopping_cart_fixed/cart.py) copied in, then `smart-debug verify`.
+5. `smart-debug history`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shopping_cart"
+FIXED = EXAMPLE.parent / "shopping_cart_fixed"
 SESSION_TIMEOUT = 60.0  # seconds: one DAP response or event in the demo session
 STEP_TIMEOUT = 300.0  # seconds: triage or localize as a whole
 
@@ -45,8 +52,14 @@ def _run(args: argparse.Namespace) -> int:
         console.print(f"[red]No example at {example}: expected checkout.py and tests/ there.")
         return 2
     status = _debug_session(console, example)
-    for step in (_triage, _localize):
-        status = step(console, example) or status
+    with tempfile.TemporaryDirectory(prefix="smart-debug-demo-") as scratch:
+        workspace = Path(scratch) / example.name
+        shutil.copytree(
+            example,
+            workspace,
+            ignore=shutil.ignore_patterns(".smart-debug", "__pycache__", ".pytest_cache"),
+        )
+        status = _loop(console, workspace) or status
     return status
 
 
@@ -165,37 +178,39 @@ def _cli(*args: str) -> list[str]:
     ]
 
 
-def _triage(console, example: Path) -> int:
-    console.rule("[bold]2. Triage: the failing tests' output -> hypotheses and probes")
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=example,
-        capture_output=True,
-        text=True,
-        timeout=STEP_TIMEOUT,
-    )
-    failed = re.findall(r"^FAILED .*$", tests.stdout, flags=re.MULTILINE)
-    console.print(f"$ python -m pytest -q tests   -> exit {tests.returncode}")
-    for line in failed:
-        console.print(f"  {line}", markup=False, highlight=False)
-    console.print("$ smart-debug triage < pytest-output.txt")
-    result = subprocess.run(
-        _cli("triage", "-"),
-        cwd=example,
-        input=tests.stdout,
-        text=True,
-        timeout=STEP_TIMEOUT,
-    )
-    return 0 if result.returncode == 0 else result.returncode
+def _step(console, title: str, *args: str, cwd: Path) -> int:
+    console.rule(f"[bold]{title}")
+    console.print(f"$ smart-debug {' '.join(args)}")
+    result = subprocess.run(_cli(*args), cwd=cwd, text=True, timeout=STEP_TIMEOUT)
+    return result.returncode
 
 
-def _localize(console, example: Path) -> int:
-    console.rule("[bold]3. Localize: experiments find the faulty line")
-    console.print("$ smart-debug localize --top 5 -- python -m pytest -q tests")
-    result = subprocess.run(
-        _cli("localize", "--top", "5", "--", sys.executable, "-m", "pytest", "-q", "tests"),
-        cwd=example,
-        text=True,
-        timeout=STEP_TIMEOUT,
+def _loop(console, workspace: Path) -> int:
+    tests = ("--", sys.executable, "-m", "pytest", "-q", "tests")
+    code = _step(
+        console, "2. Run: experiments, then the live session", "run", *tests, cwd=workspace
     )
-    return 0 if result.returncode == 0 else result.returncode
+    if code != 0:
+        return code
+    reports = sorted((workspace / ".smart-debug" / "reports").glob("*.json"))
+    report = json.loads(reports[-1].read_text()) if reports else {}
+    console.rule("[bold]3. The regression test from the evidence")
+    regression = report.get("regression") or {}
+    if regression.get("status") == "written":
+        path = workspace / regression["path"]
+        console.print(f"$ python -m pytest -q {regression['path']}   (on the buggy code)")
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)],
+            cwd=workspace, capture_output=True, text=True, timeout=STEP_TIMEOUT,
+        )  # fmt: skip
+        for line in result.stdout.strip().splitlines()[-4:]:
+            console.print(f"  {line}", markup=False, highlight=False)
+        console.print(f"exit code {result.returncode} (it fails on the bug, as it must)")
+    else:
+        console.print(f"no regression test: {regression.get('reason', 'none')}", markup=False)
+    console.rule("[bold]4. The fix: the example's fixed twin, verified")
+    shutil.copy(FIXED / "cart.py", workspace / "cart.py")
+    console.print("cart.py:28  `if count > BULK_THRESHOLD:` -> `if count >= BULK_THRESHOLD:`")
+    code = _step(console, "verify", "verify", cwd=workspace)
+    _step(console, "5. History of this workspace", "history", "--limit", "5", cwd=workspace)
+    return code

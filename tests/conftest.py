@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
+
+import pytest
 
 T = TypeVar("T")
 
@@ -21,3 +25,15 @@ def wait_for(predicate: Callable[[], T], timeout: float = EVENT_TIMEOUT, what: s
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what or predicate}")
         time.sleep(0.01)
+
+
+PROGRAMS_STORE = Path(__file__).resolve().parent / "e2e" / "programs" / ".smart-debug"
+
+
+@pytest.fixture(autouse=True)
+def _no_store_left_in_the_test_programs() -> Iterator[None]:
+    """A debug session whose program fails records that failure in the workspace store (its
+    `cwd`): tests that debug the shared programs in place must not see each other's."""
+    shutil.rmtree(PROGRAMS_STORE, ignore_errors=True)
+    yield
+    shutil.rmtree(PROGRAMS_STORE, ignore_errors=True)

@@ -135,6 +135,15 @@ def read_source(path: str | Path) -> bytes:
         raise AnalysisError(f"{path}: cannot read ({error.strerror or error})") from None
 
 
+def source_line(path: str | Path, line: int) -> str:
+    """One line (1-based) of a file as text, "" when the file or the line is not there."""
+    try:
+        lines = read_source(path).decode("utf-8", errors="replace").splitlines()
+    except AnalysisError:
+        return ""
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
 def analyze_file(
     path: str | Path, language: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> FileAnalysis:

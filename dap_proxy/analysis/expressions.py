@@ -1,7 +1,14 @@
 """Generated expressions must be safe (brief: "safe expressions"): they parse in the target
 language, reference only names bound where the probe sits, and — for conditions, which pause
 the program when they raise — have no side effects (no calls, assignments, await, yield).
-Also builds debugpy-style `{expr}` log messages."""
+Also builds debugpy-style `{expr}` log messages.
+
+The side-effect check is a whitelist of node kinds, so what it has not seen is refused. It also
+refuses dunder names (`x.__class__.__subclasses__`, `__builtins__`; in JavaScript `__proto__`,
+`constructor`, `prototype`): they reach the interpreter's machinery rather than the program's
+data, which is how a harmless-looking attribute chain becomes code execution. Calls are refused
+unless the callee is a plain name in `allowed_calls` (for side-effect-free builtins such as
+`len`), and its arguments pass the same check."""
 
 from __future__ import annotations
 
@@ -45,6 +52,10 @@ _PY_SAFE_NODES = (
     ast.boolop,
     ast.cmpop,
     ast.unaryop,
+)
+_ES_MACHINERY = frozenset({"constructor", "prototype"})
+_ES_NAMES = frozenset(
+    {"identifier", "property_identifier", "shorthand_property_identifier", "string_fragment"}
 )
 _INTERPOLATION = re.compile(r"\{([^{}]+)\}")
 
@@ -105,38 +116,83 @@ def expression_names(expr: str, language: str) -> set[str]:
     return names
 
 
-def is_side_effect_free(expr: str, language: str) -> bool:
+def _dunder(name: str) -> bool:
+    return name.startswith("__")
+
+
+def _python_side_effect_free(tree: ast.AST, allowed_calls: frozenset[str]) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id in allowed_calls):
+                return False
+        elif isinstance(node, ast.keyword):
+            if node.arg is None:  # f(**kwargs): arguments we cannot see
+                return False
+        elif isinstance(node, ast.Attribute):
+            if _dunder(node.attr):
+                return False
+        elif isinstance(node, ast.Name):
+            if _dunder(node.id):
+                return False
+        elif not isinstance(node, _PY_SAFE_NODES):
+            return False
+    return True
+
+
+def _es_machinery(name: str) -> bool:
+    return _dunder(name) or name in _ES_MACHINERY
+
+
+def _es_side_effect_free(node: ts.Node, allowed_calls: frozenset[str]) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = current.type
+        if kind == "call_expression":
+            callee = current.child_by_field_name("function")
+            if callee is None or callee.type != "identifier":
+                return False
+            if (callee.text or b"").decode() not in allowed_calls:
+                return False
+        elif kind in _ES_UNSAFE:
+            return False
+        elif kind in _ES_NAMES:  # string_fragment: x["constructor"] is x.constructor
+            if _es_machinery((current.text or b"").decode()):
+                return False
+        elif kind == "unary_expression":
+            operator = current.child(0)
+            if operator is not None and operator.type == "delete":
+                return False
+        stack.extend(current.named_children)
+    return True
+
+
+def is_side_effect_free(
+    expr: str, language: str, allowed_calls: frozenset[str] = frozenset()
+) -> bool:
     """True when evaluating `expr` cannot call code we did not see or change state: names,
-    attributes, subscripts, literals, arithmetic, comparisons and boolean logic only."""
+    attributes, subscripts, literals, arithmetic, comparisons and boolean logic only, no dunder
+    names, and calls only to plain names in `allowed_calls`."""
     name = check_language(language)
     if name == PYTHON:
         try:
             tree = ast.parse(expr.strip(), mode="eval")
         except (SyntaxError, ValueError):
             return False
-        return all(isinstance(n, _PY_SAFE_NODES) for n in ast.walk(tree))
+        return _python_side_effect_free(tree, allowed_calls)
     node = _es_tree(expr, name)
-    if node is None:
-        return False
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in _ES_UNSAFE:
-            return False
-        operator = current.child(0) if current.child_count else None
-        if (
-            current.type == "unary_expression"
-            and operator is not None
-            and operator.type == "delete"
-        ):
-            return False
-        stack.extend(current.named_children)
-    return True
+    return node is not None and _es_side_effect_free(node, allowed_calls)
 
 
-def safe_condition(expr: str, language: str, bound: set[str]) -> bool:
-    """A condition we may give the debugger at a line where `bound` names are certainly bound."""
-    return is_side_effect_free(expr, language) and expression_names(expr, language) <= bound
+def safe_condition(
+    expr: str, language: str, bound: set[str], allowed_calls: frozenset[str] = frozenset()
+) -> bool:
+    """A condition we may give the debugger at a line where `bound` names are certainly bound
+    (the names of `allowed_calls` need not be bound there: they are builtins)."""
+    return (
+        is_side_effect_free(expr, language, allowed_calls)
+        and expression_names(expr, language) - allowed_calls <= bound
+    )
 
 
 def negate(expr: str, language: str) -> str:
@@ -157,3 +213,25 @@ def log_message(label: str, expressions: Iterable[str]) -> str:
 def message_expressions(message: str) -> list[str]:
     """The `{expr}` parts of a log message, in order."""
     return _INTERPOLATION.findall(message)
+
+
+_STATEMENT_HEAD = re.compile(r"^\s*(?:if|elif|while|return|assert|yield)\b\s*")
+_ORDERING = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def boundary_comparison(code: str) -> tuple[str, str, str] | None:
+    """The first ordering comparison `left OP right` (OP one of < <= > >=) in one line of
+    Python (an `if`/`while`/`return`... head or an expression), as source text, else None."""
+    text = _STATEMENT_HEAD.sub("", code.strip()).rstrip().removesuffix(":")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            op = _ORDERING.get(type(node.ops[0]))
+            left = ast.get_source_segment(text, node.left)
+            right = ast.get_source_segment(text, node.comparators[0])
+            if op and left and right:
+                return left, op, right
+    return None

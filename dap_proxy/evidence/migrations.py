@@ -120,6 +120,36 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        3,
+        "live sessions: where each piece of evidence was seen (for hovers), the session's "
+        "outcome, and the workspace's accepted / dismissed suggestions keyed by content",
+        (
+            "ALTER TABLE evidence ADD COLUMN file TEXT",
+            "ALTER TABLE evidence ADD COLUMN line INTEGER",
+            "ALTER TABLE evidence ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+            """UPDATE evidence SET file = json_extract(data_json, '$.file'),
+                   line = json_extract(data_json, '$.line'),
+                   source = coalesce(json_extract(data_json, '$.source'), '')""",
+            "CREATE INDEX evidence_by_location ON evidence(file, line)",
+            "ALTER TABLE sessions ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
+            """CREATE TABLE probe_decisions (
+                id INTEGER PRIMARY KEY,
+                content_key TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL CHECK (status IN ('accepted', 'dismissed')),
+                file TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                code TEXT NOT NULL DEFAULT '',
+                probe_json TEXT NOT NULL,
+                source TEXT NOT NULL DEFAULT '',
+                at TEXT NOT NULL
+            )""",
+            "CREATE INDEX decisions_by_status ON probe_decisions(status, file)",
+        ),
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 

@@ -7,8 +7,13 @@ with their root causes.
 Concurrency and crash safety: WAL journal (readers such as the language server never block the
 writer, and the writer never blocks them), a busy timeout for the rare writer-writer overlap, every
 write in one `BEGIN IMMEDIATE` transaction (all or nothing after a crash), one connection per thread.
+BUSY that SQLite reports without waiting is retried within the same bound (`sqlite_file.py`), so
+"database is locked" reaches the user only as a StoreError after BUSY_TIMEOUT_MS.
 `synchronous=NORMAL` in WAL mode keeps the database consistent after a process crash; only the last
 transactions before a power loss could be lost, which is acceptable for a debugging journal.
+
+A file at the store's path that is not ours, is damaged, or has a newer schema is refused with a
+StoreError naming it before anything is written to it (`sqlite_file.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ import json
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,7 +32,15 @@ from pydantic import BaseModel
 
 from dap_proxy.analysis.models import Probe
 from dap_proxy.analysis.traceback import error_signature
-from dap_proxy.evidence.migrations import SchemaTooNewError, migrate
+from dap_proxy.evidence.live_records import LiveRecords
+from dap_proxy.evidence.migrations import SCHEMA_VERSION, SchemaTooNewError, migrate
+from dap_proxy.evidence.sqlite_file import (
+    APPLICATION_ID,
+    StoreError,
+    check_store_file,
+    is_busy,
+    retry_busy,
+)
 from dap_proxy.hypotheses.models import Evidence, FailureContext, Hypothesis
 
 STORE_DIR = ".smart-debug"
@@ -36,27 +48,6 @@ DB_NAME = "smart-debug.db"
 REPORTS_DIR = "reports"
 BUSY_TIMEOUT_MS = 10_000  # a writer holds the lock for milliseconds; 10 s means something is stuck
 MAX_FTS_TERMS = 24  # words of the new failure's text used to look for similar ones
-
-
-def _enable_wal(conn: sqlite3.Connection) -> None:
-    """Switch to WAL. While another process creates the same file and switches it, SQLite can
-    answer SQLITE_BUSY at once without calling its busy handler (seen in CI with two processes
-    opening a fresh store): retry with a short backoff, within the busy timeout."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    delay = 0.005
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
-
-
-class StoreError(RuntimeError):
-    """A store operation that cannot be done, with a message saying what to do."""
 
 
 class ProbeStatus(str, Enum):
@@ -75,6 +66,7 @@ class SessionRecord(BaseModel):
     error_type: str
     message: str
     root_cause: str | None = None
+    outcome: str = ""
 
 
 class SimilarSession(BaseModel):
@@ -88,6 +80,7 @@ class SimilarSession(BaseModel):
     error_type: str
     message: str
     root_cause: str | None
+    outcome: str = ""  # the session's result ("verified fixed: ...", "H1 confirmed ...")
     match: str  # "signature" (same fingerprint) | "text" (full-text match)
     rank: float = 0.0  # FTS5 bm25 for text matches (lower is better); 0 for signature matches
 
@@ -148,7 +141,7 @@ def _fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words[:MAX_FTS_TERMS])
 
 
-class Store:
+class Store(LiveRecords):
     """The workspace store. Open with `Store.open(workspace)`; safe to share between threads."""
 
     def __init__(self, db_path: Path) -> None:
@@ -173,16 +166,26 @@ class Store:
             raise StoreError(f"cannot create the store folder {folder}: {exc.strerror}") from exc
         store = cls(folder / DB_NAME)
         try:
-            migrate(store._conn())
+            check_store_file(store.path, SCHEMA_VERSION, BUSY_TIMEOUT_MS / 1000)
+            retry_busy(lambda: migrate(store._conn()), BUSY_TIMEOUT_MS / 1000)
+            store._stamp()
         except SchemaTooNewError as exc:
             store.close()
-            raise StoreError(str(exc)) from exc
+            raise StoreError(f"{store.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             store.close()
-            raise StoreError(
-                f"cannot open the store {store.path}: {exc}; move the file aside to start afresh"
-            ) from exc
+            raise store._failure(exc) from exc
+        except BaseException:
+            store.close()
+            raise
         return store
+
+    def _stamp(self) -> None:
+        """Mark the file as a smart-debug store (stores from before the mark get it now)."""
+        conn = self._conn()
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            with self._write() as conn:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
 
     # -- connections -----------------------------------------------------------------------------
 
@@ -197,7 +200,7 @@ class Store:
             )
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-            _enable_wal(conn)
+            retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), BUSY_TIMEOUT_MS / 1000)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._local.conn = conn
@@ -224,8 +227,8 @@ class Store:
         applies (a deferred transaction upgrading to write fails at once with 'locked')."""
         conn = self._conn()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+            retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"), BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.DatabaseError as exc:
             raise self._failure(exc) from exc
         try:
             yield conn
@@ -233,23 +236,30 @@ class Store:
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, sqlite3.DatabaseError):
                 raise self._failure(exc) from exc
             raise
 
-    def _failure(self, exc: sqlite3.OperationalError) -> StoreError:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
+    def _failure(self, exc: sqlite3.DatabaseError) -> StoreError:
+        if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
             return StoreError(
                 f"the store {self.path} stayed locked by another process for "
                 f"{BUSY_TIMEOUT_MS / 1000:g} s; retry, or stop the process that holds it"
             )
-        return StoreError(f"the store {self.path} failed: {text}")
+        if type(exc) is sqlite3.DatabaseError:  # not a database, malformed: the file itself
+            return StoreError(
+                f"the store {self.path} is damaged or not a database ({exc}); smart-debug did "
+                "not change it: move the file aside to start afresh (keep it if its history "
+                "matters: `sqlite3 FILE .recover` may save some of it)"
+            )
+        return StoreError(f"the store {self.path} failed: {exc}")
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:
-            return self._conn().execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
+            return retry_busy(
+                lambda: self._conn().execute(sql, params).fetchall(), BUSY_TIMEOUT_MS / 1000
+            )
+        except sqlite3.DatabaseError as exc:
             raise self._failure(exc) from exc
 
     def _require_session(self, conn: sqlite3.Connection, session_id: int) -> None:
@@ -403,16 +413,31 @@ class Store:
     def add_evidence(self, session_id: int, evidence: Evidence) -> int:
         with self._write() as conn:
             self._require_session(conn, session_id)
-            cur = conn.execute(
-                "INSERT INTO evidence (session_id, hypothesis_id, data_json, at) VALUES (?, ?, ?, ?)",
-                (
-                    session_id,
-                    evidence.hypothesis_id,
-                    evidence.model_dump_json(),
-                    evidence.at.isoformat(),
-                ),
-            )
-            return int(cur.lastrowid or 0)
+            return self._insert_evidence(conn, session_id, evidence)
+
+    def add_evidence_many(self, session_id: int, items: Sequence[Evidence]) -> None:
+        """Several observations in one transaction (a live session writes them in batches)."""
+        with self._write() as conn:
+            self._require_session(conn, session_id)
+            for evidence in items:
+                self._insert_evidence(conn, session_id, evidence)
+
+    @staticmethod
+    def _insert_evidence(conn: sqlite3.Connection, session_id: int, evidence: Evidence) -> int:
+        cur = conn.execute(
+            "INSERT INTO evidence (session_id, hypothesis_id, data_json, at, file, line, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                evidence.hypothesis_id,
+                evidence.model_dump_json(),
+                evidence.at.isoformat(),
+                evidence.file,
+                evidence.line,
+                evidence.source.value,
+            ),
+        )
+        return int(cur.lastrowid or 0)
 
     def evidence(self, session_id: int) -> list[Evidence]:
         rows = self._rows(
@@ -590,7 +615,7 @@ class Store:
         root causes, best bm25 first."""
         found: list[SimilarSession] = []
         seen: set[int] = {exclude} if exclude is not None else set()
-        columns = "id, title, kind, created_at, signature, error_type, message, root_cause"
+        columns = "id, title, kind, created_at, signature, error_type, message, root_cause, outcome"
         if signature:
             for r in self._rows(
                 f"SELECT {columns} FROM sessions WHERE signature = ?"
@@ -625,6 +650,7 @@ class Store:
             error_type=row["error_type"],
             message=row["message"],
             root_cause=row["root_cause"],
+            outcome=row["outcome"] or "",
             match=match,
             rank=rank,
         )

@@ -11,22 +11,22 @@ from pathlib import Path
 
 from dap_proxy.analysis.line_priors import LinePrior, line_priors
 from dap_proxy.analysis.workspace import is_test_path
+from dap_proxy.experiments.localize_state import LocalizeError, LocalizeState
 from dap_proxy.experiments.models import Experiment
 from dap_proxy.experiments.moduleflow import augment
-from dap_proxy.experiments.run_state import LocalizeError, RunState
 from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence
 from dap_proxy.experiments.spectra import LineSpectrum
 
 
-def prepared(state: RunState, answer: RunAnswer | None) -> RunAnswer | None:
+def prepared(state: LocalizeState, answer: RunAnswer | None) -> RunAnswer | None:
     """Add module/class-level definitions read by each test to its coverage."""
     if answer is not None and answer.results:
         augment(answer.results, state.options.cwd)
     return answer
 
 
-def no_tests(state: RunState, answer: RunAnswer | None) -> LocalizeError:
+def no_tests(state: LocalizeState, answer: RunAnswer | None) -> LocalizeError:
     if answer is None or answer.timed_out:
         return LocalizeError(
             f"the test command did not finish within the budget ({state.options.budget:g}s); "
@@ -42,7 +42,7 @@ def no_tests(state: RunState, answer: RunAnswer | None) -> LocalizeError:
     )
 
 
-def record_run(state: RunState, answer: RunAnswer, described: str, number: int) -> None:
+def record_run(state: LocalizeState, answer: RunAnswer, described: str, number: int) -> None:
     failing = sum(1 for r in answer.results if r.failed)
     state.experiments.append(
         Experiment(
@@ -56,7 +56,7 @@ def record_run(state: RunState, answer: RunAnswer, described: str, number: int) 
 
 
 def line_evidence(
-    state: RunState, table: dict[tuple[str, int], LineSpectrum], results: list[TestResult]
+    state: LocalizeState, table: dict[tuple[str, int], LineSpectrum], results: list[TestResult]
 ) -> list[LineEvidence]:
     """One LineEvidence per line that a failing test ran."""
     crash: dict[str, dict[int, int]] = {}  # file -> line -> frames from the failure point
@@ -86,7 +86,7 @@ def line_evidence(
     return evidence
 
 
-def _priors_for(state: RunState, file: str, crash_lines: set[int]) -> dict[int, LinePrior]:
+def _priors_for(state: LocalizeState, file: str, crash_lines: set[int]) -> dict[int, LinePrior]:
     wants = state.options.experiments
     if "static" not in wants and "perturbation" not in wants:
         return {}
@@ -101,7 +101,7 @@ def outcomes(answer: RunAnswer) -> dict[str, bool]:
     return {r.nodeid: r.failed for r in answer.results if r.outcome != "skipped"}
 
 
-def import_failure_lines(state: RunState, first: RunAnswer) -> list[tuple[str, int]]:
+def import_failure_lines(state: LocalizeState, first: RunAnswer) -> list[tuple[str, int]]:
     """No test ran because collection failed (the project does not import): the project lines
     the collection errors name, innermost last. Raises LocalizeError when there are none."""
     lines: list[tuple[str, int]] = []

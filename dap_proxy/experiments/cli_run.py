@@ -21,6 +21,7 @@ from dap_proxy.experiments.localize import (
 )
 from dap_proxy.experiments.models import ALL_EXPERIMENTS, LocalizeReport, Suggestion
 from dap_proxy.experiments.recording import record
+from dap_proxy.experiments.report import to_json
 from dap_proxy.hypotheses.probability import other_probability
 
 SHOWN_HYPOTHESES = 3  # in the rich report; --json has them all
@@ -67,22 +68,7 @@ def main(args: argparse.Namespace) -> int:
             return error.exit_code
     record(options.cwd, report)
     if args.json:
-        payload = {
-            "suggestions": [
-                s.model_dump(mode="json", exclude_none=True) for s in report.suggestions
-            ],
-            "hypotheses": [h.model_dump(mode="json") for h in report.hypotheses],
-            "experiments": [
-                e.model_dump(mode="json", exclude_none=True) for e in report.experiments
-            ],
-            "notes": report.notes,
-            "seconds": report.seconds,
-            "outcomes": report.outcomes.model_dump(mode="json"),
-            "phases": report.phases,
-        }
-        if report.hypotheses:  # the documented rule's explicit remainder
-            payload["other_probability"] = other_probability(report.hypotheses)
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        sys.stdout.write(json.dumps(to_json(report), indent=2) + "\n")
     else:
         render(report, Console(), verbose=args.verbose)
     return 0

@@ -19,7 +19,8 @@ def _experiments(value: str) -> set[str]:
     return names
 
 
-def _positive(value: str) -> float:
+def positive_number(value: str) -> float:
+    """An argparse type: a number greater than 0 (seconds, mostly)."""
     try:
         number = float(value)
     except ValueError:
@@ -54,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--top", type=_count, default=10, help="suggestions to show (10)")
     parser.add_argument(
         "--budget",
-        type=_positive,
+        type=positive_number,
         default=None,
         help="seconds for the whole run (default: 60, or 6x the plain test run if longer)",
     )
@@ -68,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--test-timeout",
-        type=_positive,
+        type=positive_number,
         default=None,
         help="seconds a test may run in the plain run before it counts as a hang (10; also "
         "5x the slowest test that passed)",

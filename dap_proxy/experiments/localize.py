@@ -5,7 +5,7 @@ forced predicates in scratch copies (both cores), repeat the run to catch interm
 and rank lines by the evidence.
 
 This module is the orchestrator and the public API (`localize`, `LocalizeOptions`,
-`LocalizeError`). The phases live next to it: run_state.py (shared state, budget, time limits),
+`LocalizeError`). The phases live next to it: localize_state.py (shared state, budget, time limits),
 baseline.py (the plain runs and the per-line evidence table), spectra_runs.py (traced runs and
 instability), mutant_runs.py (perturbation and predicate switching), repetition.py
 (intermittent failures), scoring.py (the ranking), beliefs.py (the hypotheses and their
@@ -26,18 +26,19 @@ from dap_proxy.experiments.baseline import (
     outcomes,
     record_run,
 )
+from dap_proxy.experiments.localize_state import (
+    DEFAULT_BUDGET,
+    DEFAULT_TEST_TIMEOUT,
+    STOPPED,
+    LocalizeError,
+    LocalizeOptions,
+    LocalizeState,
+    Progress,
+)
 from dap_proxy.experiments.models import LocalizeReport, Outcomes
 from dap_proxy.experiments.mutant_runs import run_mutants
 from dap_proxy.experiments.repetition import flaky_notes, repeat
 from dap_proxy.experiments.report import build_report, import_failure_report
-from dap_proxy.experiments.run_state import (
-    DEFAULT_BUDGET,
-    DEFAULT_TEST_TIMEOUT,
-    LocalizeError,
-    LocalizeOptions,
-    Progress,
-    RunState,
-)
 from dap_proxy.experiments.runners import (
     CommandRunner,
     Pool,
@@ -64,7 +65,7 @@ __all__ = [
 QUIET_REPEAT_RUNS = 8  # runs before concluding that the command never fails (races hide)
 
 
-class _Run(RunState):
+class _Run(LocalizeState):
     """One localization: sets up the workers, then runs the phases in order."""
 
     def run(self) -> LocalizeReport:
@@ -76,26 +77,51 @@ class _Run(RunState):
         wants = options.experiments
         n_workers = options.workers if wants - {"spectra", "static"} else 1
         scratch = make_scratch_root()
-        runners: list[Runner] = []
+        self.runners: list[Runner] = []
+        self.ended = False
+        if self.stop is not None:
+            threading.Thread(target=self._close_when_stopped, daemon=True).start()
         try:
             self.progress("copying the project", None)
             kind = PytestRunner if command.is_pytest else CommandRunner
             try:
-                runners = [kind(command, options.cwd, ".", scratch, n) for n in range(n_workers)]
+                self.runners = [
+                    kind(command, options.cwd, ".", scratch, n) for n in range(n_workers)
+                ]
             except SandboxError as error:
                 raise LocalizeError(str(error), 2) from error
-            self._start(runners)
+            self._start(self.runners)
             self.is_pytest = command.is_pytest
-            pool = Pool(runners, self.deadline)
+            pool = Pool(self.runners, self.deadline)
             try:
-                return self._localize(pool, command.describe(), command.is_pytest)
+                report = self._localize(pool, command.describe(), command.is_pytest)
             finally:
                 self.cancelled = True
                 pool.close()
+        except Exception as error:
+            if self.stopped():  # whatever a killed test process made the run raise
+                raise LocalizeError(STOPPED, 1) from error
+            raise
         finally:
-            for runner in runners:
+            stopped = self.stopped()
+            self.ended = True
+            for runner in self.runners:
                 runner.stop()
             remove_tree(scratch)
+            if self.stop is not None:
+                self.stop.set()  # ends the watcher thread
+        if stopped:
+            raise LocalizeError(STOPPED, 1)
+        return report
+
+    def _close_when_stopped(self) -> None:
+        """Waits for `stop`, then closes the runners: whatever waits on a test process returns at
+        once, and the run ends at its next step, cleaning up on its way."""
+        assert self.stop is not None
+        self.stop.wait()
+        if not self.ended:
+            for runner in list(self.runners):
+                runner.close()
 
     def _start(self, runners: list[Runner]) -> None:
         self.progress("starting test workers", None)
@@ -267,6 +293,12 @@ def _union_failures(runs: list[RunAnswer]) -> RunAnswer:
     return first.model_copy(update={"results": results})
 
 
-def localize(options: LocalizeOptions, progress: Progress | None = None) -> LocalizeReport:
-    """Run the whole localization; raises LocalizeError (with the CLI exit code) when it cannot."""
-    return _Run(options, progress).run()
+def localize(
+    options: LocalizeOptions,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> LocalizeReport:
+    """Run the whole localization; raises LocalizeError (with the CLI exit code) when it cannot.
+    Setting `stop` from another thread ends the run early: its test processes are killed, the
+    scratch copies removed, and it raises LocalizeError; the run sets `stop` when it returns."""
+    return _Run(options, progress, stop).run()

@@ -17,8 +17,8 @@ from __future__ import annotations
 import time
 
 from dap_proxy.analysis.mutants import Mutant, mutants_for_lines
+from dap_proxy.experiments.localize_state import BUDGET_RESERVE, LocalizeState
 from dap_proxy.experiments.models import Experiment
-from dap_proxy.experiments.run_state import BUDGET_RESERVE, RunState
 from dap_proxy.experiments.runners import Job, Pool, PytestRunner, RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
 
@@ -82,7 +82,7 @@ def _limits(results: list[TestResult]) -> tuple[dict[str, float], float]:
     return limits, HUNG_TEST_TIMEOUT + 10 * typical
 
 
-def plan(state: RunState, evidence: list[LineEvidence], results: list[TestResult],
+def plan(state: LocalizeState, evidence: list[LineEvidence], results: list[TestResult],
          fast: bool) -> list[Planned]:  # fmt: skip
     """Every mutant worth trying, most promising first: how suspicious its line is times how
     plausible the change is (a top line's tenth mutant before a weak line's first), lines in
@@ -144,7 +144,7 @@ def plan(state: RunState, evidence: list[LineEvidence], results: list[TestResult
     return planned
 
 
-def run_mutants(state: RunState, pool: Pool, evidence: list[LineEvidence],
+def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
                 results: list[TestResult], fast: bool) -> None:  # fmt: skip
     """Plan, then run the mutants in waves; each line's outcomes land on its LineEvidence."""
     started = time.monotonic()

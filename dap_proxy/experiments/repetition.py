@@ -5,15 +5,15 @@ parallel to expose (and measure) an intermittent failure, and describe each test
 from __future__ import annotations
 
 from dap_proxy.experiments.baseline import prepared
+from dap_proxy.experiments.localize_state import LocalizeState
 from dap_proxy.experiments.models import Experiment
-from dap_proxy.experiments.run_state import RunState
 from dap_proxy.experiments.runners import Pool, RunAnswer
 
 REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
 
 
 def repeat(
-    state: RunState, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
+    state: LocalizeState, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
 ) -> list[RunAnswer]:
     jobs = [state.plain_job(f"repeat-{i}", fast=fast) for i in range(runs)]
     state.progress("repeating the tests (intermittent failure)", 0.0)

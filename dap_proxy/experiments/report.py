@@ -9,14 +9,15 @@ from __future__ import annotations
 from dap_proxy.analysis.models import ProbeKind
 from dap_proxy.experiments.baseline import import_failure_lines
 from dap_proxy.experiments.beliefs import build_hypotheses, hypothesis_text
+from dap_proxy.experiments.localize_state import LocalizeState
 from dap_proxy.experiments.models import LocalizeReport, Suggestion
-from dap_proxy.experiments.run_state import RunState
 from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
+from dap_proxy.hypotheses.probability import other_probability
 
 
 def build_report(
-    state: RunState,
+    state: LocalizeState,
     ranked: list[LineEvidence],
     results: list[TestResult],
     described: str,
@@ -61,7 +62,24 @@ def _suggestion(item: LineEvidence, failing: int, passing: int) -> Suggestion:
     return suggestion
 
 
-def import_failure_report(state: RunState, first: RunAnswer, described: str) -> LocalizeReport:
+def to_json(report: LocalizeReport) -> dict[str, object]:
+    """The `--json` object (DESIGN.md "Contracts"): optional keys left out when unset, plus the
+    notes, the seconds taken and, when there are hypotheses, the explicit "other" share."""
+    payload: dict[str, object] = {
+        "suggestions": [s.model_dump(mode="json", exclude_none=True) for s in report.suggestions],
+        "hypotheses": [h.model_dump(mode="json") for h in report.hypotheses],
+        "experiments": [e.model_dump(mode="json", exclude_none=True) for e in report.experiments],
+        "notes": report.notes,
+        "seconds": report.seconds,
+        "outcomes": report.outcomes.model_dump(mode="json"),
+        "phases": report.phases,
+    }
+    if report.hypotheses:  # the documented rule's explicit remainder
+        payload["other_probability"] = other_probability(report.hypotheses)
+    return payload
+
+
+def import_failure_report(state: LocalizeState, first: RunAnswer, described: str) -> LocalizeReport:
     """No test ran because collection failed (the project does not import): point at the
     project lines the collection error names."""
     lines = import_failure_lines(state, first)

@@ -26,6 +26,7 @@ WORKER_START_TIMEOUT = 30.0  # seconds for a worker to import pytest and say it 
 PLUGIN_PATH = Path(plugin_module.__file__)
 WORKER_PATH = Path(__file__).with_name("worker.py")
 COMMAND_TEST_ID = "<command>"
+CLOSED = "localize was stopped"  # the error of a job given to a closed runner
 
 Outcome = Literal["passed", "failed", "timeout", "skipped"]
 
@@ -146,6 +147,7 @@ class PytestRunner:
         self.baseline_limits: dict[str, float] = {}  # and the per-test limits to do it in
         self.session_bad: set[str] = set()  # tests the live session does not reproduce
         self.session_state: str | None = None  # None (not tried), "ok" or "off"
+        self.closed = False  # closed for good: no worker is started again
 
     def start(self) -> None:
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
@@ -170,6 +172,8 @@ class PytestRunner:
             text=True,
             start_new_session=True,
         )
+        if self.closed:  # closed while it was being started: the wait for "ready" ends at once
+            kill_group(self.process)
         self._lines = queue.Queue()
         lines = self._lines
         stdout = self.process.stdout
@@ -217,6 +221,11 @@ class PytestRunner:
         elif self.process is not None:
             kill_group(self.process)  # children it left behind
 
+    def close(self) -> None:
+        """Stop for good (from any thread): the worker dies, so a job waiting on it returns."""
+        self.closed = True
+        self.stop()
+
     def run(self, job: Job) -> RunAnswer:
         if job.session and self.session_state is None and self.baseline is not None:
             check = self._run(
@@ -243,6 +252,8 @@ class PytestRunner:
 
     def _run(self, job: Job) -> RunAnswer:
         started = time.monotonic()
+        if self.closed:
+            return RunAnswer(exit=-1, error=CLOSED)
         if self.process is None or self.process.poll() is not None:
             self.start()
         assert self.process is not None and self.process.stdin is not None
@@ -312,6 +323,8 @@ class CommandRunner:
         self.out = scratch / f"lines{n}.jsonl"
         self.files_path = write_project_files(self.root, scratch / f"files{n}.json")
         self.files = plugin_module.ProjectFiles.load(str(self.root), str(self.files_path))
+        self.closed = False
+        self._running: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         return None
@@ -319,8 +332,22 @@ class CommandRunner:
     def stop(self) -> None:
         return None
 
+    def close(self) -> None:
+        """Stop for good (from any thread): the command running now is killed."""
+        self.closed = True
+        running = self._running
+        if running is not None:
+            kill_group(running)
+
+    def _started(self, process: subprocess.Popen[bytes]) -> None:
+        self._running = process
+        if self.closed:  # closed while it was being started
+            kill_group(process)
+
     def run(self, job: Job) -> RunAnswer:
         started = time.monotonic()
+        if self.closed:
+            return RunAnswer(exit=-1, error=CLOSED)
         originals: dict[Path, bytes] = {}
         for rel, text in job.files.items():
             path = self.root / rel
@@ -337,8 +364,11 @@ class CommandRunner:
             env[plugin_module.ENV_FILES] = str(self.files_path)
         limit = job.timeout or job.hard_timeout
         try:
-            done = run_bounded(self.command.argv, self.cwd, env, min(limit, job.hard_timeout))
+            done = run_bounded(
+                self.command.argv, self.cwd, env, min(limit, job.hard_timeout), self._started
+            )
         finally:
+            self._running = None
             for path, data in originals.items():
                 path.write_bytes(data)
         lines: set[tuple[str, int]] = set()
@@ -434,4 +464,4 @@ class Pool:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
         for runner in self.runners:
-            runner.stop()
+            runner.close()

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -87,10 +87,15 @@ def kill_group(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None
 
 
 def run_bounded(
-    argv: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: float
+    argv: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    started: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> Completed:
     """Run argv in its own session; kill the whole group after `timeout` seconds. Output is read
-    as it comes and only the last MAX_OUTPUT characters are kept (a flood costs no disk)."""
+    as it comes and only the last MAX_OUTPUT characters are kept (a flood costs no disk).
+    `started` gets the process as soon as it runs (so another thread can kill it sooner)."""
     process = subprocess.Popen(
         list(argv),
         cwd=cwd,
@@ -100,6 +105,8 @@ def run_bounded(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    if started is not None:
+        started(process)
     tail: collections.deque[bytes] = collections.deque()
     kept = [0]
 

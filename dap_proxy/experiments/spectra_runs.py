@@ -18,13 +18,13 @@ import time
 from pydantic import BaseModel, Field
 
 from dap_proxy.experiments.baseline import prepared
-from dap_proxy.experiments.models import Experiment
-from dap_proxy.experiments.run_state import (
+from dap_proxy.experiments.localize_state import (
     BUDGET_RESERVE,
     TRACE_FLOOR,
-    RunState,
+    LocalizeState,
     traced_limit,
 )
+from dap_proxy.experiments.models import Experiment
 from dap_proxy.experiments.runners import Job, Pool, RunAnswer, TestResult
 
 JOB_SLACK = 10.0  # seconds a traced job may take beyond the sum of its tests' limits
@@ -59,7 +59,7 @@ def implausible(answer: RunAnswer | None, reference: RunAnswer) -> str | None:
     return None
 
 
-def _job(state: RunState, key: str, tests: list[TestResult], fast: bool,
+def _job(state: LocalizeState, key: str, tests: list[TestResult], fast: bool,
          files: list[str] | None) -> Job:  # fmt: skip
     limits = {r.nodeid: traced_limit(r.duration, r.outcome) for r in tests}
     budget = max(1.0, state.left() - BUDGET_RESERVE)
@@ -75,7 +75,7 @@ def _job(state: RunState, key: str, tests: list[TestResult], fast: bool,
     )
 
 
-def _traced(state: RunState, pool: Pool, jobs: list[Job], plain: RunAnswer) -> list[RunAnswer]:
+def _traced(state: LocalizeState, pool: Pool, jobs: list[Job], plain: RunAnswer) -> list[RunAnswer]:
     """Run the jobs (in parallel), retry an implausible one once, drop it if it stays so."""
     futures = [pool.submit(job) for job in jobs]
     answers: list[RunAnswer] = []
@@ -98,7 +98,7 @@ def _traced(state: RunState, pool: Pool, jobs: list[Job], plain: RunAnswer) -> l
     return answers
 
 
-def run_spectra(state: RunState, pool: Pool, plain: RunAnswer, fast: bool) -> Spectra:
+def run_spectra(state: LocalizeState, pool: Pool, plain: RunAnswer, fast: bool) -> Spectra:
     started = time.monotonic()
     state.progress("tracing the tests (per-test coverage)", 0.0)
     ran = [r for r in plain.results if r.outcome != "skipped"]

@@ -102,6 +102,41 @@ class Evidence(BaseModel):
     at: datetime = Field(default_factory=_now)
     value: str | None = None  # the observed value (repr), when there is one
     hypothesis_id: str | None = None  # the hypothesis this observation was gathered to test
+    # A live session's probe observation: expression -> repr, the probe, its hit, the thread.
+    values: dict[str, str] = Field(default_factory=dict)
+    probe: str | None = None
+    hit: int | None = None
+    thread: str | None = None
+
+
+class PredictionKind(str, Enum):
+    """What a hypothesis says a running program will show, in a form that can be checked."""
+
+    WITNESS = "witness"  # `expression` is true at file:line at least once
+    REACHED = "reached"  # file:line runs when the failure happens
+    EXCEEDS = "exceeds"  # file:line runs more than `threshold` times (a loop, a recursion)
+
+
+class PredictionVerdict(str, Enum):
+    PENDING = "pending"  # nothing observed yet
+    HELD = "held"  # observed as predicted
+    FAILED = "failed"  # observed otherwise on a run that reproduced the failure
+    INCONCLUSIVE = "inconclusive"  # the run ended without deciding it
+
+
+class Prediction(BaseModel):
+    """A checkable consequence of a hypothesis (its falsification criterion, made executable):
+    e.g. "at cart.py:28, `count == BULK_THRESHOLD` and the branch is not taken"."""
+
+    id: str  # "H1.1"
+    kind: PredictionKind
+    file: str  # as the hypothesis's locations give it
+    line: int
+    description: str
+    expression: str | None = None  # for WITNESS: a safe expression evaluated at the line
+    threshold: int | None = None  # for EXCEEDS
+    verdict: PredictionVerdict = PredictionVerdict.PENDING
+    observations: int = 0  # how many observations were checked against it
 
 
 class CodeLocation(BaseModel):
@@ -130,6 +165,7 @@ class Hypothesis(BaseModel):
     alternatives: list[str] = Field(default_factory=list)
     locations: list[CodeLocation] = Field(default_factory=list)
     probes: list[Probe] = Field(default_factory=list)  # probes that would support or refute it
+    predictions: list[Prediction] = Field(default_factory=list)  # checked live (dap_proxy.live)
     status: HypothesisStatus = HypothesisStatus.OPEN
     engine: str = "offline"  # "offline" | "anthropic"
 
@@ -268,6 +304,7 @@ class PastSession(BaseModel):
     title: str
     created_at: str = ""
     root_cause: str | None = None
+    outcome: str = ""  # what that session ended with (a verified fix says what fixed it)
     match: str = ""  # "signature" | "text"
 
 

@@ -106,9 +106,10 @@ def render(result: TriageResult, console: Console) -> None:
         console.print(probes)
 
     if result.similar_sessions:
-        console.print("[bold]Similar past sessions[/bold]")
+        console.print("[bold]Seen before[/bold] (similar past sessions)")
         for past in result.similar_sessions:
-            cause = f" - root cause: {escape(past.root_cause)}" if past.root_cause else ""
+            fixed = past.root_cause or past.outcome
+            cause = f" - what fixed it then: {escape(fixed)}" if fixed else ""
             console.print(
                 f"  #{past.session_id} {escape(past.title)} [dim]({past.match}, {past.created_at})[/dim]{cause}"
             )

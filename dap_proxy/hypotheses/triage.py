@@ -156,6 +156,7 @@ def _record(store: Store, result: TriageResult) -> None:
                 title=s.title,
                 created_at=s.created_at,
                 root_cause=s.root_cause,
+                outcome=s.outcome,
                 match=s.match,
             )
             for s in similar

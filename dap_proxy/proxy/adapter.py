@@ -1,9 +1,11 @@
 """The adapter side of the proxy: debugpy's adapter, spawned on stdio or reached over TCP.
 
-Events go to `<event>_event` methods and responses to `<command>_response` methods when those
-exist, else they are forwarded to the editor. Reverse requests are forwarded only when listed
-in SAFE_REVERSE_REQUESTS (STYLE.md 3: the adapter must not drive the editor beyond that).
-Issue 2 section 3.
+Events and responses to the editor's requests pass through the session's rooms first, then go
+to `<event>_event` / `<command>_response` methods when those exist, else they are forwarded to
+the editor. Reverse requests are forwarded only when listed in SAFE_REVERSE_REQUESTS (debugpy's
+adapter draws the same security boundary: the adapter must not drive the editor beyond that);
+they never pass through rooms. Responses to the proxy's own requests go to the waiting
+coroutine. DAP specification: "Base Protocol" (reverse requests), "Events".
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ from typing import TYPE_CHECKING
 import anyio
 from anyio.abc import Process, SocketAttribute
 
-from dap_proxy.proxy import nodelay
+from dap_proxy.proxy import network, nodelay
+from dap_proxy.proxy.models import (
+    DEFAULT_INITIALIZE,
+    LaunchArguments,
+    Phase,
+    SessionMode,
+    capability_changes,
+)
 from dap_proxy.proxy.seqmap import Origin, OwnRequest, SeqCounter, failed_response
 from dap_proxy.wire.channel import ChannelClosed, MessageChannel
 from dap_proxy.wire.framing import FrameError, Message
 
 if TYPE_CHECKING:
+    from dap_proxy.proxy.rooms import Room
     from dap_proxy.proxy.session import Session
 
 SAFE_REVERSE_REQUESTS = frozenset({"runInTerminal", "startDebugging"})
@@ -74,6 +84,7 @@ class AdapterSide:
         self.process = process
         self.seq = SeqCounter()
         self.pending: dict[int, Origin] = {}
+        self.mode = SessionMode.LAUNCH
         self.disconnect_sent = False
         self.lost = False
         self._handlers: dict[str, Handler | None] = {}
@@ -116,8 +127,50 @@ class AdapterSide:
             raise AdapterStartError(_connect_failure(host, port, exc)) from exc
         raw = stream.extra(SocketAttribute.raw_socket)
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        network.keep_alive(raw)  # a vanished remote fails the link instead of hanging it
+        if not network.is_loopback(str(stream.extra(SocketAttribute.remote_address)[0])):
+            await session.editor.output(network.exposure_warning(host, port))
         channel = MessageChannel(stream, stream, name=f"the debugged program at {host}:{port}")
         return cls(session, channel, f"the debugged program at {host}:{port}")
+
+    @classmethod
+    async def open(
+        cls, session: Session, mode: SessionMode, arguments: LaunchArguments
+    ) -> AdapterSide:
+        """Start (launch, attach listen/processId) or reach (attach connect) debugpy's adapter,
+        start reading it, and replay the editor's `initialize` to it; capabilities that differ
+        from what the editor was told go to the editor as a `capabilities` event."""
+        if mode is SessionMode.ATTACH_CONNECT:
+            assert arguments.connect is not None
+            adapter = await cls.connect(session, arguments.connect.host, arguments.connect.port)
+        else:
+            adapter = await cls.spawn(session)
+        adapter.mode = mode
+        if session.log is not None:
+            adapter.channel.tap = session.log.tap("adapter")
+        session.adapter = adapter
+        session.spawn(adapter.run)
+        init = await session.request_adapter(
+            "initialize", session.initialize_arguments or dict(DEFAULT_INITIALIZE)
+        )
+        if not init.get("success"):
+            session.adapter = None
+            await adapter.shutdown(terminate_debuggee=mode is SessionMode.LAUNCH)
+            raise AdapterStartError(
+                f"{adapter.describe} refused to initialize: {init.get('message')}"
+            )
+        changes = capability_changes(session.capabilities, init.get("body") or {})
+        if changes:
+            session.capabilities.update(changes)
+            await session.send_event("capabilities", {"capabilities": changes})
+        return adapter
+
+    def launch_arguments(self, raw: dict[str, object]) -> dict[str, object]:
+        """The launch/attach arguments as this adapter gets them: the editor's own, plus the
+        TCP_NODELAY launcher settings when the proxy started the adapter."""
+        if self.mode is SessionMode.ATTACH_CONNECT:
+            return dict(raw)
+        return nodelay.launch_arguments(dict(raw))
 
     # ------------------------------------------------------------------ sending
     async def send_request(self, message: Message, origin: Origin) -> None:
@@ -155,10 +208,9 @@ class AdapterSide:
             self.lost = True
             await self.session.adapter_lost(self)
 
-    def set_handler(self, name: str, handler: Handler) -> None:
-        """Handle `<event>_event` or `<command>_response` with `handler` instead of the method
-        of that name or forwarding."""
-        self._handlers[name] = handler
+    def forget(self, seq: int) -> None:
+        """Stop waiting for the response to request `seq` (the proxy's own, timed out)."""
+        self.pending.pop(seq, None)
 
     def _handler(self, name: str) -> Handler | None:
         try:
@@ -171,26 +223,42 @@ class AdapterSide:
 
     async def on_message(self, message: Message) -> None:
         kind = message["type"]
-        editor = self.session.editor
         if kind == "event":
-            handler = self._handler(message["event"] + "_event")
-            if handler is None:
-                await editor.send(message)
-            else:
-                await handler(message)
+            await self._deliver(message["event"] + "_event", message)
         elif kind == "response":
             origin = self.pending.pop(message.get("request_seq", -1), None)
             if isinstance(origin, tuple):
                 message["request_seq"] = origin[0]
-                handler = self._handler(message["command"] + "_response")
-                if handler is None:
-                    await editor.send(message)
-                else:
-                    await handler(message)
+                await self._deliver(message["command"] + "_response", message)
             elif origin is not None:
                 origin.resolve(message)
         elif kind == "request":
             await self.reverse_request(message)
+
+    async def deliver(self, message: Message, after: Room | None = None) -> None:
+        """An event, or a response to the editor's request, through the rooms (those after
+        `after`) and on: what a room that held a message calls to let it go."""
+        name = message["event"] + "_event" if message["type"] == "event" else None
+        await self._deliver(name or message["command"] + "_response", message, after)
+
+    async def _deliver(self, name: str, message: Message, after: Room | None = None) -> None:
+        """Through the rooms, then this peer's handler for `name`, else to the editor."""
+        passed = await self.session.rooms.through(name, message, self._room_failed, after)
+        if passed is None:
+            return
+        handler = self._handler(name)
+        if handler is None:
+            await self.session.editor.send(passed)
+        else:
+            await handler(passed)
+
+    async def _room_failed(self, room: Room, message: Message, exc: Exception) -> bool:
+        what = message.get("event") or message.get("command")
+        await self.session.editor.output(
+            f"smart-debug: the {room.name} room failed on {what!r}: {exc or type(exc)}; "
+            "the message went on unchanged by it"
+        )
+        return True
 
     async def reverse_request(self, message: Message) -> None:
         command = message["command"]
@@ -232,8 +300,11 @@ class AdapterSide:
     attach_response = launch_response
 
     async def disconnect_response(self, message: Message) -> None:
-        self.session.disconnected = True
+        self.session.advance(Phase.DISCONNECTED)
         await self.session.editor.send(message)
+        # The session is over (DAP: disconnect ends it and shuts the adapter down). Do not wait
+        # for the editor to close its side: on a `--port` server the next editor waits for this.
+        self.session.finish("the editor disconnected")
 
     async def process_event(self, message: Message) -> None:
         pid = message.get("body", {}).get("systemProcessId")
@@ -242,11 +313,11 @@ class AdapterSide:
         await self.session.editor.send(message)
 
     async def terminated_event(self, message: Message) -> None:
-        self.session.terminated_sent = True
+        self.session.advance(Phase.TERMINATED)
         await self.session.editor.send(message)
 
     async def exited_event(self, message: Message) -> None:
-        self.session.exited_sent = True
+        self.session.advance(Phase.EXITED)
         await self.session.editor.send(message)
 
     # ------------------------------------------------------------------ stopping

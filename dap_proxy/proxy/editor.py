@@ -1,8 +1,9 @@
 """The editor side of the proxy: messages from the editor (VS Code, Cursor, a test client).
 
-Requests are dispatched by name to `<command>_request` methods; a command without a handler is
-forwarded unchanged (renumbered) to debugpy. Responses from the editor answer reverse requests
-(`runInTerminal`, `startDebugging`) and go back to the adapter. Issue 2 section 3.
+Requests pass through the session's rooms first, then go by name to `<command>_request` methods;
+a command without a handler is forwarded unchanged (renumbered) to debugpy. Responses from the
+editor answer reverse requests (`runInTerminal`, `startDebugging`) and go back to the adapter.
+DAP specification: "Base Protocol".
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dap_proxy.wire.channel import ChannelClosed, MessageChannel
 from dap_proxy.wire.framing import FrameError, Message
 
 if TYPE_CHECKING:
+    from dap_proxy.proxy.rooms import Room
     from dap_proxy.proxy.session import Session
 
 Handler = Callable[[Message], Awaitable[None]]
@@ -32,10 +34,6 @@ class EditorSide:
         self.reverse_pending: dict[int, int] = {}
         self._handlers: dict[str, Handler | None] = {}
         self.gone = False
-
-    def set_handler(self, command: str, handler: Handler) -> None:
-        """Handle requests `command` with `handler` instead of `<command>_request`/forwarding."""
-        self._handlers[command] = handler
 
     # ------------------------------------------------------------------ sending
     async def send(self, message: Message) -> None:
@@ -88,24 +86,42 @@ class EditorSide:
     async def on_message(self, message: Message) -> None:
         kind = message["type"]
         if kind == "request":
-            command = message["command"]
-            handler = self._handlers.get(command, _missing)
-            if handler is _missing:
-                handler = getattr(self, command + "_request", None)
-                if len(self._handlers) < _MAX_CACHED_HANDLERS:
-                    self._handlers[command] = handler
-            try:
-                if handler is None:
-                    await self.session.forward_request(message)
-                else:
-                    await handler(message)
-            except Exception as exc:  # a handler bug is a failed response, not a dead proxy
-                await self.respond_error(
-                    message, f"smart-debug could not handle {command!r}: {exc or type(exc)}"
-                )
+            await self.dispatch(message)
         elif kind == "response":
             await self.session.forward_reverse_response(message)
         # events from the editor are not part of DAP: ignored
+
+    async def dispatch(self, message: Message, after: Room | None = None) -> None:
+        """A request through the rooms (those after `after`), then its handler or forwarding."""
+        command = message["command"]
+        passed = await self.session.rooms.through(
+            command + "_request", message, self._room_failed, after
+        )
+        if passed is None:
+            return
+        message = passed
+        handler = self._handlers.get(command, _missing)
+        if handler is _missing:
+            handler = getattr(self, command + "_request", None)
+            if len(self._handlers) < _MAX_CACHED_HANDLERS:
+                self._handlers[command] = handler
+        try:
+            if handler is None:
+                await self.session.forward_request(message)
+            else:
+                await handler(message)
+        except Exception as exc:  # a handler bug is a failed response, not a dead proxy
+            await self.respond_error(
+                message, f"smart-debug could not handle {command!r}: {exc or type(exc)}"
+            )
+
+    async def _room_failed(self, room: Room, request: Message, exc: Exception) -> bool:
+        await self.respond_error(
+            request,
+            f"smart-debug's {room.name} room could not handle {request['command']!r}: "
+            f"{exc or type(exc)}",
+        )
+        return False
 
     async def bad_frame(self, error: FrameError) -> None:
         text = f"smart-debug ignored a malformed message from the editor: {error.message}"
@@ -125,10 +141,6 @@ class EditorSide:
 
     async def disconnect_request(self, request: Message) -> None:
         await self.session.disconnect(request)
-
-    async def setBreakpoints_request(self, request: Message) -> None:
-        # Seam for the breakpoints room: merge injected probes here, strip them from the response.
-        await self.session.forward_request(request)
 
 
 _missing: Any = object()

@@ -1,14 +1,15 @@
-"""Declared tables of the proxy: launch/attach arguments, our `smartDebug` block, the session
-modes, and debugpy 1.8.22's capabilities (answered to the editor's `initialize`).
+"""Declared tables of the proxy: launch/attach arguments, the session modes and lifecycle
+phases, and debugpy 1.8.22's capabilities (answered to the editor's `initialize`). The
+`smartDebug` block belongs to the live-session room (`dap_proxy.live.options`).
 
 Validation happens once per session (launch/attach), never on the forwarding hot path.
-Issue 2 section 3; DESIGN.md "Contracts" (launch config).
+DESIGN.md "Contracts" (launch config).
 """
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Any, Literal
+from enum import Enum, IntEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -22,15 +23,20 @@ class SessionMode(str, Enum):
     ATTACH_PID = "attach-pid"  # spawned adapter injects into a running process
 
 
-class SmartDebugOptions(BaseModel):
-    """Our own block of the launch config; never forwarded to debugpy."""
+class Phase(IntEnum):
+    """Where the session is in its life; it only moves forward (`Session.advance`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    IDLE = 0  # no launch/attach yet
+    STARTING = 1  # the adapter is being started or reached
+    RUNNING = 2  # launch/attach went to the adapter
+    EXITED = 3  # the adapter reported the debuggee's exit (`exited`)
+    TERMINATED = 4  # the adapter reported the end of debugging (`terminated`)
+    DISCONNECTING = 5  # the editor asked to disconnect and we forwarded it
+    DISCONNECTED = 6  # the adapter answered that disconnect
+    ENDED = 7  # the session is over; everything is being shut down
 
-    autoLogpoints: int = Field(default=0, ge=0)
-    ai: Literal["off", "anthropic"] = "off"
-    issue: str = ""
-    traceback: str = ""
+
+DEFAULT_INITIALIZE = {"clientID": "smart-debug", "adapterID": "debugpy"}
 
 
 class Endpoint(BaseModel):
@@ -43,9 +49,9 @@ class Endpoint(BaseModel):
 
 
 class LaunchArguments(BaseModel):
-    """launch/attach arguments. Only the fields the proxy reads are declared; everything else is
-    debugpy's and passes through unchanged (the forwarded dict is the original minus
-    `smartDebug`, not a re-serialisation of this model)."""
+    """launch/attach arguments. Only the fields the proxy reads are declared; everything else
+    (debugpy's, and the rooms' own keys such as `smartDebug`) passes through unchanged: the
+    forwarded dict is the original as the rooms left it, not a re-serialisation of this model."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -59,7 +65,6 @@ class LaunchArguments(BaseModel):
     port: int | None = Field(default=None, ge=0, le=65535)
     processId: int | str | None = None
     pathMappings: list[dict[str, Any]] | None = None
-    smartDebug: SmartDebugOptions = Field(default_factory=SmartDebugOptions)
 
     @model_validator(mode="after")
     def _legacy_connect(self) -> LaunchArguments:

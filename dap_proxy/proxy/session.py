@@ -1,23 +1,24 @@
-"""One debug session: the editor side, the adapter side, and what the proxy does between them.
+"""One debug session: the editor side, the adapter side, the rooms, and one lifecycle state.
 
 `initialize` arrives before launch/attach, when no adapter exists yet (we only learn from the
 launch/attach arguments whether to spawn debugpy's adapter or to connect to a remote one). The
 proxy therefore answers `initialize` itself from a declared table of debugpy 1.8.22's
 capabilities (`DebugpyCapabilities`), so the editor is not kept waiting and does not depend on
-timing; when launch/attach arrives it starts the adapter, replays the editor's own initialize
-arguments to it (swallowing that response) and then forwards launch/attach. If the real
-adapter's capabilities differ from the table (another debugpy version, a remote program), the
-differences go to the editor as a standard DAP `capabilities` event. Holding `initialize`
-unanswered instead would deadlock: the editor waits for its response before sending launch.
+timing; when launch/attach arrives the adapter peer starts or reaches the adapter, replays the
+editor's own initialize arguments to it (swallowing that response), and the session forwards
+launch/attach. If the real adapter's capabilities differ from the table (another debugpy
+version, a remote program), the differences go to the editor as a standard DAP `capabilities`
+event. Holding `initialize` unanswered instead would deadlock: the editor waits for its response
+before sending launch.
 
-The proxy's own API for later work (editor never sees these requests' responses):
-`await session.request_adapter(command, arguments)` and `await session.send_event(event, body)`.
-Other rooms plug in without editing the peers: `session.on_editor_request("setBreakpoints", h)`
-and `session.on_adapter_message("setBreakpoints_response", h)` (or `"<event>_event"`); a
-handler gets the message (already renumbered for its destination's seq map) and decides what to
-send: `session.forward_request(request)` for a request, `session.editor.send(message)` for a
-response or event.
-Issue 2 section 3; DESIGN.md "Contracts".
+What the proxy offers its rooms (`dap_proxy.proxy.rooms`): `await session.request_adapter(command,
+arguments)` (a request of the proxy's own; the editor never sees it or its response),
+`await session.send_event(event, body)`, `await session.send_to_editor(message)`,
+`await session.forward_request(request)` (an editor request to the adapter, past the rooms),
+`await session.resume(room, message)` (a message the room held goes on past it),
+`await session.respond(request, body)` / `respond_error(request, text)`, `await session.output(text)`, `session.spawn(coroutine_function)`, and what the session knows:
+`phase`, `mode`, `launch_arguments`, `initialize_arguments`, `capabilities`.
+DAP specification: "Base Protocol", "Requests: Initialize, Launch, Attach, Disconnect".
 """
 
 from __future__ import annotations
@@ -25,23 +26,17 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import anyio
 from anyio.abc import TaskGroup
 from pydantic import ValidationError
 
-from dap_proxy.proxy import nodelay
 from dap_proxy.proxy.adapter import AdapterSide, AdapterStartError
 from dap_proxy.proxy.editor import EditorSide
-from dap_proxy.proxy.models import (
-    DebugpyCapabilities,
-    LaunchArguments,
-    SessionMode,
-    SmartDebugOptions,
-    capability_changes,
-)
+from dap_proxy.proxy.models import DebugpyCapabilities, LaunchArguments, Phase, SessionMode
+from dap_proxy.proxy.rooms import Room, RoomChain
 from dap_proxy.proxy.seqmap import OwnRequest, failed_response
 from dap_proxy.proxy.trafficlog import TrafficLog
 from dap_proxy.wire.channel import ChannelClosed, MessageChannel
@@ -49,35 +44,35 @@ from dap_proxy.wire.framing import Message
 
 REQUEST_TIMEOUT = 30.0  # seconds: the proxy's own requests to the adapter
 READY_EVENT = "smartDebug/ready"
-DEFAULT_INITIALIZE = {"clientID": "smart-debug", "adapterID": "debugpy"}
-
-Handler = Callable[[Message], Awaitable[None]]
 
 
 class Session:
     """Everything between one editor connection and one debugpy adapter."""
 
-    def __init__(self, editor_channel: MessageChannel, log: TrafficLog | None = None) -> None:
+    def __init__(
+        self,
+        editor_channel: MessageChannel,
+        log: TrafficLog | None = None,
+        rooms: Sequence[Room] = (),
+    ) -> None:
         self.editor = EditorSide(self, editor_channel)
         self.adapter: AdapterSide | None = None
         self.log = log
         if log is not None:
             editor_channel.tap = log.tap("editor")
+        self.rooms = RoomChain(rooms)
+        for room in self.rooms.rooms:
+            room.bind(self)
         self.capabilities = DebugpyCapabilities().body()
         self.initialize_arguments: dict[str, Any] | None = None
         self.mode: SessionMode | None = None
         self.launch_arguments: LaunchArguments | None = None
-        self.options = SmartDebugOptions()
+        self.phase = Phase.IDLE
         self.debuggee_pid: int | None = None
-        self.keep_debuggee = False
-        self.disconnected = False  # the adapter answered a disconnect
-        self.disconnect_requested = False
-        self.terminated_sent = False
-        self.exited_sent = False
+        self.keep_debuggee = False  # the user detached from a launched program on purpose
         self.end_reason = ""
         self._done = anyio.Event()
         self._tg: TaskGroup | None = None
-        self._adapter_handlers: dict[str, Handler] = {}
 
     # ------------------------------------------------------------------ running
     async def run(self) -> None:
@@ -87,6 +82,7 @@ class Session:
             tg.start_soon(self.editor.run)
             await self._done.wait()
             with anyio.CancelScope(shield=True):
+                await self.rooms.each("ended", self._room_hook_failed)
                 await self._shutdown()
             tg.cancel_scope.cancel()
         await self.editor.channel.aclose()
@@ -97,12 +93,27 @@ class Session:
         assert self._tg is not None
         self._tg.start_soon(func)
 
+    def advance(self, phase: Phase) -> None:
+        self.phase = max(self.phase, phase)
+
     def finish(self, reason: str) -> None:
         if not self._done.is_set():
+            self.advance(Phase.ENDED)
             self.end_reason = reason
             if self.log is not None:
                 self.log.note(f"session ends: {reason}")
             self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def enable_trace(self, log: TrafficLog) -> None:
+        """Turn the traffic log on for the rest of this session (launch config `trace: true`)."""
+        self.log = log
+        self.editor.channel.tap = log.tap("editor")
+        if self.adapter is not None:
+            self.adapter.channel.tap = log.tap("adapter")
 
     async def _shutdown(self) -> None:
         adapter = self.adapter
@@ -120,7 +131,10 @@ class Session:
         with contextlib.suppress(OSError):  # already gone: the usual case
             os.kill(pid, signal.SIGKILL)
 
-    # ------------------------------------------------------------------ public API
+    async def _room_hook_failed(self, room: Room, exc: Exception) -> None:
+        await self.output(f"smart-debug: the {room.name} room failed: {exc or type(exc)}")
+
+    # ------------------------------------------------------------------ the rooms' API
     async def request_adapter(
         self,
         command: str,
@@ -143,6 +157,7 @@ class Session:
         with anyio.move_on_after(timeout):
             await request.done.wait()
         if request.response is None:
+            adapter.forget(message["seq"])
             return failed_response(message["seq"], command, f"no response within {timeout:.0f}s")
         return request.response
 
@@ -150,16 +165,31 @@ class Session:
         """Send an event of the proxy's own to the editor (e.g. `smartDebug/hypotheses`)."""
         await self.editor.send_event(event, body)
 
-    def on_editor_request(self, command: str, handler: Handler) -> None:
-        """Serve requests `command` from the editor with `handler(request)` (a seam for other
-        rooms, e.g. the breakpoints room merging its probes into setBreakpoints)."""
-        self.editor.set_handler(command, handler)
+    async def resume(self, room: Room, message: Message) -> None:
+        """Let a message that `room` consumed go on through the rooms after it and on to its
+        destination: an editor request to the adapter, an adapter event or response to the
+        editor."""
+        if message["type"] == "request":
+            await self.editor.dispatch(message, after=room)
+        elif self.adapter is not None:
+            await self.adapter.deliver(message, after=room)
+        else:
+            await self.editor.send(message)
 
-    def on_adapter_message(self, name: str, handler: Handler) -> None:
-        """Serve `<event>_event` or `<command>_response` from the adapter with `handler`."""
-        self._adapter_handlers[name] = handler
-        if self.adapter is not None:
-            self.adapter.set_handler(name, handler)
+    async def send_to_editor(self, message: Message) -> None:
+        """A response or event to the editor, renumbered (e.g. one a room held back)."""
+        await self.editor.send(message)
+
+    async def respond(self, request: Message, body: dict[str, Any] | None = None) -> None:
+        """Answer an editor request (one a room consumed) with success."""
+        await self.editor.respond(request, body)
+
+    async def respond_error(self, request: Message, text: str) -> None:
+        """Answer an editor request with `success: false` and a message for a person."""
+        await self.editor.respond_error(request, text)
+
+    async def output(self, text: str, category: str = "console") -> None:
+        await self.editor.output(text, category)
 
     # ------------------------------------------------------------------ forwarding
     async def forward_request(self, message: Message) -> None:
@@ -191,73 +221,49 @@ class Session:
             return "the debug session has ended"
         return "no debug session yet: send `launch` or `attach` first"
 
-    # ------------------------------------------------------------------ handlers' work
+    # ------------------------------------------------------------------ the peers' work
     async def answer_initialize(self, request: Message) -> None:
         arguments = request.get("arguments")
         self.initialize_arguments = arguments if isinstance(arguments, dict) else {}
         await self.editor.respond(request, self.capabilities)
 
     async def start(self, request: Message) -> None:
-        """launch/attach: validate, start or reach the adapter, replay initialize, forward."""
+        """launch/attach: validate, let the adapter peer start or reach debugpy, forward."""
         command = request["command"]
         raw = request.get("arguments")
         raw = raw if isinstance(raw, dict) else {}
-        if self.adapter is not None:
+        if self.phase is not Phase.IDLE:
             await self.editor.respond_error(request, "this session already has a debug target")
             return
         try:
             arguments = LaunchArguments.model_validate(raw)
             mode = arguments.mode(command)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or command}: {err['msg']}"
-                for err in exc.errors()
+            await self.editor.respond_error(
+                request, f"invalid {command} configuration: {validation_problems(exc, command)}"
             )
-            await self.editor.respond_error(request, f"invalid {command} configuration: {problems}")
             return
         except ValueError as exc:
             await self.editor.respond_error(request, f"invalid {command} configuration: {exc}")
             return
-        self.mode, self.launch_arguments, self.options = mode, arguments, arguments.smartDebug
+        self.mode, self.launch_arguments = mode, arguments
+        self.advance(Phase.STARTING)
         try:
-            if mode is SessionMode.ATTACH_CONNECT:
-                assert arguments.connect is not None
-                target = arguments.connect
-                adapter = await AdapterSide.connect(self, target.host, target.port)
-            else:
-                adapter = await AdapterSide.spawn(self)
+            self.adapter = await AdapterSide.open(self, mode, arguments)
         except AdapterStartError as exc:
+            self.phase = Phase.IDLE  # nothing started: the editor may try another target
             await self.editor.respond_error(request, str(exc))
             return
-        if self.log is not None:
-            adapter.channel.tap = self.log.tap("adapter")
-        for name, handler in self._adapter_handlers.items():
-            adapter.set_handler(name, handler)
-        self.adapter = adapter
-        self.spawn(adapter.run)
-        init = await self.request_adapter(
-            "initialize", self.initialize_arguments or dict(DEFAULT_INITIALIZE)
-        )
-        if not init.get("success"):
-            await self.editor.respond_error(
-                request, f"{adapter.describe} refused to initialize: {init.get('message')}"
-            )
-            return
-        changes = capability_changes(self.capabilities, init.get("body") or {})
-        if changes:
-            self.capabilities.update(changes)
-            await self.send_event("capabilities", {"capabilities": changes})
-        forwarded = {key: value for key, value in raw.items() if key != "smartDebug"}
-        if mode is not SessionMode.ATTACH_CONNECT:
-            forwarded = nodelay.launch_arguments(forwarded)
-        request["arguments"] = forwarded
+        request["arguments"] = self.adapter.launch_arguments(raw)
+        self.advance(Phase.RUNNING)
         await self.forward_request(request)
+        await self.rooms.each("started", self._room_hook_failed)
 
     async def disconnect(self, request: Message) -> None:
-        self.disconnect_requested = True
+        self.advance(Phase.DISCONNECTING)
         arguments = request.get("arguments")
         if isinstance(arguments, dict) and arguments.get("terminateDebuggee") is False:
-            self.keep_debuggee = True  # the user detaches from a launched program on purpose
+            self.keep_debuggee = True
         adapter = self.adapter
         if adapter is None or adapter.lost:
             await self.editor.respond(request)
@@ -280,16 +286,13 @@ class Session:
 
     async def adapter_lost(self, adapter: AdapterSide) -> None:
         """The adapter closed its side: answer what it left unanswered; if the session did not
-        end normally, tell the editor (output, terminated, exited) and end the proxy."""
+        end normally, tell the editor (output, exited, terminated) and end the proxy."""
         process = adapter.process
         if process is not None and process.returncode is None:
             with anyio.move_on_after(0.5):
                 await process.wait()
         ended_normally = (
-            self.disconnect_requested
-            or self.terminated_sent
-            or adapter.disconnect_sent
-            or self._done.is_set()
+            self.phase >= Phase.TERMINATED or adapter.disconnect_sent or self._done.is_set()
         )
         text = (
             f"{adapter.describe} closed the connection"
@@ -299,15 +302,20 @@ class Session:
         for seq, command in adapter.fail_pending(f"{text} before answering"):
             await self.editor.send(failed_response(seq, command, f"{text} before answering"))
         if ended_normally:
-            if self.disconnected:
+            if self.phase >= Phase.DISCONNECTED:
                 self.finish("the adapter ended after disconnect")
             return
         await self.editor.output(f"smart-debug: {text} unexpectedly; the debug session has ended.")
-        if not self.terminated_sent:
-            self.terminated_sent = True
-            await self.editor.send_event("terminated")
-        if not self.exited_sent:
-            self.exited_sent = True
+        if self.phase < Phase.EXITED:
             code = process.returncode if process is not None and process.returncode else 1
             await self.editor.send_event("exited", {"exitCode": code})
+        await self.editor.send_event("terminated")
+        self.advance(Phase.TERMINATED)
         self.finish(f"{text} unexpectedly")
+
+
+def validation_problems(exc: ValidationError, where: str) -> str:
+    """pydantic's errors as one line a person reads: `path.to.field: what is wrong; ...`."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or where}: {err['msg']}" for err in exc.errors()
+    )

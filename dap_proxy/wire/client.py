@@ -21,6 +21,12 @@ Reverse requests (e.g. `runInTerminal`): set `reverse_request_handler`, a callab
 request dict and returning the response body (or raising to answer `success: false`). It runs on
 its own thread, so it may itself call `request`. Without a handler the client refuses them.
 
+Output floods: `output_budget` (bytes) bounds the program output (`stdout`/`stderr` output
+events) kept in `events`; past it those events are counted in `dropped_output_bytes` and
+dropped, so a program printing gigabytes cannot exhaust the client's memory.
+
+`wait_until(check)` waits for any condition over `events` (e.g. "stopped or terminated").
+
 Every wait has a timeout (default `DEFAULT_TIMEOUT`); failures raise `DapError` subclasses.
 """
 
@@ -33,7 +39,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from dap_proxy.wire.framing import FrameDecoder, FrameError, Message, encode_message
 
@@ -42,6 +48,8 @@ CLOSE_TIMEOUT = 5.0  # seconds: a process gets this long to exit before it is ki
 READ_CHUNK = 65536
 
 ReverseRequestHandler = Callable[[Message], Mapping[str, Any] | None]
+T = TypeVar("T")
+PROGRAM_OUTPUT = frozenset({"stdout", "stderr"})
 
 
 class DapError(Exception):
@@ -77,6 +85,7 @@ class DapClient:
         *,
         process: subprocess.Popen[bytes] | None = None,
         name: str = "dap",
+        output_budget: int | None = None,
     ) -> None:
         self._read = read
         self._write = write
@@ -89,6 +98,9 @@ class DapClient:
         self.frame_errors: list[FrameError] = []
         self.stderr_lines: list[str] = []
         self.reverse_request_handler: ReverseRequestHandler | None = None
+        self.output_budget = output_budget
+        self.kept_output_bytes = 0
+        self.dropped_output_bytes = 0
         self._responses: dict[int, Message] = {}
         self._cursors: dict[str, int] = {}
         self._cond = threading.Condition()
@@ -108,9 +120,13 @@ class DapClient:
         env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
         capture_stderr: bool = True,
+        new_session: bool = False,
+        output_budget: int | None = None,
     ) -> DapClient:
         """Start `argv` and speak DAP over its stdin/stdout. stderr is collected in
-        `stderr_lines` (or inherited when `capture_stderr=False`)."""
+        `stderr_lines` (or inherited when `capture_stderr=False`). `new_session` puts the
+        process in its own session, so a terminal's Ctrl-C reaches only the caller, which
+        then ends the debug session in order."""
         process = subprocess.Popen(
             list(argv),
             stdin=subprocess.PIPE,
@@ -119,6 +135,7 @@ class DapClient:
             env=dict(env) if env is not None else None,
             cwd=cwd,
             bufsize=0,
+            start_new_session=new_session,
         )
         assert process.stdin is not None and process.stdout is not None
         stdin: BinaryIO = process.stdin  # type: ignore[assignment]
@@ -128,7 +145,14 @@ class DapClient:
             with contextlib.suppress(OSError):
                 stdin.close()
 
-        client = cls(stdout.read, stdin.write, close, process=process, name=f"dap-{process.pid}")
+        client = cls(
+            stdout.read,
+            stdin.write,
+            close,
+            process=process,
+            name=f"dap-{process.pid}",
+            output_budget=output_budget,
+        )
         if capture_stderr and process.stderr is not None:
             threading.Thread(
                 target=client._drain_stderr, args=(process.stderr,), daemon=True
@@ -136,7 +160,14 @@ class DapClient:
         return client
 
     @classmethod
-    def connect(cls, host: str, port: int, *, timeout: float = DEFAULT_TIMEOUT) -> DapClient:
+    def connect(
+        cls,
+        host: str,
+        port: int,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        output_budget: int | None = None,
+    ) -> DapClient:
         """Connect over TCP to a DAP server (e.g. `smart-debug dap --port N`)."""
         sock = socket.create_connection((host, port), timeout=timeout)
         sock.settimeout(None)
@@ -148,7 +179,9 @@ class DapClient:
             with contextlib.suppress(OSError):
                 sock.close()
 
-        return cls(sock.recv, sock.sendall, close, name=f"dap-{host}:{port}")
+        return cls(
+            sock.recv, sock.sendall, close, name=f"dap-{host}:{port}", output_budget=output_budget
+        )
 
     # ----------------------------------------------------------------- sending
     def next_seq(self) -> int:
@@ -214,6 +247,11 @@ class DapClient:
             raise DapRequestFailed(response)
         return response
 
+    def peek_response(self, seq: int) -> Message | None:
+        """The response to request `seq` if it has arrived (left for `wait_response`)."""
+        with self._cond:
+            return self._responses.get(seq)
+
     def mark(self) -> int:
         """An index into `events`; pass it as `since` to accept only events arriving later."""
         with self._cond:
@@ -253,6 +291,27 @@ class DapClient:
                         f"{self.name}: no {event!r} event within {timeout:.0f}s "
                         f"(events seen: {', '.join(seen) or 'none'})"
                     )
+                self._cond.wait(remaining)
+
+    def wait_until(
+        self, check: Callable[[list[Message]], T | None], *, timeout: float = DEFAULT_TIMEOUT
+    ) -> T:
+        """Call `check(events)` now and after each new message until it returns something other
+        than None, and return that. `DapTimeout` after `timeout`; `DapConnectionClosed` when
+        the peer is gone and `check` still answers None."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = check(self.events)
+                if found is not None:
+                    return found
+                if self.disconnected.is_set():
+                    raise DapConnectionClosed(
+                        f"{self.name}: connection closed while waiting{self._stderr_tail()}"
+                    )
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise DapTimeout(f"{self.name}: condition not met within {timeout:.1f}s")
                 self._cond.wait(remaining)
 
     def wait_closed(self, timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -315,6 +374,8 @@ class DapClient:
 
     def _dispatch(self, message: Message) -> None:
         kind = message.get("type")
+        if kind == "event" and self._over_budget(message):
+            return
         with self._cond:
             self.messages.append(message)
             if kind == "response":
@@ -328,6 +389,22 @@ class DapClient:
             threading.Thread(
                 target=self._answer_reverse_request, args=(message,), daemon=True
             ).start()
+
+    def _over_budget(self, message: Message) -> bool:
+        """True for a program output event past `output_budget` (then only counted)."""
+        if self.output_budget is None or message.get("event") != "output":
+            return False
+        body = message.get("body")
+        if not isinstance(body, dict) or body.get("category") not in PROGRAM_OUTPUT:
+            return False
+        size = len(str(body.get("output", "")).encode("utf-8", "replace"))
+        with self._cond:
+            if self.kept_output_bytes + size <= self.output_budget:
+                self.kept_output_bytes += size
+                return False
+            self.dropped_output_bytes += size
+            self._cond.notify_all()
+        return True
 
     def _answer_reverse_request(self, request: Message) -> None:
         handler = self.reverse_request_handler

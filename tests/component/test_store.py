@@ -5,14 +5,15 @@ similar past failures (dap_proxy/evidence/store.py, migrations.py)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from dap_proxy.analysis.models import ExceptionInfo, Frame, ParsedFailure, Probe, ProbeKind
-from dap_proxy.evidence.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from dap_proxy.evidence.migrations import SCHEMA_VERSION, migrate, schema_version
 from dap_proxy.evidence.store import (
+    APPLICATION_ID,
     ProbeStatus,
     Store,
     StoreError,
@@ -102,8 +103,8 @@ def test_migration_from_previous_version_keeps_and_indexes_existing_data(tmp_pat
     db = tmp_path / ".smart-debug" / "smart-debug.db"
     db.parent.mkdir()
     conn = sqlite3.connect(db, isolation_level=None)
-    migrate(conn, target=SCHEMA_VERSION - 1)
-    assert schema_version(conn) == SCHEMA_VERSION - 1
+    migrate(conn, target=1)  # the schema before the knowledge base
+    assert schema_version(conn) == 1
     conn.execute(
         "INSERT INTO sessions (kind, title, created_at, updated_at, signature, error_type, message,"
         " issue_text, root_cause) VALUES ('triage', 'checkout total wrong', 't', 't', 'sig-old',"
@@ -135,22 +136,96 @@ def test_each_migration_step_is_atomic(tmp_path: Path) -> None:
     conn.close()
 
 
-def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    Store.open(tmp_path).close()
-    conn = sqlite3.connect(tmp_path / ".smart-debug" / "smart-debug.db")
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+def _db(workspace: Path) -> Path:
+    return workspace / ".smart-debug" / "smart-debug.db"
+
+
+def _other_programs_db(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO users (name) VALUES ('ada')")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match="upgrade smart-debug"):
-        Store.open(tmp_path)
 
 
-def test_a_corrupt_file_is_reported_not_crashed_on(tmp_path: Path) -> None:
-    folder = tmp_path / ".smart-debug"
-    folder.mkdir()
-    (folder / "smart-debug.db").write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="move the file aside"):
+def _store_of_a_newer_smart_debug(path: Path) -> None:
+    Store.open(path.parents[1]).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+
+
+def _foreign_application(path: Path) -> None:
+    _other_programs_db(path)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE sessions (id INTEGER)")  # a table name like ours is not enough
+    conn.execute("PRAGMA application_id = 1234")
+    conn.commit()
+    conn.close()
+
+
+def _damaged_first_page(path: Path) -> None:
+    Store.open(path.parents[1]).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xa5" * (4096 - 100)  # the schema table, after a valid file header
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.write_text("notes I keep here\n" * 50), "is not an SQLite database"),
+        (lambda p: p.write_bytes(b"this is not a database" * 100), "is not an SQLite database"),
+        (_other_programs_db, "SQLite database of another program"),
+        (_foreign_application, "application id 0x4d2"),
+        (_damaged_first_page, "is damaged"),
+        (_store_of_a_newer_smart_debug, f"schema version {SCHEMA_VERSION + 1}"),
+    ],
+)
+def test_a_file_that_is_not_a_usable_store_is_refused_and_left_unchanged(
+    tmp_path: Path, make: Callable[[Path], None], says: str
+) -> None:
+    path = _db(tmp_path)
+    path.parent.mkdir(exist_ok=True)
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as refused:
         Store.open(tmp_path)
+    message = str(refused.value)
+    assert says in message and str(path) in message, message
+    assert "move the file aside" in message
+    # never overwritten, migrated, or switched to WAL (header bytes 18-19 say the journal mode)
+    assert path.read_bytes() == before
+
+
+def test_a_store_from_before_the_application_id_is_still_ours(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    conn = sqlite3.connect(_db(tmp_path))
+    conn.execute("PRAGMA application_id = 0")
+    conn.commit()
+    conn.close()
+    with Store.open(tmp_path) as store:
+        assert store.recent_sessions() == []
+    conn = sqlite3.connect(_db(tmp_path))
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    conn.close()
+
+
+def test_damage_found_later_is_a_clear_error_naming_the_file(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        sid = store.new_session("debug", "x")
+        for i in range(300):  # enough rows to fill pages beyond the first few
+            store.add_evidence(
+                sid, Evidence(observation="v" * 200 + str(i), source=EvidenceSource.SNAPSHOT)
+            )
+    path = _db(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[-4096 * 3 :] = b"\xa5" * (4096 * 3)  # the last pages: evidence rows
+    path.write_bytes(bytes(data))
+    with Store.open(tmp_path) as store, pytest.raises(StoreError) as damaged:
+        store.evidence(sid)
+    assert "is damaged" in str(damaged.value) and str(path) in str(damaged.value)
 
 
 def test_hypotheses_keep_a_history_of_probability_changes(store: Store) -> None:

@@ -1,6 +1,7 @@
-"""The store across processes: readers (the language server) read while sessions write, two writers
-wait for each other instead of failing, and a writer killed with SIGKILL in the middle of a write
-transaction leaves a consistent database (dap_proxy/evidence/store.py)."""
+"""The store across processes: readers (the language server) read while sessions write, several
+writers (two sessions, the language server, localize) wait for each other instead of failing and
+every write lands, and a writer killed with SIGKILL in the middle of a write transaction loses
+nothing it committed and leaves a consistent database (dap_proxy/evidence/store.py)."""
 
 from __future__ import annotations
 
@@ -14,18 +15,18 @@ from pathlib import Path
 
 from conftest import EVENT_TIMEOUT, wait_for
 
-from dap_proxy.evidence.store import Store
+from dap_proxy.evidence.store import ProbeStatus, Store
 
 HYPOTHESES_PER_TRIAGE = 3
 WRITES_PER_WRITER = 80
 COMMITTED_BEFORE_KILL = 15
 
-PRELUDE = textwrap.dedent(
+IMPORTS = textwrap.dedent(
     """
     import sys
     from pathlib import Path
     from dap_proxy.analysis.models import ExceptionInfo, Frame, ParsedFailure, Probe, ProbeKind
-    from dap_proxy.evidence.store import Store
+    from dap_proxy.evidence.store import ProbeStatus, Store
     from dap_proxy.hypotheses.models import FailureContext, Hypothesis, HypothesisCategory
 
     def triage_args(n):
@@ -40,10 +41,9 @@ PRELUDE = textwrap.dedent(
         probes = [Probe(kind=ProbeKind.LOGPOINT, file="app.py", line=n, reason="r",
                         log_message="{total}")]
         return ctx, hyps, probes
-
-    store = Store.open(Path(sys.argv[1]))
     """
 )
+PRELUDE = IMPORTS + "store = Store.open(Path(sys.argv[1]))\n"
 
 WRITER = PRELUDE + textwrap.dedent(
     """
@@ -113,7 +113,26 @@ def _spawn(script: str, *args: object, stdin: int | None = None) -> subprocess.P
     )
 
 
+def _kill_after_commits(child: subprocess.Popen[str]) -> list[int]:
+    """SIGKILL a writer that prints each committed session id, once it committed some; returns
+    the ids it reported."""
+    assert child.stdout is not None
+    stdout = child.stdout
+    committed: list[int] = []
+
+    def enough() -> bool:
+        committed.append(int(stdout.readline()))
+        return len(committed) >= COMMITTED_BEFORE_KILL
+
+    wait_for(enough, EVENT_TIMEOUT, "the writer to commit some triages")
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate(timeout=EVENT_TIMEOUT)
+    assert child.returncode == -signal.SIGKILL
+    return committed
+
+
 def _assert_consistent(workspace: Path) -> Store:
+    """integrity_check, foreign keys, and every triage session has all its hypotheses."""
     db = workspace / ".smart-debug" / "smart-debug.db"
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -121,7 +140,8 @@ def _assert_consistent(workspace: Path) -> Store:
     conn.close()
     store = Store.open(workspace)
     for session in store.recent_sessions(limit=10_000):
-        assert len(store.hypotheses(session.id)) == HYPOTHESES_PER_TRIAGE, session
+        if session.kind == "triage":
+            assert len(store.hypotheses(session.id)) == HYPOTHESES_PER_TRIAGE, session
     return store
 
 
@@ -169,29 +189,102 @@ def test_sigkill_inside_a_write_transaction_leaves_a_consistent_db(tmp_path: Pat
 
 
 def test_sigkill_at_an_arbitrary_point_of_a_write_loop(tmp_path: Path) -> None:
-    child = _spawn(WRITE_FOREVER, tmp_path)
-    assert child.stdout is not None
-    committed: list[int] = []
-    stdout = child.stdout
-
-    def enough() -> bool:
-        committed.append(int(stdout.readline()))
-        return len(committed) >= COMMITTED_BEFORE_KILL
-
-    wait_for(enough, EVENT_TIMEOUT, "the writer to commit some triages")
-    os.kill(child.pid, signal.SIGKILL)
-    child.communicate(timeout=EVENT_TIMEOUT)
+    committed = _kill_after_commits(_spawn(WRITE_FOREVER, tmp_path))
 
     with _assert_consistent(tmp_path) as store:
         ids = {s.id for s in store.recent_sessions(limit=10_000)}
         assert set(committed) <= ids  # every commit reported before the kill survived
 
 
+# Who writes one workspace store at once: debug sessions (evidence, hypotheses), the language
+# server (probe accept/dismiss), localize (experiments, then its triage). All start together on
+# a fresh store, so they also race to create and migrate it.
+ROLE = IMPORTS + textwrap.dedent(
+    """
+    import time
+    from dap_proxy.evidence.store import ProbeStatus
+    from dap_proxy.hypotheses.models import Evidence, EvidenceSource
+    role, count, ready, go = sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5])
+    ready.touch()
+    while not go.exists():
+        time.sleep(0.001)
+    store = Store.open(Path(sys.argv[1]))
+    sid = store.new_session(role.split("-")[0], role)
+    if role.startswith("debug"):
+        for n in range(count):
+            store.add_evidence(sid, Evidence(observation=f"{role} {n}", source=EvidenceSource.SNAPSHOT))
+            if n % 10 == 0:
+                store.save_hypotheses(sid, triage_args(n)[1], reason=f"stop {n}")
+    elif role == "lsp":
+        [probe_id] = store.save_probes(sid, triage_args(1)[2])
+        for n in range(count):
+            store.set_probe_status(probe_id, ProbeStatus.ACCEPTED if n % 2 else ProbeStatus.DISMISSED)
+            store.recent_sessions(limit=5)
+    else:
+        for n in range(count):
+            store.record_experiment(sid, {"kind": "perturbation", "outcome": "supports", "n": n})
+        store.save_triage(*triage_args(count), title="localize result")
+    print(sid, count, flush=True)
+    """
+)
+ROLES = ("debug-a", "debug-b", "lsp", "localize")
+WRITES_PER_ROLE = 60
+
+
+def test_sessions_lsp_and_localize_write_one_store_at_once_and_every_write_lands(
+    tmp_path: Path,
+) -> None:
+    go = tmp_path / "go"
+    ready = {role: tmp_path / f"{role}.ready" for role in ROLES}
+    children = {
+        role: _spawn(ROLE, tmp_path, role, WRITES_PER_ROLE, ready[role], go) for role in ROLES
+    }
+    # and a debug session that is killed -9 in the middle of its writes
+    victim = _spawn(WRITE_FOREVER_AFTER_GO, tmp_path, go)
+    wait_for(lambda: all(p.exists() for p in ready.values()), EVENT_TIMEOUT, "writers to start")
+    go.touch()
+    committed = _kill_after_commits(victim)
+    sessions: dict[str, int] = {}
+    for role, child in children.items():
+        out, err = child.communicate(timeout=EVENT_TIMEOUT * 2)
+        assert child.returncode == 0, err
+        assert "locked" not in err and "Traceback" not in err
+        sid, count = map(int, out.split())
+        assert count == WRITES_PER_ROLE
+        sessions[role] = sid
+
+    with _assert_consistent(tmp_path) as store:
+        for role in ("debug-a", "debug-b"):
+            observations = [e.observation for e in store.evidence(sessions[role])]
+            assert observations == [f"{role} {n}" for n in range(WRITES_PER_ROLE)]
+        [probe] = store.probes(sessions["lsp"])
+        assert probe.status is ProbeStatus.ACCEPTED  # the last of the alternating updates
+        experiments = store.experiments(sessions["localize"])
+        assert [e.data["n"] for e in experiments] == list(range(WRITES_PER_ROLE))
+        titles = {s.id: s.title for s in store.recent_sessions(limit=10_000)}
+        assert "localize result" in titles.values()
+        assert set(committed) <= set(titles)  # nothing the killed writer committed is lost
+
+
+WRITE_FOREVER_AFTER_GO = IMPORTS + textwrap.dedent(
+    """
+    import time
+    while not Path(sys.argv[2]).exists():
+        time.sleep(0.001)
+    store = Store.open(Path(sys.argv[1]))
+    n = 0
+    while True:
+        print(store.save_triage(*triage_args(n), title=f"victim-{n}"), flush=True)
+        n += 1
+    """
+)
+
+
 OPEN_FRESH = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from dap_proxy.evidence.store import Store
+    from dap_proxy.evidence.store import ProbeStatus, Store
     Path(sys.argv[2]).touch()
     while not Path(sys.argv[3]).exists():  # start together: both race to create and migrate
         pass

@@ -1,5 +1,6 @@
-"""Helpers for end-to-end DAP tests: start the proxy, find `# @bp` marker lines, drive the usual
-launch sequence, and check that no process outlives its test (via /proc, no psutil).
+"""Helpers for end-to-end tests: start the proxy, find `# @bp` marker lines, drive the usual
+launch sequence, make a real failure to triage, and check that no process outlives its test (via
+/proc, no psutil).
 
 Markers: a line ending in `# @bp NAME` is breakpoint line NAME (`find_markers(path)["NAME"]`).
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from conftest import wait_for
+from conftest import EVENT_TIMEOUT, wait_for
 
 from dap_proxy.wire.client import DapClient
 
@@ -113,11 +115,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def port_listening(port: int) -> bool:
-    """True when some process listens on 127.0.0.1:port, seen in /proc (no probe connection,
-    which debugpy would take for its client)."""
+def port_listening(port: int, in_netns_of: int | None = None) -> bool:
+    """True when some process listens on port `port`, seen in /proc (no probe connection,
+    which debugpy would take for its client); in the network namespace of process
+    `in_netns_of` when given, else in ours."""
     needle = f":{port:04X} "
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    base = f"/proc/{in_netns_of}/net" if in_netns_of is not None else "/proc/net"
+    for table in (f"{base}/tcp", f"{base}/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
         except OSError:
@@ -179,6 +183,45 @@ def processes_matching(*parts: str) -> list[int]:
             if all(part in line for part in parts):
                 found.append(int(entry))
     return found
+
+
+def processes_working_in(folder: Path) -> list[int]:
+    """Live processes whose working folder is inside `folder`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and alive(int(entry)):
+            try:
+                cwd = os.readlink(f"/proc/{entry}/cwd")
+            except OSError:
+                continue
+            if cwd.startswith(str(folder) + os.sep):
+                found.append(int(entry))
+    return found
+
+
+def ratings_failure(target: Path) -> str:
+    """Copy the example failures to `target` and run its ratings.py there: the issue text a
+    person would paste, with the real traceback it printed."""
+    shutil.copytree(
+        Path(__file__).resolve().parents[2] / "examples" / "failures",
+        target,
+        ignore=shutil.ignore_patterns(".smart-debug"),
+    )
+    run = subprocess.run(
+        [sys.executable, "ratings.py"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        timeout=EVENT_TIMEOUT,
+    )
+    assert run.returncode == 1 and "ZeroDivisionError" in run.stderr
+    return "The ratings page crashes for new products.\n" + run.stderr
+
+
+def assert_scratch_cleaned(scratch: Path, timeout: float = EVENT_TIMEOUT) -> None:
+    """No process left working in `scratch` (localize's copies there), and the copies removed."""
+    wait_for(lambda: not processes_working_in(scratch), timeout, "localize's processes to end")
+    wait_for(lambda: not any(scratch.iterdir()), timeout, "the scratch copies to go")
 
 
 def assert_all_gone(pids: Iterable[int], timeout: float = SHUTDOWN_TIMEOUT) -> None:

@@ -1,5 +1,6 @@
 """`make demo` does real work: the debug session stops three times, the analysis-proposed logpoint
-prints real values, triage names the faulty comparison and localize ranks its line first."""
+prints real values, `run` ranks the faulty comparison first and writes a report, and the fixed
+twin is verified."""
 
 from __future__ import annotations
 
@@ -35,9 +36,13 @@ def test_demo_runs_the_main_job_on_the_bundled_example(tmp_path: Path) -> None:
         assert customer in out
     assert "[smart-debug] discount:28: BULK_THRESHOLD=10, count=10" in out
     assert "bob: pays 36.00 (saved 0.00)" in out
-    # 2. triage names the comparison at cart.py:28 in its first hypothesis
-    h1 = out[out.index("│ H1 │") :]
-    assert "cart.py:28" in h1[: h1.index("│ H2 │")]
-    # 3. localize ranks cart.py:28 first
-    first = next(line for line in out.splitlines() if line.startswith("│ 1 │"))
-    assert "cart.py:28" in first, first
+    # 2. run: localize's experiments rank cart.py:28 first, a report is written
+    h1 = next(line for line in out.splitlines() if line.startswith("│ H1 │"))
+    assert "cart.py:28" in h1, h1
+    assert "report: " in out and ".html" in out
+    # 3. the regression test, or why there is none
+    assert "regression test" in out.lower()
+    # 4. the fixed twin is verified
+    assert "verdict: fixed" in out
+    # 5. history lists the run and the verification
+    assert "smart-debug history" in out

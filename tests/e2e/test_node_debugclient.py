@@ -1,5 +1,6 @@
 """Microsoft's DebugClient (@vscode/debugadapter-testsupport, an independent DAP client) drives
-`python -m dap_proxy`: the Node test in tests/node/, run here so `make test` covers it."""
+`python -m dap_proxy`, plainly and with the live session injecting probes: the Node test in
+tests/node/, run here so `make test` covers it."""
 
 from __future__ import annotations
 
@@ -35,4 +36,4 @@ def test_debugclient_launch_breakpoint_variables_and_termination() -> None:
     )
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
-    assert "# pass 1" in report and "# fail 0" in report, report
+    assert "# pass 2" in report and "# fail 0" in report, report

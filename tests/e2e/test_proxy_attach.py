@@ -19,6 +19,7 @@ from dap_helpers import (
     descendants,
     find_markers,
     free_port,
+    output_text,
     port_listening,
     processes_matching,
     spawn_proxy,
@@ -61,6 +62,7 @@ def test_remote_attach_connect_with_path_mappings_then_detach(tmp_path: Path) ->
             start_session(client, "attach", arguments, {local_app: [{"line": line}]})
             ready = client.wait_event("smartDebug/ready")
             assert ready["body"]["mode"] == "attach-connect"
+            assert "no authentication" not in output_text(client)  # loopback: not exposed
             frame = stopped_frame(client, client.wait_event("stopped"))
             assert frame["line"] == line
             assert Path(frame["source"]["path"]) == local_app  # mapped back to the local root

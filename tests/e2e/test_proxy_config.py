@@ -9,8 +9,8 @@ import sys
 
 import pytest
 from dap_helpers import PROXY_ARGV, REPO
-from pydantic import ValidationError
 
+from dap_proxy.live.options import ConfigError, read_config
 from dap_proxy.proxy.models import (
     DebugpyCapabilities,
     LaunchArguments,
@@ -56,18 +56,21 @@ def test_attach_without_a_target_says_what_is_needed() -> None:
     [{"ai": "openai"}, {"autoLogpoints": -1}, {"autoLogpoint": 3}, {"issue": 5}],
 )
 def test_smart_debug_block_is_validated(block: dict) -> None:
-    with pytest.raises(ValidationError):
-        LaunchArguments.model_validate({"smartDebug": block})
+    with pytest.raises(ConfigError, match="smartDebug"):
+        read_config({"smartDebug": block})
 
 
 def test_smart_debug_defaults() -> None:
-    options = LaunchArguments.model_validate({}).smartDebug
+    config, forwarded = read_config({"program": "a.py"})
+    options = config.options
     assert (options.autoLogpoints, options.ai, options.issue, options.traceback) == (
-        0,
+        5,
         "off",
         "",
         "",
     )
+    assert (options.maxProbeHits, options.showProbeOutput) == (100, True)
+    assert forwarded == {"program": "a.py"}
 
 
 def test_capability_table_matches_debugpy_and_reports_differences() -> None:

@@ -1,11 +1,10 @@
-"""End to end: runInTerminal, a user interpreter without debugpy, `--port` mode, adapter death,
-and the proxy's seq renumbering / reverse-request policy against a scripted adapter."""
+"""End to end: runInTerminal, a user interpreter without debugpy, adapter death, and the proxy's
+seq renumbering / reverse-request policy against a scripted adapter."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import pytest
 from conftest import EVENT_TIMEOUT
 from dap_helpers import (
     PROGRAMS,
-    PROXY_ARGV,
     REPO,
     assert_all_gone,
     cmdline,
@@ -25,9 +23,8 @@ from dap_helpers import (
     spawn_proxy,
     start_session,
     wait_for,
+    wait_output,
 )
-
-from dap_proxy.wire.client import DapClient
 
 pytestmark = pytest.mark.e2e
 
@@ -89,35 +86,6 @@ def test_user_interpreter_without_debugpy(tmp_path: Path) -> None:
         client.request("disconnect", {}, check=True)
 
 
-def test_port_mode_serves_one_editor_over_tcp(tmp_path: Path) -> None:
-    log = tmp_path / "traffic.jsonl"
-    proxy = subprocess.Popen(
-        [*PROXY_ARGV, "--port", "0"],
-        env={**os.environ, "SMART_DEBUG_LOG": str(log)},
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proxy.stdout is not None
-        banner = proxy.stdout.readline()
-        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", banner)
-        assert match, banner
-        with DapClient.connect("127.0.0.1", int(match.group(1))) as client:
-            start_session(client, "launch", launch_arguments(HELLO))
-            assert client.wait_event("exited")["body"]["exitCode"] == 0
-            client.request("disconnect", {}, check=True)
-        assert proxy.wait(EVENT_TIMEOUT) == 0  # one editor, then the proxy is done
-        records = [json.loads(line) for line in log.read_text().splitlines()]
-        peers = {(r.get("peer"), r.get("dir")) for r in records}
-        assert {("editor", "in"), ("editor", "out"), ("adapter", "in"), ("adapter", "out")} <= peers
-    finally:
-        if proxy.poll() is None:
-            proxy.kill()
-            proxy.wait()
-
-
 def test_adapter_death_ends_the_session_cleanly() -> None:
     with spawn_proxy() as client:
         start_session(client, "launch", launch_arguments(WAIT))
@@ -134,6 +102,20 @@ def test_adapter_death_ends_the_session_cleanly() -> None:
         assert "exit code -9" in said["body"]["output"]
         client.wait_event("terminated")
         client.wait_event("exited")
+        client.wait_closed()
+        assert client.process.wait(EVENT_TIMEOUT) == 0
+    assert_all_gone(tree)
+
+
+def test_debuggee_killed_ends_the_session_as_debugpy_reports_it() -> None:
+    with spawn_proxy() as client:
+        start_session(client, "launch", launch_arguments(WAIT))
+        debuggee = int(wait_output(client, r"waiting pid (\d+)\n", "stdout").group(1))
+        tree = descendants(client.process.pid)
+        os.kill(debuggee, signal.SIGKILL)
+        assert client.wait_event("exited")["body"]["exitCode"] != 0
+        client.wait_event("terminated")
+        client.request("disconnect", {}, check=True)
         client.wait_closed()
         assert client.process.wait(EVENT_TIMEOUT) == 0
     assert_all_gone(tree)

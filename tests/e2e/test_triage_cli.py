@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dap_helpers import ratings_failure
 
 from tests.conftest import EVENT_TIMEOUT
 
@@ -38,16 +39,7 @@ def _triage(
 def workspace(tmp_path: Path) -> Path:
     """A copy of the example failures with the real traceback of ratings.py in failure.txt."""
     ws = tmp_path / "ws"
-    shutil.copytree(ROOT / "examples" / "failures", ws)
-    run = subprocess.run(
-        [sys.executable, "ratings.py"],
-        cwd=ws,
-        capture_output=True,
-        text=True,
-        timeout=EVENT_TIMEOUT,
-    )
-    assert run.returncode == 1 and "ZeroDivisionError" in run.stderr
-    (ws / "failure.txt").write_text("The ratings page crashes for new products.\n" + run.stderr)
+    (ws / "failure.txt").write_text(ratings_failure(ws))
     return ws
 
 
@@ -145,7 +137,7 @@ def test_store_records_the_triage_and_finds_it_next_time(workspace: Path) -> Non
     second = json.loads(_triage(workspace, "--json", "failure.txt").stdout)
     assert first["session_id"] in [s["session_id"] for s in second["similar_sessions"]]
     human = _triage(workspace, "failure.txt").stdout
-    assert "Similar past sessions" in human and f"#{first['session_id']}" in human
+    assert "Seen before" in human and f"#{first['session_id']}" in human
 
 
 def test_ai_without_a_key_says_so_and_keeps_the_offline_hypotheses(workspace: Path) -> None:

@@ -82,6 +82,103 @@ def test_side_effect_free(expr: str, language: str, ok: bool) -> None:
     assert is_side_effect_free(expr, language) is ok
 
 
+# Candidate expressions that must never be injected: each calls code, changes state, or reaches
+# the interpreter's machinery through a dunder name.
+HOSTILE_PYTHON = [
+    "f(a) > 1",
+    "print(x)",
+    "os.system('rm -rf /')",
+    "__import__('os').system('id')",
+    "__import__",
+    "__builtins__",
+    "__builtins__['eval']",
+    "x.__class__",
+    "x.__class__.__subclasses__",
+    "x.__class__.__subclasses__()",
+    "().__class__.__bases__[0].__subclasses__()",
+    "x.__dict__['secret']",
+    "self.__init__",
+    "type(x).__mro__",
+    "a.b.__globals__",
+    "(n := 3) > 1",
+    "(self.count := 0)",
+    "lambda: 1",
+    "(lambda: os.remove('f'))()",
+    "[x for x in a]",
+    "{k: v for k, v in d.items()}",
+    "any(x > 0 for x in xs)",
+    "{x for x in a}",
+    "f'{x!r}'",
+    "await job",
+    "(yield x)",
+    "*a",
+    "items.pop()",
+    "open('/etc/passwd').read()",
+    "getattr(x, 'y')",
+    "len(**opts)",
+    "eval('1')",
+    "exec('x=1')",
+    "globals()",
+    "breakpoint()",
+    "x[0](1)",
+]
+HOSTILE_JAVASCRIPT = [
+    "a.push(1)",
+    "i++ > 1",
+    "x = 2",
+    "x += 1",
+    "delete x.y",
+    "new Function('return 1')",
+    "x.constructor.constructor('return process')()",
+    "x.constructor",
+    "x['constructor']",
+    "x.__proto__",
+    "x['__proto__'].polluted",
+    "Object.prototype",
+    "require('child_process')",
+    "(() => 1)()",
+    "function () { return 1 }",
+    "await job",
+    "fetch`x`",
+    "a?.()",
+    "[1, 2].map(f)",
+]
+
+
+@pytest.mark.parametrize("expr", HOSTILE_PYTHON)
+def test_hostile_python_expressions_are_refused(expr: str) -> None:
+    assert not is_side_effect_free(expr, "python")
+    assert not is_side_effect_free(expr, "python", allowed_calls=WHITELIST)
+    assert not safe_condition(expr, "python", {"a", "b", "x", "xs", "d", "self", "os"})
+
+
+@pytest.mark.parametrize("expr", HOSTILE_JAVASCRIPT)
+@pytest.mark.parametrize("language", ["javascript", "typescript"])
+def test_hostile_javascript_expressions_are_refused(expr: str, language: str) -> None:
+    assert not is_side_effect_free(expr, language)
+    assert not is_side_effect_free(expr, language, allowed_calls=WHITELIST)
+
+
+WHITELIST = frozenset({"len", "repr", "type", "isinstance"})
+
+
+@pytest.mark.parametrize(
+    ("expr", "language"),
+    [
+        ("len(items) > 3", "python"),
+        ("isinstance(x, int) and repr(x) != ''", "python"),
+        ("len(a.b[0]) == n", "python"),
+        ("len(a) > 3", "javascript"),
+    ],
+)
+def test_whitelisted_calls_pass_with_safe_arguments_only(expr: str, language: str) -> None:
+    assert not is_side_effect_free(expr, language)  # no call is allowed by default
+    assert is_side_effect_free(expr, language, allowed_calls=WHITELIST)
+    bound = expression_names(expr, language) - WHITELIST
+    assert safe_condition(expr, language, bound, allowed_calls=WHITELIST)
+    assert not is_side_effect_free(expr.replace("len(", "len(f(", 1) + ")", language, WHITELIST)
+
+
 def test_safe_condition_needs_bound_names() -> None:
     assert safe_condition("a > b", "python", {"a", "b"})
     assert not safe_condition("a > b", "python", {"a"})

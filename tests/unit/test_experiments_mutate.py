@@ -1,4 +1,4 @@
-"""Mutant generation (experiments/mutate.py): text edits at exact offsets, the rest of the
+"""Mutant generation (analysis/mutants.py): text edits at exact offsets, the rest of the
 file byte-identical, every mutant compiles."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Static priors and module-level data flow (experiments/priors.py, moduleflow.py)."""
+"""Static priors and module-level data flow (analysis/line_priors.py, experiments/moduleflow.py)."""
 
 from __future__ import annotations
 

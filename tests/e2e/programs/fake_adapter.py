@@ -12,35 +12,17 @@
 from __future__ import annotations
 
 import os
-import sys
 
-from dap_proxy.wire.framing import FrameDecoder, FrameError, encode_message
+from adapter_io import Out
 
-out = sys.stdout.buffer
-seq = 999
+from dap_proxy.wire.framing import FrameDecoder, FrameError
+
+out = Out(first_seq=1000)
+send, respond = out.send, out.respond
 pending_launch: dict | None = None
 reverse: dict[int, str] = {}
 reverse_responses: list[dict] = []
 received: list[int] = []  # seq of every message from the proxy, in order
-
-
-def send(message: dict) -> None:
-    global seq
-    seq += 1
-    out.write(encode_message({"seq": seq, **message}))
-    out.flush()
-
-
-def respond(request: dict, body: dict | None = None) -> None:
-    send(
-        {
-            "type": "response",
-            "request_seq": request["seq"],
-            "command": request["command"],
-            "success": True,
-            "body": body or {},
-        }
-    )
 
 
 def handle(message: dict) -> bool:
@@ -64,14 +46,14 @@ def handle(message: dict) -> bool:
         pending_launch = message
         send({"type": "event", "event": "initialized"})
         for name in ("runInTerminal", "evilCommand"):
-            send(
+            sent = send(
                 {
                     "type": "request",
                     "command": name,
                     "arguments": {"kind": "integrated", "args": ["true"], "cwd": "."},
                 }
             )
-            reverse[seq] = name
+            reverse[sent] = name
     elif command == "configurationDone":
         respond(message, {"sawSeq": message["seq"]})
         if pending_launch is not None:

@@ -8,6 +8,7 @@ localize.py orchestrates them.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,8 @@ COMMAND_TIMEOUT_FLOOR = 10.0  # a whole non-pytest command, plainly
 TRACE_FACTOR, TRACE_FLOOR = 10.0, 2.0  # traced: the plain duration x factor, at least the floor
 HUNG_TRACE_LIMIT = 1.0  # traced run of a test that hung plainly: enough to see the loop
 BUDGET_RESERVE = 0.5  # seconds kept for scoring and the report
+
+STOPPED = "localize was stopped before it finished"
 
 Progress = Callable[[str, float | None], None]  # (what, fraction done or None)
 
@@ -50,12 +53,19 @@ class LocalizeOptions(BaseModel):
     adaptive_budget: bool = True  # no --budget given: stretch it to BUDGET_PER_PLAIN x plain
 
 
-class RunState:
-    """What every phase of one run needs; `cancelled` makes queued mutant jobs skip themselves."""
+class LocalizeState:
+    """What every phase of one run needs; `cancelled` makes queued mutant jobs skip themselves;
+    `stop`, set from another thread, ends the whole run at its next step (see `localize`)."""
 
-    def __init__(self, options: LocalizeOptions, progress: Progress | None):
+    def __init__(
+        self,
+        options: LocalizeOptions,
+        progress: Progress | None,
+        stop: threading.Event | None = None,
+    ):
         self.options = options
-        self.progress: Progress = progress or (lambda what, fraction: None)
+        self._report: Progress = progress or (lambda what, fraction: None)
+        self.stop = stop
         self.started = time.monotonic()
         self.deadline = self.started + options.budget
         self.experiments: list[Experiment] = []
@@ -76,6 +86,15 @@ class RunState:
 
     def phase(self, name: str, started: float) -> None:
         self.phases[name] = round(self.phases.get(name, 0.0) + time.monotonic() - started, 3)
+
+    def progress(self, what: str, fraction: float | None) -> None:
+        """Report a step; every step is also where a stopped run ends."""
+        if self.stopped():
+            raise LocalizeError(STOPPED, 1)
+        self._report(what, fraction)
+
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
 
     def left(self) -> float:
         return self.deadline - time.monotonic()

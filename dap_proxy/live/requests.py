@@ -1,0 +1,171 @@
+"""The live session's custom requests (bodies in protocol.py). They are answered by the proxy and
+never reach debugpy; an unknown `smartDebug/...` command gets a failed response that lists the
+known ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dap_proxy.analysis.engine import AnalysisError, read_source
+from dap_proxy.hypotheses.models import HypothesisStatus
+from dap_proxy.live.plan import plan
+from dap_proxy.live.probes import LiveProbe, UnsafeProbe, check_expressions, expressions_of_message
+from dap_proxy.live.protocol import ProbesBody, TestHypothesisBody, body
+from dap_proxy.live.views import probe_view
+from dap_proxy.wire.framing import Message
+
+if TYPE_CHECKING:
+    from dap_proxy.live.room import LiveRoom
+
+PREFIX = "smartDebug/"
+MAX_REQUEST_PROBES = 50  # probes added by requests in one session
+
+
+class RequestError(ValueError):
+    """The request cannot be served; the message is for a person."""
+
+
+async def answer(room: LiveRoom, request: Message) -> None:
+    command = request["command"][len(PREFIX) :]
+    arguments = request.get("arguments")
+    arguments = arguments if isinstance(arguments, dict) else {}
+    handler = _HANDLERS.get(command)
+    if handler is None:
+        known = ", ".join(PREFIX + name for name in _HANDLERS)
+        await room.session.respond_error(
+            request, f"unknown request {request['command']!r}; smart-debug answers {known}"
+        )
+        return
+    try:
+        result = await handler(room, arguments)
+    except RequestError as exc:
+        await room.session.respond_error(request, str(exc))
+        return
+    await room.session.respond(request, result)
+
+
+async def _hypotheses(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
+    return body(room.hypotheses_view("request"))
+
+
+async def _probes(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
+    return body(ProbesBody(**room.probes_view().model_dump()))
+
+
+async def _remove(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
+    ids = arguments.get("ids")
+    if ids is None:
+        ids = [p.id for p in room.probes.values() if p.status == "injected"]
+    elif not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise RequestError('`ids` must be a list of probe ids such as ["p1", "p2"]')
+    removed = room.remove_probes(ids)
+    await room.announce_probes()
+    return {"removed": removed}
+
+
+async def _test(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
+    wanted = arguments.get("id")
+    found = next((h for h in room.hypotheses if h.id == wanted), None)
+    if found is None:
+        listed = ", ".join(h.id for h in room.hypotheses) or "none yet"
+        raise RequestError(f"no hypothesis {wanted!r} in this session (hypotheses: {listed})")
+    if found.status in (HypothesisStatus.CONFIRMED, HypothesisStatus.REFUTED):
+        return body(
+            TestHypothesisBody(
+                id=found.id,
+                status=found.status.value,
+                note=f"{found.id} is already {found.status.value}",
+            )
+        )
+    probed = {(p.file, p.line) for p in room.probes.values() if p.status == "injected"}
+    options = room.config.options
+    fresh = [
+        p
+        for p in plan(
+            [found],
+            room._resolve,
+            max(options.autoLogpoints, 5),
+            options.maxProbeHits,
+            room.next_probe_id,
+        )
+        if (p.file, p.line) not in probed
+    ]
+    room._inject(fresh)
+    await room.announce_probes()
+    testing = [
+        p for p in room.probes.values() if found.id in p.hypotheses and p.status == "injected"
+    ]
+    note = (
+        f"{len(fresh)} new probe(s) placed"
+        if fresh
+        else "its lines are already probed"
+        if testing
+        else "nothing of it can be probed in this program"
+    )
+    return body(
+        TestHypothesisBody(
+            id=found.id,
+            status=found.status.value,
+            note=note,
+            probes=[
+                probe_view(p, room.breakpoints.placed.get(p.id), room.workspace) for p in testing
+            ],
+        )
+    )
+
+
+async def _add(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
+    file, line = arguments.get("file"), arguments.get("line")
+    if not isinstance(file, str) or not isinstance(line, int) or line < 1:
+        raise RequestError("addProbe needs `file` (a path) and `line` (1-based)")
+    path = room._resolve(file)
+    if path is None:
+        raise RequestError(f"{file}: no such file in the workspace {room.workspace}")
+    try:
+        count = read_source(path).count(b"\n") + 1
+    except AnalysisError as exc:
+        raise RequestError(str(exc)) from exc
+    if line > count:
+        raise RequestError(f"{file} has {count} lines; line {line} is past its end")
+    if sum(p.source == "request" for p in room.probes.values()) >= MAX_REQUEST_PROBES:
+        raise RequestError(f"at most {MAX_REQUEST_PROBES} probes can be added to one session")
+    message = arguments.get("logMessage")
+    condition = arguments.get("condition")
+    hit = arguments.get("hitCondition")
+    for name, value in (("logMessage", message), ("condition", condition), ("hitCondition", hit)):
+        if value is not None and not isinstance(value, str):
+            raise RequestError(f"`{name}` must be a string")
+    expressions = expressions_of_message(message) if message else []
+    if message and not expressions:
+        raise RequestError("a logMessage needs at least one {expression} to read")
+    hypothesis = arguments.get("hypothesis")
+    probe = LiveProbe(
+        id=room.next_probe_id(),
+        file=str(Path(path)),
+        line=line,
+        kind="logpoint" if message else "snapshot",
+        expressions=expressions,
+        condition=condition or None,
+        hit_condition=hit or None,
+        hypotheses=[hypothesis] if isinstance(hypothesis, str) else [],
+        source="request",
+        budget=room.config.options.maxProbeHits if message else 3,
+        reason=str(arguments.get("reason") or "asked for by the client"),
+    )
+    try:
+        check_expressions(probe)
+    except UnsafeProbe as exc:
+        raise RequestError(f"refused: {exc}") from exc
+    room._inject([probe])
+    await room.announce_probes()
+    return {"probe": body(probe_view(probe, room.breakpoints.placed.get(probe.id), room.workspace))}
+
+
+_HANDLERS = {
+    "hypotheses": _hypotheses,
+    "testHypothesis": _test,
+    "probes": _probes,
+    "removeProbes": _remove,
+    "addProbe": _add,
+}

@@ -1,0 +1,744 @@
+"""The live Smart Debug Session: a room of the proxy that acts on what it knows while the program
+runs (DESIGN.md "Rooms"; the brief's hypothesis -> instrumentation -> reproduction -> verdict
+loop, with DAP logpoints instead of edits to the user's files).
+
+At launch/attach it reads the failure context (context.py) and ranks hypotheses, each with
+checkable predictions (predictions.py); before configurationDone it has the breakpoints room
+place logpoints for them (plan.py, probes.py) and the suggestions the workspace accepted earlier.
+While the program runs it routes the probes' tagged output to evidence, decides predictions and
+updates probabilities with the shared rule, captures evidence at every stop the editor sees
+(capture.py), notices when the program fails and triages that failure for the next run, infers
+pathMappings for a remote attach that has none (pathmap.py), answers the `smartDebug/*` requests
+and sends the `smartDebug/*` events (protocol.py). The store gets all of it (recorder.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from dap_proxy.analysis.models import Probe, ProbeKind
+from dap_proxy.breakpoints.merge import Placed
+from dap_proxy.breakpoints.room import BreakpointsRoom
+from dap_proxy.hypotheses.models import Evidence, EvidenceSource, Hypothesis
+from dap_proxy.hypotheses.probability import rank, update
+from dap_proxy.hypotheses.redaction import redact_obj
+from dap_proxy.live import requests as custom
+from dap_proxy.live.capture import RESUMING, SharedRequests, StopEvidence, capture_stop
+from dap_proxy.live.context import Start, from_text, resolve_start
+from dap_proxy.live.failure import OutputTail, failure_in_output, traceback_from_exception
+from dap_proxy.live.options import ConfigError, LiveConfig, read_config
+from dap_proxy.live.pathmap import Mapping, infer, to_local, to_remote, workspace_files
+from dap_proxy.live.plan import from_probe, plan, relocate
+from dap_proxy.live.predictions import Judge, Verdict, derive
+from dap_proxy.live.probes import TAG, LiveProbe, read_tagged, to_placed
+from dap_proxy.live.protocol import (
+    EVIDENCE_EVENT,
+    HYPOTHESES_EVENT,
+    SUGGESTIONS_EVENT,
+    EvidenceBody,
+    SuggestionsBody,
+    body,
+)
+from dap_proxy.live.recorder import Recorder, save_session
+from dap_proxy.live.views import hypotheses_body, probe_view, relative
+from dap_proxy.proxy.rooms import Room
+from dap_proxy.proxy.trafficlog import TrafficLog
+from dap_proxy.wire.framing import Message
+
+MAX_ACCEPTED = 20  # accepted suggestions injected per session
+CONCLUDE_TIMEOUT = 5.0  # seconds the end of a session waits for its last verdicts and writes
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def workspace_of(arguments: dict[str, Any], workspace_option: str | None) -> Path:
+    """Where the store lives: `smartDebug.workspace`, else `cwd`, else the local root of the
+    first pathMapping, else the program's folder, else the proxy's own folder."""
+    mappings = arguments.get("pathMappings")
+    first_root = (
+        mappings[0].get("localRoot")
+        if isinstance(mappings, list) and mappings and isinstance(mappings[0], dict)
+        else None
+    )
+    program = arguments.get("program")
+    for candidate in (
+        workspace_option,
+        arguments.get("cwd"),
+        first_root,
+        os.path.dirname(program) if isinstance(program, str) and program else None,
+    ):
+        if isinstance(candidate, str) and candidate and Path(candidate).is_dir():
+            return Path(candidate).resolve()
+    return Path.cwd().resolve()
+
+
+class LiveRoom(Room):
+    name = "live session"
+
+    def __init__(self, breakpoints: BreakpointsRoom) -> None:
+        self.breakpoints = breakpoints
+        breakpoints.before_configuration = self._wait_for_plan
+        breakpoints.on_snapshot = self._snapshot
+        self.config = LiveConfig()
+        self.workspace = Path.cwd()
+        self.recorder: Recorder | None = None
+        self.start = Start()
+        self.hypotheses: list[Hypothesis] = []
+        self.probes: dict[str, LiveProbe] = {}
+        self.judge = Judge()
+        self.mapping: Mapping | None = None
+        self.stdout, self.stderr = OutputTail(), OutputTail()
+        self.exit_code: int | None = None
+        self.reproduced = False
+        self.failure_text: str | None = None
+        self.active = False  # a launch/attach went through this room
+        self._shared: SharedRequests | None = None
+        self._planned = anyio.Event()
+        self._ids = itertools.count(1)
+        self._deferred: list[LiveProbe] = []  # waiting for inferred pathMappings
+        self._infer_mappings = False
+        self._threads: dict[int, str] = {}  # live thread id -> name
+        self._concluded = False
+        self._stops = 0
+
+    def bind(self, session: Any) -> None:
+        super().bind(session)
+        self._shared = SharedRequests(session)
+
+    @property
+    def shared(self) -> SharedRequests:
+        assert self._shared is not None
+        return self._shared
+
+    def next_probe_id(self) -> str:
+        return f"p{next(self._ids)}"
+
+    # ------------------------------------------------------------------ launch / attach
+    async def launch_request(self, request: Message) -> Message | None:
+        raw = request.get("arguments")
+        raw = raw if isinstance(raw, dict) else {}
+        try:
+            config, forwarded = read_config(raw)
+        except ConfigError as exc:
+            await self.session.respond_error(
+                request, f"invalid {request['command']} configuration: {exc}"
+            )
+            return None
+        self.config, self.active = config, True
+        request["arguments"] = forwarded
+        self.workspace = workspace_of(raw, config.options.workspace)
+        self.recorder = Recorder(self.workspace)
+        self._infer_mappings = (
+            request["command"] == "attach"
+            and not raw.get("pathMappings")
+            and (isinstance(raw.get("connect"), dict) or raw.get("port") is not None)
+        )
+        for problem in config.problems:
+            await self.session.output(f"smart-debug: {problem}")
+        if config.trace:
+            path = (
+                Path(tempfile.gettempdir())
+                / f"smart-debug-trace-{os.getpid()}-{int(time.time())}.jsonl"
+            )
+            self.session.enable_trace(TrafficLog(str(path)))
+            await self.session.output(f"smart-debug: `trace` is on: DAP traffic goes to {path}")
+        self.breakpoints.place(self._launch_probes())
+        self.session.spawn(self._begin)
+        return request
+
+    attach_request = launch_request
+
+    def _launch_probes(self) -> list[Placed]:
+        """The launch config's own logpoints and breakpoints: the user's, shown as theirs."""
+        specs: list[tuple[str, int, dict[str, Any]]] = [
+            (lp.file, lp.line, {"logMessage": lp.message}) for lp in self.config.logpoints
+        ]
+        for bp in self.config.breakpoints:
+            fields = {"condition": bp.condition, "hitCondition": bp.hitCondition}
+            specs.append((bp.file, bp.line, {k: v for k, v in fields.items() if v}))
+        placed = []
+        for index, (file, line, fields) in enumerate(specs):
+            path = file if os.path.isabs(file) else str(self.workspace / file)
+            placed.append(
+                Placed(
+                    key=f"launch:{index}",
+                    path=path,
+                    breakpoint={"line": line, **fields},
+                    stops="logMessage" not in fields,
+                    visible=True,
+                )
+            )
+        return placed
+
+    async def _begin(self) -> None:
+        """Failure context, hypotheses, predictions and probes, off the event loop."""
+        try:
+            start, accepted = await anyio.to_thread.run_sync(self._prepare)
+            self.start = start
+            self.hypotheses = start.hypotheses
+            for note in start.notes:
+                await self.session.output(
+                    note if note.startswith("smart-debug") else f"smart-debug: {note}"
+                )
+            for h in self.hypotheses:
+                self.judge.watch(h.id, h.predictions)
+            options = self.config.options
+            probes = (
+                plan(
+                    self.hypotheses,
+                    self._resolve,
+                    options.autoLogpoints,
+                    options.maxProbeHits,
+                    self.next_probe_id,
+                )
+                if options.autoLogpoints
+                else []
+            )
+            probes += accepted
+            self._inject(probes)
+            if self.start.context is not None or self.hypotheses:
+                assert self.recorder is not None
+                self.recorder.wanted = True
+                self._record_start()
+            if self.hypotheses:
+                await self.announce("start")
+            if self.probes:
+                await self.announce_probes()
+        except Exception as exc:  # the session goes on as a plain one
+            await self.session.output(f"smart-debug: the live session could not start: {exc}")
+        finally:
+            self._planned.set()
+
+    def _prepare(self) -> tuple[Start, list[LiveProbe]]:
+        """In a worker thread: read the store and the code."""
+        assert self.recorder is not None
+        store = self.recorder.read(lambda s: s)
+        start = resolve_start(self.config.options, self.workspace, store)
+        for h in start.hypotheses:
+            h.predictions = derive(h, self._resolve)
+        accepted: list[LiveProbe] = []
+        if store is not None and self.config.options.autoLogpoints:
+            for decision in store.probe_decisions(status="accepted")[:MAX_ACCEPTED]:
+                path = self._resolve(decision.file)
+                line = relocate(path, decision.line, decision.code) if path else None
+                if path is None or line is None:
+                    start.notes.append(
+                        f"smart-debug: the accepted suggestion at {decision.file}:{decision.line} "
+                        "was left out: that code changed"
+                    )
+                    continue
+                accepted.append(
+                    from_probe(
+                        decision.probe,
+                        path,
+                        line,
+                        self.next_probe_id(),
+                        self.config.options.maxProbeHits,
+                        "accepted",
+                    )
+                )
+        return start, accepted
+
+    def _record_start(self) -> None:
+        assert self.recorder is not None
+        recorder = self.recorder
+        context = self.start.context
+        what = self.session.launch_arguments
+        program = (what.program or what.module or "") if what is not None else ""
+        title = f"debug {Path(program).name or 'session'}"
+        if context is not None and context.exception_type:
+            title += f": {context.exception_type}: {context.exception_message}"
+        hypotheses = list(self.hypotheses)
+        stored = [self._as_probe(p) for p in self.probes.values()]
+
+        def first_record(store: Any) -> int:
+            recorder.session_id = save_session(store, title, context, hypotheses, stored)
+            return recorder.session_id
+
+        recorder.submit(first_record)
+
+    def _resolve(self, file: str) -> Path | None:
+        """A file named by a hypothesis, probe or decision as a local file of the workspace."""
+        path = Path(file)
+        if not path.is_absolute():
+            path = self.workspace / path
+        try:
+            path = path.resolve()
+        except OSError:
+            return None
+        return path if path.is_file() else None
+
+    # ------------------------------------------------------------------ probes
+    def _inject(self, probes: list[LiveProbe]) -> list[LiveProbe]:
+        placed = []
+        for probe in probes:
+            self.probes[probe.id] = probe
+            if self._infer_mappings and self.mapping is None:
+                self._deferred.append(probe)
+                continue
+            if self.mapping is not None:
+                probe.remote_path = to_remote(probe.file, self.mapping)
+            probe.status = "injected"
+            placed.append(to_placed(probe))
+        self.breakpoints.place(placed)
+        return probes
+
+    async def _wait_for_plan(self) -> None:
+        await self._planned.wait()
+
+    def _as_probe(self, probe: LiveProbe) -> Probe:
+        kind = ProbeKind.BREAKPOINT if probe.kind == "snapshot" else ProbeKind.LOGPOINT
+        return Probe(
+            kind=kind,
+            file=relative(probe.file, self.workspace),
+            line=probe.line,
+            condition=probe.condition,
+            hit_condition=probe.hit_condition,
+            log_message=probe.readable_message() or None,
+            reason=probe.reason,
+            score=probe.score,
+        )
+
+    def remove_probes(self, ids: list[str]) -> list[str]:
+        removed = self.breakpoints.remove(ids)
+        for probe_id in removed:
+            self.probes[probe_id].status = "removed"
+        return removed
+
+    # ------------------------------------------------------------------ output
+    async def output_event(self, event: Message) -> Message | None:
+        data = event.get("body")
+        text = data.get("output") if isinstance(data, dict) else None
+        if not isinstance(text, str):
+            return event
+        assert isinstance(data, dict)
+        if "source" in data and text.startswith(TAG):
+            parsed = read_tagged(text)
+            probe = self.probes.get(parsed[0]) if parsed else None
+            if probe is not None and parsed is not None:
+                await self._observe(probe, dict(zip(probe.expressions, parsed[1], strict=False)))
+            return None  # ours, never program output
+        category = data.get("category")
+        if category == "stdout":
+            self.stdout.add(text)
+        elif category == "stderr":
+            self.stderr.add(text)
+        return event
+
+    async def _observe(
+        self,
+        probe: LiveProbe,
+        values: dict[str, str],
+        thread: str | None = None,
+        source: EvidenceSource = EvidenceSource.LOGPOINT,
+    ) -> None:
+        if probe.hits >= probe.budget:
+            return  # a conditional probe's last hits before it came out
+        probe.hits += 1
+        values = redact_obj(values)
+        if thread is None and len(self._threads) == 1:
+            thread = next(iter(self._threads.values()))
+        shown = ", ".join(f"{k}={v}" for k, v in values.items())
+        file = relative(probe.file, self.workspace)
+        evidence = Evidence(
+            observation=f"{probe.label} hit {probe.hits}: {shown}"[:1000],
+            source=source,
+            file=file,
+            line=probe.line,
+            values=values,
+            probe=probe.id,
+            hit=probe.hits,
+            thread=thread,
+            hypothesis_id=probe.hypotheses[0] if probe.hypotheses else None,
+        )
+        if self.recorder is not None:
+            self.recorder.evidence([evidence])
+        await self.emit(
+            EVIDENCE_EVENT,
+            EvidenceBody(
+                session=self._session_id,
+                kind="probe",
+                at=_now(),
+                probe=probe.id,
+                hypothesis=evidence.hypothesis_id,
+                file=file,
+                line=probe.line,
+                hit=probe.hits,
+                thread=thread,
+                values=values,
+            ),
+        )
+        verdicts = self.judge.observe(probe.file, probe.line, values, probe.hits)
+        if self.config.options.showProbeOutput:
+            await self.session.output(self._console_line(probe, values, verdicts))
+        if verdicts:
+            await self._apply(verdicts, "observation")
+        if probe.hits >= probe.budget and probe.status == "injected":
+            probe.status = "spent"
+            self.breakpoints.remove([probe.id])
+            await self.announce_probes()
+
+    def _console_line(
+        self, probe: LiveProbe, values: dict[str, str], verdicts: list[Verdict]
+    ) -> str:
+        """What a person reads in the Debug Console for one observation: the values read
+        (predictions' own expressions apart), and what it decided."""
+        predicted = set(self.judge.expressions_at(probe.file, probe.line))
+        shown = ", ".join(f"{k}={v}" for k, v in values.items() if k not in predicted)
+        tested = "/".join(probe.hypotheses)
+        line = f"[smart-debug] {probe.label}" + (f" {tested}" if tested else "")
+        line += f" · {shown}" if shown else f" · reached (hit {probe.hits})"
+        for verdict in verdicts:
+            line += f" · {verdict.prediction.id} held: {verdict.prediction.description}"
+        return line
+
+    async def _apply(self, verdicts: list[Verdict], reason: str) -> None:
+        for verdict in verdicts:
+            evidence = Evidence(
+                observation=verdict.observation,
+                source=EvidenceSource.EXPERIMENT,
+                file=relative(verdict.prediction.file, self.workspace),
+                line=verdict.prediction.line,
+                hypothesis_id=verdict.hypothesis,
+            )
+            self.hypotheses = update(self.hypotheses, evidence, {verdict.hypothesis: verdict.ratio})
+        self.hypotheses = rank(self.hypotheses)
+        if self.recorder is not None and self.recorder.session_id is not None:
+            session_id, hypotheses = self.recorder.session_id, list(self.hypotheses)
+            why = "; ".join(v.observation for v in verdicts)[:500]
+            self.recorder.submit(lambda store: store.save_hypotheses(session_id, hypotheses, why))
+        await self.announce(reason)
+
+    # ------------------------------------------------------------------ stops
+    async def stopped_event(self, event: Message) -> Message:
+        self.shared.clear()
+        data = event.get("body")
+        if isinstance(data, dict):
+            self.session.spawn(lambda: self._capture(data))
+        return event
+
+    async def _capture(self, data: dict[str, Any]) -> None:
+        reason = str(data.get("reason", ""))
+        evidence = await capture_stop(self.shared.ask, self.session, data, reason == "exception")
+        await self._record_stop(evidence, EvidenceSource.SNAPSHOT)
+        if evidence.exception is not None:
+            await self._failed(
+                traceback_from_exception(evidence.exception), "an uncaught exception"
+            )
+        await self._observe_at_stop(evidence)
+        await self.announce("stop")
+
+    async def _snapshot(self, placed: Placed, event: Message) -> None:
+        """A snapshot probe stopped the program (the editor never sees it): read the frame."""
+        probe = self.probes.get(placed.key)
+        data = event.get("body") or {}
+        evidence = await capture_stop(self.session.request_adapter, self.session, data, False)
+        if probe is not None:
+            thread = self._threads.get(evidence.thread_id or -1, str(evidence.thread_id))
+            await self._observe(probe, evidence.locals, thread, EvidenceSource.SNAPSHOT)
+
+    async def _record_stop(self, evidence: StopEvidence, source: EvidenceSource) -> None:
+        self._stops += 1
+        frames = [
+            {**f, "file": relative(self._local(f.get("file")), self.workspace)}
+            for f in evidence.frames
+        ]
+        top = frames[0] if frames else {}
+        where = f"{top.get('file')}:{top.get('line')} in {top.get('name')}" if top else "unknown"
+        item = Evidence(
+            observation=f"stopped ({evidence.reason}) at {where}",
+            source=source,
+            file=top.get("file") or None,
+            line=top.get("line"),
+            values=evidence.locals,
+            thread=self._threads.get(evidence.thread_id or -1, str(evidence.thread_id)),
+        )
+        if self.recorder is not None:
+            self.recorder.evidence([item])
+        await self.emit(
+            EVIDENCE_EVENT,
+            EvidenceBody(
+                session=self._session_id,
+                kind="stop",
+                at=_now(),
+                reason=evidence.reason,
+                thread_id=evidence.thread_id,
+                frames=[{k: f[k] for k in ("name", "file", "line")} for f in frames[:10]],
+                locals=evidence.locals,
+                exception=evidence.exception,
+            ),
+        )
+        if self._infer_mappings and self.mapping is None:
+            await self._infer([str(f.get("file")) for f in evidence.frames if f.get("file")])
+
+    async def _observe_at_stop(self, evidence: StopEvidence) -> None:
+        """A user's stop on a line a probe of ours could not sit on (one breakpoint per line):
+        evaluate that probe's expressions at the stop."""
+        if not evidence.frames or evidence.frame_id is None:
+            return
+        top = evidence.frames[0]
+        file = self._local(top.get("file"))
+        for probe in self.probes.values():
+            if probe.status != "injected" or probe.file != file or probe.line != top.get("line"):
+                continue
+            placed = self.breakpoints.placed.get(probe.id)
+            if placed is None or placed.verified is not False:
+                continue
+            values = {}
+            for expr in probe.expressions:
+                answer = await self.session.request_adapter(
+                    "evaluate",
+                    {"expression": expr, "frameId": evidence.frame_id, "context": "watch"},
+                )
+                if answer.get("success"):
+                    values[expr] = str((answer.get("body") or {}).get("result", ""))
+            await self._observe(probe, values)
+
+    def _local(self, path: object) -> str:
+        text = str(path or "")
+        return to_local(text, self.mapping) if self.mapping is not None and text else text
+
+    # ------------------------------------------------------------------ failures and the end
+    async def exited_event(self, event: Message) -> Message:
+        code = (event.get("body") or {}).get("exitCode")
+        self.exit_code = code if isinstance(code, int) else None
+        text = failure_in_output(self.stdout.text(), self.stderr.text(), self.exit_code)
+        if text is not None:
+            await self._failed(text, f"exit code {self.exit_code}")
+        return event
+
+    async def terminated_event(self, event: Message) -> Message | None:
+        async def conclude_then_go_on() -> None:
+            with anyio.move_on_after(CONCLUDE_TIMEOUT):
+                await self._conclude()
+            await self.session.resume(self, event)
+
+        self.session.spawn(conclude_then_go_on)
+        return None  # the editor gets the final verdicts before `terminated`
+
+    async def _failed(self, text: str, how: str) -> None:
+        """The program failed during the session: note it; triage it for the next run."""
+        if self.failure_text is not None:
+            return
+        self.failure_text = text
+        self.reproduced = True
+        await self.emit(
+            EVIDENCE_EVENT,
+            EvidenceBody(
+                session=self._session_id,
+                kind="failure",
+                at=_now(),
+                text=redact_obj(text)[-4000:],
+                reason=how,
+            ),
+        )
+        self.session.spawn(lambda: self._triage_failure(text))
+
+    async def _triage_failure(self, text: str) -> None:
+        """Hypotheses and probes for this failure, recorded so the next session injects them;
+        the session's own hypotheses when it had none."""
+        workspace, ai = self.workspace, self.config.options.ai
+        found = await anyio.to_thread.run_sync(lambda: from_text(text, workspace, ai, "this run"))
+        if not found.hypotheses or found.context is None:
+            return
+
+        def predictions() -> None:
+            for h in found.hypotheses:
+                h.predictions = derive(h, self._resolve)
+
+        await anyio.to_thread.run_sync(predictions)
+        assert self.recorder is not None
+        self.recorder.wanted = True
+        recorder, context, hypotheses = self.recorder, found.context, found.hypotheses
+        probes = [p for h in hypotheses for p in h.probes]
+        recorder.submit(
+            lambda store: store.save_triage(
+                context, hypotheses, probes, title=f"debug run: {context.signature()}"
+            )
+        )
+        offered = plan(
+            hypotheses,
+            self._resolve,
+            self.config.options.autoLogpoints or 5,
+            self.config.options.maxProbeHits,
+            self.next_probe_id,
+        )
+        for probe in offered:
+            probe.status = "offered"
+            self.probes[probe.id] = probe
+        if not self.hypotheses:
+            self.start = found
+            self.hypotheses = hypotheses
+            if recorder.session_id is None:
+                self._record_start()
+            await self.announce("failure")
+        await self.announce_probes()
+
+    async def _conclude(self) -> None:
+        if self._concluded or not self.active:
+            return
+        self._concluded = True
+        verdicts = self.judge.finish(self.reproduced)
+        if verdicts:
+            await self._apply(verdicts, "end")
+        elif self.hypotheses:
+            await self.announce("end")
+        top = self.hypotheses[0] if self.hypotheses else None
+        outcome = ("failed" if self.reproduced else f"exit {self.exit_code}") + (
+            f"; {top.id} {top.status.value} ({top.probability:.0f}%)" if top else ""
+        )
+        if self.recorder is not None and self.recorder.session_id is not None:
+            session_id = self.recorder.session_id
+            self.recorder.submit(lambda store: store.set_outcome(session_id, outcome))
+
+    async def ended(self) -> None:
+        if not self.active:
+            return
+        with anyio.move_on_after(CONCLUDE_TIMEOUT):
+            await self._conclude()
+        if self.recorder is not None:
+            recorder = self.recorder
+            with anyio.move_on_after(CONCLUDE_TIMEOUT + 1):
+                await anyio.to_thread.run_sync(recorder.close, abandon_on_cancel=True)
+            for problem in recorder.problems:
+                await self.session.output(problem)
+
+    # ------------------------------------------------------------------ remote paths
+    async def process_event(self, event: Message) -> Message:
+        name = (event.get("body") or {}).get("name")
+        if self._infer_mappings and self.mapping is None and isinstance(name, str):
+            self.session.spawn(lambda: self._infer([name]))
+        return event
+
+    async def _infer(self, remote_paths: list[str]) -> None:
+        root = self.workspace
+        files = await anyio.to_thread.run_sync(lambda: workspace_files(root))
+        found = infer(remote_paths, files)
+        if found.mapping is not None and self.mapping is None:
+            self.mapping = found.mapping
+            pasted = (
+                f'"pathMappings": [{{"localRoot": "{found.mapping.local_root}", '
+                f'"remoteRoot": "{found.mapping.remote_root}"}}]'
+            )
+            await self.session.output(
+                "smart-debug: this attach has no pathMappings and the program's files are not "
+                f"at the same paths here; they match {found.mapping.local_root} -> "
+                f"{found.mapping.remote_root}. smart-debug uses that for its own probes; add "
+                f"this to your launch.json for your breakpoints: {pasted}"
+            )
+            await self.emit(
+                EVIDENCE_EVENT,
+                EvidenceBody(
+                    session=self._session_id,
+                    kind="pathMappings",
+                    at=_now(),
+                    path_mappings=[found.mapping.as_launch_json()],
+                ),
+            )
+            deferred, self._deferred = self._deferred, []
+            self._inject(deferred)
+            await self.announce_probes()
+        elif len(found.candidates) > 1 and not self._deferred_warned:
+            self._deferred_warned = True
+            listed = "; ".join(f"{m.local_root} -> {m.remote_root}" for m in found.candidates)
+            await self.session.output(
+                "smart-debug: this attach has no pathMappings and the program's files match "
+                f"more than one folder of the workspace equally well ({listed}); smart-debug "
+                "will not guess: add the right one to your launch.json as pathMappings"
+            )
+            await self.emit(
+                EVIDENCE_EVENT,
+                EvidenceBody(
+                    session=self._session_id,
+                    kind="pathMappings",
+                    at=_now(),
+                    candidates=[m.as_launch_json() for m in found.candidates],
+                ),
+            )
+
+    _deferred_warned = False
+
+    # ------------------------------------------------------------------ editor requests
+    async def stackTrace_request(self, request: Message) -> Message | None:
+        return await self.shared.editor_request(request)
+
+    scopes_request = variables_request = exceptionInfo_request = stackTrace_request
+
+    async def stackTrace_response(self, response: Message) -> Message:
+        self.shared.editor_response(response)
+        return response
+
+    scopes_response = variables_response = exceptionInfo_response = stackTrace_response
+
+    async def threads_response(self, response: Message) -> Message:
+        for thread in (response.get("body") or {}).get("threads") or []:
+            if isinstance(thread, dict) and isinstance(thread.get("id"), int):
+                self._threads[thread["id"]] = str(thread.get("name") or thread["id"])
+        return response
+
+    async def thread_event(self, event: Message) -> Message:
+        data = event.get("body") or {}
+        thread = data.get("threadId")
+        if isinstance(thread, int):
+            if data.get("reason") == "exited":
+                self._threads.pop(thread, None)
+            else:
+                self._threads.setdefault(thread, str(thread))
+        return event
+
+    async def continued_event(self, event: Message) -> Message:
+        self.shared.clear()
+        return event
+
+    async def request(self, request: Message) -> Message | None:
+        command = request["command"]
+        if command.startswith(custom.PREFIX):
+            await custom.answer(self, request)
+            return None
+        if command in RESUMING:
+            self.shared.clear()
+        return request
+
+    # ------------------------------------------------------------------ events to the editor
+    @property
+    def _session_id(self) -> int | None:
+        return self.recorder.session_id if self.recorder is not None else None
+
+    async def emit(self, name: str, model: Any) -> None:
+        await self.session.send_event(name, body(model))
+
+    def hypotheses_view(self, reason: str) -> Any:
+        return hypotheses_body(
+            self.hypotheses,
+            list(self.probes.values()),
+            self.workspace,
+            reason,
+            self._session_id,
+            self.start.context,
+            self.start.source,
+        )
+
+    async def announce(self, reason: str) -> None:
+        await self.emit(HYPOTHESES_EVENT, self.hypotheses_view(reason))
+
+    def probes_view(self) -> SuggestionsBody:
+        return SuggestionsBody(
+            session=self._session_id,
+            probes=[
+                probe_view(p, self.breakpoints.placed.get(p.id), self.workspace)
+                for p in self.probes.values()
+            ],
+        )
+
+    async def announce_probes(self) -> None:
+        await self.emit(SUGGESTIONS_EVENT, self.probes_view())
