@@ -67,6 +67,14 @@ _METHOD_SWAPS = {
     "keys": "values", "values": "keys", "append": "extend", "remove": "discard", "find": "rfind",
     "index": "rindex", "sort": "reverse", "floor": "ceil", "ceil": "floor",
 }  # fmt: skip
+# attributes that come in pairs: reading one for the other is a classic slip (`node.prev` for
+# `node.next` in a linked list, `.left` for `.right` in a tree)
+_ATTR_SWAPS = {
+    "prev": "next", "next": "prev", "left": "right", "right": "left", "first": "last",
+    "last": "first", "head": "tail", "tail": "head", "start": "end", "end": "start",
+    "begin": "end", "parent": "child", "low": "high", "high": "low", "lo": "hi", "hi": "lo",
+    "min": "max", "max": "min", "width": "height", "height": "width", "x": "y", "y": "x",
+}  # fmt: skip
 _DEFAULTS = ("{}", "[]", "0", '""')
 _ATOMIC = (ast.Name, ast.Constant, ast.Attribute, ast.Subscript, ast.Call, ast.List, ast.Dict)
 _BUILTINS = frozenset(dir(builtins))
@@ -406,6 +414,10 @@ class _Generator:
             parent = self.parents.get(node)
             if isinstance(parent, ast.Call) and parent.func is node:
                 return
+            if node.attr in _ATTR_SWAPS:
+                aend = span[1]
+                swapped = _ATTR_SWAPS[node.attr]
+                yield self._make(line, "name", (aend - len(node.attr), aend), swapped, 0.6)
             if isinstance(node.value, ast.Name) and node.value.id == "self":
                 cls = self._enclosing(node, (ast.ClassDef,))
                 others = [a for a in _class_attributes(cls) if a != node.attr]  # type: ignore[arg-type]
