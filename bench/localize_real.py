@@ -188,7 +188,8 @@ def plain_run(folder: Path, python: Path, fault: Fault, env: dict[str, str]) -> 
     failed = sorted(
         {
             m.group(2)
-            for m in re.finditer(r"^(FAILED|ERROR) (\S+)", done.stdout, re.M)
+            # SUBFAIL: a unittest subTest failed, and so did its test (pytest 9)
+            for m in re.finditer(r"^(FAILED|ERROR|SUBFAIL) ([^\s\[]+)", done.stdout, re.M)
             if "::" in m.group(2) or m.group(1) == "ERROR"
         }
     )

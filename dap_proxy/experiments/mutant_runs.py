@@ -32,6 +32,7 @@ CONCLUSIVE_NATURALNESS = 0.85  # a full fix this natural settles the question
 SETTLING_NATURALNESS = 0.6  # a full fix at least this natural confirms its line
 MAX_PASSING_PER_MUTANT = 25  # passing tests (that run the line) rerun with each mutant
 WAVE_PER_WORKER = 4  # mutants per worker in one wave
+MAX_SESSION_CHECK = 50  # passing tests run to check a worker's live session
 
 
 class Planned:
@@ -154,7 +155,12 @@ def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
         return
     by_id = {r.nodeid: r for r in results}
     failing_total = sum(1 for r in results if r.failed)
-    needed = sorted({i for p in queue for i in p.job.only or []})
+    # the live session is checked on the failing tests and a spread of the passing ones the
+    # mutants run (checking them all would cost a whole plain run per worker)
+    wanted = sorted({i for p in queue for i in p.job.only or []})
+    needed = [i for i in wanted if by_id[i].failed] + _spread(
+        [i for i in wanted if not by_id[i].failed], MAX_SESSION_CHECK
+    )
     limits, hung_limit = _limits(results)
     for runner in pool.runners:
         if isinstance(runner, PytestRunner):  # what a live session must reproduce first
