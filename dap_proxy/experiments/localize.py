@@ -63,6 +63,7 @@ __all__ = [
 ]
 
 QUIET_REPEAT_RUNS = 8  # runs before concluding that the command never fails (races hide)
+RECHECK_RUNS = 3  # reruns of just the failing tests: a race that failed twice shows here
 
 
 class _Run(LocalizeState):
@@ -156,6 +157,24 @@ class _Run(LocalizeState):
         self.notes.append(f"a plain run was implausible twice ({why}; then {why_again})")
         return None
 
+    def _recheck(self, pool: Pool, full: RunAnswer, runs: list[RunAnswer], fast: bool) -> bool:
+        """The failing tests again, a few times (cheap: only them; not the ones that hung, whose
+        every run costs the whole limit): a race that failed in both plain runs shows here.
+        True when an outcome changed; the reruns then join `runs`."""
+        failing = [r.nodeid for r in full.results if r.outcome == "failed"]
+        if not failing:
+            return False
+        futures = [
+            pool.submit(self.plain_job(f"recheck-{i}", fast=fast, only=failing))
+            for i in range(RECHECK_RUNS)
+        ]
+        answers = [f.result() for f in futures]
+        usable = [a for a in answers if a is not None and a.results and not a.error]
+        if not any(outcomes(a).items() - outcomes(full).items() for a in usable):
+            return False
+        runs.extend(usable)
+        return True
+
     def _localize(self, pool: Pool, described: str, is_pytest: bool) -> LocalizeReport:
         """The plain run in the user's configuration decides what fails; on the other core at
         the same time, the fast configuration (pytest) or the same command again: equal
@@ -208,6 +227,8 @@ class _Run(LocalizeState):
                     runs.append(second_answer)
                     if third is not None and third.results:
                         runs.append(third)
+        if not flaky and is_pytest and "repetition" in wants:
+            flaky = self._recheck(pool, full, runs, fast_ok)
         self.phase("plain", started)
         if flaky and "repetition" in wants:
             repeated = time.monotonic()
@@ -231,7 +252,7 @@ class _Run(LocalizeState):
             )
         # what the ranking calls failing: the plain run's failures (any run's, when they vary)
         reference = full if not flaky else _union_failures(runs)
-        traced = run_spectra(self, pool, reference, fast=fast_ok)
+        traced = run_spectra(self, pool, reference, fast=fast_ok, intermittent=flaky)
         self.unstable = traced.unstable
         self.tracer = traced.tracer
         if not any(r.failed for r in traced.results):

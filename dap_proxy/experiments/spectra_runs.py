@@ -98,7 +98,12 @@ def _traced(state: LocalizeState, pool: Pool, jobs: list[Job], plain: RunAnswer)
     return answers
 
 
-def run_spectra(state: LocalizeState, pool: Pool, plain: RunAnswer, fast: bool) -> Spectra:
+def run_spectra(
+    state: LocalizeState, pool: Pool, plain: RunAnswer, fast: bool, intermittent: bool = False
+) -> Spectra:
+    """Trace the tests of `plain` (the reference run). With `intermittent` (the plain runs
+    already disagree: a race), a traced test that passes where it failed is the race not
+    showing, not instrumentation: its lines are kept."""
     started = time.monotonic()
     state.progress("tracing the tests (per-test coverage)", 0.0)
     ran = [r for r in plain.results if r.outcome != "skipped"]
@@ -123,7 +128,7 @@ def run_spectra(state: LocalizeState, pool: Pool, plain: RunAnswer, fast: bool) 
         seen = traced.get(result.nodeid)
         if seen is None:
             spectra.untraced.append(result.nodeid)
-        elif seen.failed != result.failed:
+        elif seen.failed != result.failed and not intermittent:
             spectra.unstable.append(result.nodeid)
         else:
             spectra.results.append(result.model_copy(update={"lines": seen.lines}))
