@@ -19,7 +19,7 @@ from dap_proxy.analysis.dataflow import (
     function_at,
     names_in_scope,
 )
-from dap_proxy.analysis.engine import AnalysisError, analyze_file
+from dap_proxy.analysis.engine import AnalysisError, analyze_file, analyze_source
 from dap_proxy.analysis.expressions import (
     expression_names,
     expression_parses,
@@ -632,8 +632,20 @@ def probes_for_file(path: str | Path, limit: int = 5) -> list[Probe]:
     """Whole-file mode: the top `limit` probes of one file with no failure to go on, from the
     functions with the most decisions, boundaries, error handling and recursion."""
     analysis = _analysis(Path(path))
-    if analysis is None:
+    return _whole_file(analysis, limit) if analysis is not None else []
+
+
+def probes_for_source(text: str, path: str, limit: int = 5) -> list[Probe]:
+    """`probes_for_file` on text that may not be saved (an editor's buffer); `path` names the
+    file (its extension picks the language). Unsupported, binary or too large: no probe."""
+    try:
+        analysis = analyze_source(text.encode("utf-8", "surrogateescape"), path)
+    except AnalysisError:
         return []
+    return _whole_file(analysis, limit) if analysis.refused is None else []
+
+
+def _whole_file(analysis: FileAnalysis, limit: int) -> list[Probe]:
     weights = {
         FactKind.DECISION: 1.0,
         FactKind.BOUNDARY: 2.0,
