@@ -5,8 +5,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_TESTS := tests/node
 NODE_STAMP := $(NODE_TESTS)/node_modules/.installed
+# The VS Code extension: npm registry packages only, from its lockfile.
+EXT := editor-client
+EXT_STAMP := $(EXT)/node_modules/.installed
+EXT_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' $(EXT)/package.json)
+VSIX := $(EXT)/smart-debug-$(EXT_VERSION).vsix
+EXT_SOURCES := $(shell find $(EXT)/src -name '*.ts') $(EXT)/package.json $(EXT)/tsconfig.json \
+	$(EXT)/esbuild.mjs $(EXT)/.vscodeignore $(EXT)/README.md
 
-.PHONY: setup demo test lint bench node-deps chromium-deps clean
+.PHONY: setup demo test lint bench node-deps chromium-deps ext-deps vsix ext-test e2e-deps clean
 
 setup: $(STAMP)
 
@@ -22,6 +29,26 @@ $(NODE_STAMP): $(NODE_TESTS)/package.json
 	cd $(NODE_TESTS) && npm install --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+ext-deps: $(EXT_STAMP)
+
+$(EXT_STAMP): $(EXT)/package.json $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(EXT_STAMP)
+
+# Bundled with esbuild: the .vsix holds dist/extension.js, package.json and the readme.
+vsix: $(VSIX)
+
+$(VSIX): $(EXT_STAMP) $(EXT_SOURCES)
+	cd $(EXT) && npm run --silent package
+
+# The extension's unit tests (node:test, fakes for the editor API; real processes where they run one).
+ext-test: $(EXT_STAMP) $(STAMP)
+	cd $(EXT) && npm test --silent
+
+# code-server, Node 24, playwright-core and Chromium for the VS Code e2e tests, cached in .cache/e2e/.
+e2e-deps:
+	bash tests/e2e/vscode/install.sh
+
 # Headless Chromium renders the HTML report in a test (and drives VS Code's web UI). Installed
 # from Debian's package by name, only when missing.
 chromium-deps:
@@ -36,9 +63,10 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check dap_proxy lsp tests bench examples
 	$(PY) -m mypy
 
-test: $(STAMP) node-deps chromium-deps lint
+test: $(STAMP) node-deps chromium-deps lint ext-test vsix e2e-deps
 	# pytest exits 5 when it collects no test: not a failure of the code under test.
-	$(PY) -m pytest -q || [ $$? -eq 5 ]
+	# SMART_DEBUG_E2E=require: the VS Code e2e tests fail, rather than skip, if their harness is missing.
+	SMART_DEBUG_E2E=require $(PY) -m pytest -q || [ $$? -eq 5 ]
 
 # Every script runs even when an earlier one misses its target; the exit status says if any did.
 bench: $(STAMP)
@@ -47,4 +75,5 @@ bench: $(STAMP)
 	  if [ -n "$$failed" ]; then echo "missed a target or failed:$$failed"; exit 1; fi
 
 clean:
-	rm -rf $(VENV) $(NODE_TESTS)/node_modules .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(NODE_TESTS)/node_modules .pytest_cache .ruff_cache .mypy_cache \
+	  $(EXT)/node_modules $(EXT)/out $(EXT)/dist $(EXT)/*.vsix .cache/e2e

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "dap_proxy.workflow.command",
     "dap_proxy.demo",
     "dap_proxy.mcp.command",
+    "lsp.command",
 )
 
 

@@ -41,7 +41,8 @@ def _plain() -> list[Room]:
     return []
 
 
-def _port(text: str) -> int:
+def port_argument(text: str) -> int:
+    """argparse type of a TCP port number (0 included: the system picks one)."""
     try:
         value = int(text)
     except ValueError:
@@ -60,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--port",
-        type=_port,
+        type=port_argument,
         default=None,
         help="serve editors on 127.0.0.1:PORT instead of stdio, one session after another "
         "until stopped (0 picks a free port; the chosen port is printed)",

@@ -4,6 +4,7 @@ files are refused with a reason instead of being parsed."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 from collections import OrderedDict
@@ -142,6 +143,19 @@ def source_line(path: str | Path, line: int) -> str:
     except AnalysisError:
         return ""
     return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def branch_body_line(path: str | Path, line: int) -> int | None:
+    """The first line of the body that the `if` / `elif` / `while` on `line` guards (Python),
+    else None: where a probe sees whether that branch was taken."""
+    try:
+        tree = ast.parse(read_source(path))
+    except (AnalysisError, SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If | ast.While) and node.lineno == line and node.body:
+            return node.body[0].lineno
+    return None
 
 
 def analyze_file(

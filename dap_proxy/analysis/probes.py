@@ -632,20 +632,21 @@ def probes_for_file(path: str | Path, limit: int = 5) -> list[Probe]:
     """Whole-file mode: the top `limit` probes of one file with no failure to go on, from the
     functions with the most decisions, boundaries, error handling and recursion."""
     analysis = _analysis(Path(path))
-    return _whole_file(analysis, limit) if analysis is not None else []
+    return [] if analysis is None else _whole_file_probes(analysis, limit)
 
 
-def probes_for_source(text: str, path: str, limit: int = 5) -> list[Probe]:
-    """`probes_for_file` on text that may not be saved (an editor's buffer); `path` names the
-    file (its extension picks the language). Unsupported, binary or too large: no probe."""
+def probes_for_source(text: str | bytes, path: str, limit: int = 5) -> list[Probe]:
+    """`probes_for_file` on unsaved text (an editor's buffer) given as the contents of `path`,
+    whose extension picks the language. Binary, oversized or unsupported text gets none."""
+    source = text.encode("utf-8", "replace") if isinstance(text, str) else text
     try:
-        analysis = analyze_source(text.encode("utf-8", "surrogateescape"), path)
+        analysis = analyze_source(source, path)
     except AnalysisError:
         return []
-    return _whole_file(analysis, limit) if analysis.refused is None else []
+    return [] if analysis.refused is not None else _whole_file_probes(analysis, limit)
 
 
-def _whole_file(analysis: FileAnalysis, limit: int) -> list[Probe]:
+def _whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
     weights = {
         FactKind.DECISION: 1.0,
         FactKind.BOUNDARY: 2.0,

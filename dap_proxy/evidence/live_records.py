@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from enum import Enum
 from typing import Any
@@ -42,12 +43,38 @@ class ProbeDecision(BaseModel):
     at: str
 
 
+def fold_code(code: str) -> str:
+    """A line's code with whitespace folded: how a decision (and any recorded place) knows its
+    line apart from indentation and spacing."""
+    return " ".join(code.split())
+
+
+def find_line(lines: Sequence[str], line: int, code: str, window: int) -> int | None:
+    """Where a place recorded at 1-based `line` with `code` is in `lines` now: that line if it
+    still holds the code, else the nearest line within `window` that does, else None (the code
+    changed). Without code, the line itself while it exists."""
+    wanted = fold_code(code)
+    if not wanted:
+        return line if 0 < line <= len(lines) else None
+
+    def same(number: int) -> bool:
+        return 0 < number <= len(lines) and fold_code(lines[number - 1]) == wanted
+
+    if same(line):
+        return line
+    for distance in range(1, window + 1):
+        for number in (line - distance, line + distance):
+            if same(number):
+                return number
+    return None
+
+
 def probe_content_key(file: str, code: str, probe: Probe) -> str:
     """The identity of a suggestion apart from its line number: the file, the code of its line
     (whitespace folded) and what it does. Two suggestions with the same key are the same one."""
     data = {
         "file": file.replace("\\", "/"),
-        "code": " ".join(code.split()),
+        "code": fold_code(code),
         "kind": probe.kind.value,
         "condition": probe.condition,
         "hit_condition": probe.hit_condition,

@@ -30,7 +30,8 @@ def positive_number(value: str) -> float:
     return number
 
 
-def _count(value: str) -> int:
+def positive_count(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
         number = int(value)
     except ValueError:
@@ -52,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--top", type=_count, default=10, help="suggestions to show (10)")
+    parser.add_argument("--top", type=positive_count, default=10, help="suggestions to show (10)")
     parser.add_argument(
         "--budget",
         type=positive_number,

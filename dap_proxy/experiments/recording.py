@@ -1,5 +1,6 @@
-"""Recording localize's experiments in the workspace store (.smart-debug/, evidence room), when
-the store exists. Never fails the command because of it: the ranking is already printed."""
+"""Recording localize's hypotheses and experiments in the workspace store (.smart-debug/, evidence
+room), when the store exists. Never fails the command because of it: the ranking is already
+printed."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def record(workspace: Path, report: LocalizeReport) -> int | None:
     try:
         with Store.open(workspace) as store:
             session = store.new_session("localize", f"localize: {report.command}")
+            # The hypotheses too: the language server shows them as lenses, with fix hints.
+            store.save_hypotheses(session, report.hypotheses, "localize")
             for experiment in report.experiments[:MAX_RECORDED]:
                 store.record_experiment(session, experiment)
             return session

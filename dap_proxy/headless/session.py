@@ -23,6 +23,8 @@ from typing import Any, Literal
 from dap_proxy.headless.config import LaunchConfig, SourceBreakpoint, Timeouts
 from dap_proxy.headless.state import FrameInfo, LiveView, Phase, SessionState, StopInfo, fold
 from dap_proxy.live.protocol import (
+    EVIDENCE_EVENT,
+    EvidenceBody,
     HypothesesBody,
     ProbesBody,
     ProbeView,
@@ -287,6 +289,35 @@ class HeadlessSession:
             if remaining <= 0 or self.client.disconnected.is_set():
                 return None
             self._wait_new_event(remaining)
+
+    def stop_evidence(self, timeout: float) -> EvidenceBody | None:
+        """The live session's `smartDebug/evidence` of the current stop (its frames, bounded and
+        redacted locals, the exception), waiting up to `timeout` for it; None when the program
+        is not stopped, moved on, or the evidence has not come (no live room, or still read)."""
+        stop = self.state.stop
+        if stop is None:
+            return None
+        moved_on = ("stopped", "continued", "terminated")
+
+        def check(events: list[Message]) -> Message | bool | None:
+            for event in events[stop.index + 1 :]:
+                if event.get("event") in moved_on:
+                    return False
+                body = event.get("body") or {}
+                if event.get("event") == EVIDENCE_EVENT and body.get("kind") == "stop":
+                    return event
+            return None
+
+        try:
+            found = self.client.wait_until(check, timeout=timeout)
+        except DapError:
+            return None
+        if not isinstance(found, dict):
+            return None
+        try:
+            return EvidenceBody.model_validate(found.get("body") or {})
+        except ValueError:
+            return None
 
     def _wait_new_event(self, timeout: float) -> None:
         count = len(self.client.events)

@@ -7,7 +7,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Literal
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -75,9 +74,7 @@ def run(args: argparse.Namespace) -> int:
     except TriageInputError as exc:
         return _fail(str(exc), args.json)
     if args.json:
-        payload = to_json(result)
-        payload["impact"] = _impact(result)
-        print(json.dumps(payload, indent=2))
+        print(json.dumps(to_json(result), indent=2))
         return EXIT_OK
     from rich.console import Console
 
@@ -85,38 +82,3 @@ def run(args: argparse.Namespace) -> int:
 
     render(result, Console(highlight=False, soft_wrap=False))
     return EXIT_OK
-
-
-def _impact(result: object) -> dict[str, object] | None:
-    """Blast radius, severity, similar patterns and fix complexity of the top hypothesis."""
-    from dap_proxy.evidence.reports.model import Failure, HypothesisEntry, Location
-    from dap_proxy.hypotheses.impact import impact_of
-    from dap_proxy.hypotheses.models import TriageResult
-
-    assert isinstance(result, TriageResult)
-    if not result.hypotheses:
-        return None
-    top = result.hypotheses[0]
-    entry = HypothesisEntry(
-        id=top.id, statement=top.statement, probability=top.probability,
-        status=top.status.value, category=top.category.value, pattern=top.pattern.value,
-        engine=top.engine,
-        locations=[Location(file=loc.file, line=loc.line, function=loc.function) for loc in top.locations],
-    )  # fmt: skip
-    context = result.context
-    final = context.failure.final
-    kind: Literal["hang", "wrong result", "crash"] = (
-        "hang"
-        if context.hang
-        else "wrong result"
-        if final and final.type == "AssertionError"
-        else "crash"
-    )
-    failure = Failure(
-        type=context.exception_type, failing_tests=context.failure.failing_tests, kind=kind
-    )
-    try:
-        found = impact_of([entry], failure, Path(context.workspace))
-    except Exception as exc:  # noqa: BLE001 - the triage stands without it
-        return {"error": str(exc)}
-    return found.model_dump(mode="json") if found else None

@@ -11,11 +11,13 @@ code locations.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from dap_proxy.analysis.models import Probe
 from dap_proxy.analysis.probes import candidate_probes
 from dap_proxy.hypotheses import rules_errors, rules_js, rules_state, rules_tests
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, short
+from dap_proxy.hypotheses.codeview import is_test_file
 from dap_proxy.hypotheses.models import (
     MIN_OTHER,
     BugPattern,
@@ -136,7 +138,34 @@ def candidates_for(context: FailureContext) -> list[Candidate]:
         if len(merged) >= MIN_HYPOTHESES:
             break
         merged = _merge([*merged, extra])
-    return merged
+    return _code_under_test_first(merged, context)
+
+
+TEST_SIDE_SHARE = 0.8  # a test-side candidate keeps at most this share of the best one's weight
+
+
+def _code_under_test_first(candidates: list[Candidate], context: FailureContext) -> list[Candidate]:
+    """A failure that surfaces in a test file or a test helper, called from the code under test
+    (`inc(x): return x + 1` handed None by the library), rarely starts there: when the traceback
+    passes through code under test, candidates located there rank above those located in test
+    files (the live session's observations at both frames settle it afterwards)."""
+    frames = context.workspace_frames
+    if not frames or not is_test_file(
+        context.relative(frames[-1].workspace_path or frames[-1].file)
+    ):
+        return candidates
+    if all(is_test_file(context.relative(f.workspace_path or f.file)) for f in frames):
+        return candidates  # nothing but test code on the way: the test is all there is
+
+    def test_side(cand: Candidate) -> bool:
+        return bool(cand.locations) and is_test_file(cand.locations[0].file)
+
+    under_test = [c for c in candidates if not test_side(c)]
+    if not under_test:
+        return candidates
+    cap = max(c.weight for c in under_test) * TEST_SIDE_SHARE
+    demoted = [replace(c, weight=min(c.weight, cap)) for c in candidates if test_side(c)]
+    return sorted([*under_test, *demoted], key=lambda c: -c.weight)
 
 
 def generate_offline(context: FailureContext, limit: int = MAX_HYPOTHESES) -> list[Hypothesis]:

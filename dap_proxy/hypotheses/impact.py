@@ -6,6 +6,7 @@ and blast radius", root-cause analysis: "similar bug pattern identification acro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from dap_proxy.analysis.callers import callers_in_workspace
 from dap_proxy.analysis.dataflow import backward_slice, function_at
@@ -148,3 +149,37 @@ def _complexity(
             reason=f"the backward slice of line {line} stays in its function ({len(sliced)} lines)",
         )
     return FixComplexity(level="unknown", reason="no confirming change and no slice to measure")
+
+
+def triage_impact(result: object) -> dict[str, object] | None:
+    """Blast radius, severity, similar patterns and fix complexity of the top hypothesis."""
+    from dap_proxy.evidence.reports.model import Failure, HypothesisEntry, Location
+    from dap_proxy.hypotheses.models import TriageResult
+
+    assert isinstance(result, TriageResult)
+    if not result.hypotheses:
+        return None
+    top = result.hypotheses[0]
+    entry = HypothesisEntry(
+        id=top.id, statement=top.statement, probability=top.probability,
+        status=top.status.value, category=top.category.value, pattern=top.pattern.value,
+        engine=top.engine,
+        locations=[Location(file=loc.file, line=loc.line, function=loc.function) for loc in top.locations],
+    )  # fmt: skip
+    context = result.context
+    final = context.failure.final
+    kind: Literal["hang", "wrong result", "crash"] = (
+        "hang"
+        if context.hang
+        else "wrong result"
+        if final and final.type == "AssertionError"
+        else "crash"
+    )
+    failure = Failure(
+        type=context.exception_type, failing_tests=context.failure.failing_tests, kind=kind
+    )
+    try:
+        found = impact_of([entry], failure, Path(context.workspace))
+    except Exception as exc:  # noqa: BLE001 - the triage stands without it
+        return {"error": str(exc)}
+    return found.model_dump(mode="json") if found else None

@@ -115,6 +115,8 @@ class PredictionKind(str, Enum):
     WITNESS = "witness"  # `expression` is true at file:line at least once
     REACHED = "reached"  # file:line runs when the failure happens
     EXCEEDS = "exceeds"  # file:line runs more than `threshold` times (a loop, a recursion)
+    BRANCH = "branch"  # when `expression` holds at file:line, the branch starting at
+    # `body_line` is taken (`taken`) or not
 
 
 class PredictionVerdict(str, Enum):
@@ -135,6 +137,8 @@ class Prediction(BaseModel):
     description: str
     expression: str | None = None  # for WITNESS: a safe expression evaluated at the line
     threshold: int | None = None  # for EXCEEDS
+    body_line: int | None = None  # for BRANCH: the first line of the guarded body
+    taken: bool | None = None  # for BRANCH: whether the hypothesis says the branch runs
     verdict: PredictionVerdict = PredictionVerdict.PENDING
     observations: int = 0  # how many observations were checked against it
 

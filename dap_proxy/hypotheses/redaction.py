@@ -121,6 +121,14 @@ def looks_secret_name(name: str) -> bool:
     return name.upper() not in _NOT_SECRET_ENV and bool(_SECRET_NAME.search(name))
 
 
+# Every pattern below needs one of these substrings: text with none of them (most variable values,
+# a number, a short repr) cannot hold a secret they find, so it skips the passes. Only verbatim
+# values (environment, already learned) are still looked for in it.
+_MAY_MATCH = re.compile(
+    r"[=:@]|BEGIN|eyJ|sk[-_]|rk_|AKIA|ASIA|gh[pousr]_|github_pat_|xox|AIza|(?i:bearer|basic)"
+)
+
+
 def _env_secrets(env: Mapping[str, str]) -> list[str]:
     values = {v for k, v in env.items() if looks_secret_name(k) and len(v) >= MIN_ENV_VALUE_LEN}
     return sorted(values, key=len, reverse=True)  # longest first: a value may contain another
@@ -197,17 +205,21 @@ _PASSES = [
 def redact(text: str, env: Mapping[str, str] | None = None) -> RedactionResult:
     """Replace every secret in `text` by a `[REDACTED:<kind>]` marker. `env` defaults to the
     current process environment (its secret-ish values are redacted wherever they appear)."""
-    out, findings = _redact(text, os.environ if env is None else env, {})
+    out, findings = _redact(text, _env_secrets(os.environ if env is None else env), {})
     return RedactionResult(text=out, findings=findings)
 
 
 def _redact(
-    text: str, env: Mapping[str, str], learned: dict[str, SecretKind]
+    text: str, env_values: list[str], learned: dict[str, SecretKind]
 ) -> tuple[str, list[Finding]]:
     """The passes of the module docstring. `learned` maps secrets already found (in this text or
     elsewhere in the same object) to their kind: a password found in a URL is also removed where
     it appears bare, e.g. in an exception message. New finds are added to it."""
     findings: list[Finding] = []
+    if _MAY_MATCH.search(text) is None and not any(
+        value in text for value in (*env_values, *learned)
+    ):
+        return text, findings
 
     def line_of(secret: str) -> int:
         # The line in the original text where this secret first occurs (1-based; 0 if rewritten).
@@ -224,7 +236,7 @@ def _redact(
         return out
 
     out = _PASSES_PEM.apply(text, line_of, findings, learned)
-    out = verbatim(out, {v: SecretKind.ENV_VALUE for v in _env_secrets(env)})
+    out = verbatim(out, {v: SecretKind.ENV_VALUE for v in env_values})
     out = verbatim(out, learned)
     found: dict[str, SecretKind] = {}
     for rule in _PASSES:
@@ -249,7 +261,9 @@ def redact_obj(
     and every value under a secret-ish key replaced whole. Findings are appended to `findings`.
     Two passes: the first learns every secret in the object, the second removes each one from
     every string (a key found in the source code is also cut from a variable's value)."""
-    environment = os.environ if env is None else env
+    environment = _env_secrets(
+        os.environ if env is None else env
+    )  # once per object, not per string
     learned: dict[str, SecretKind] = {}
     _walk(obj, [], environment, learned, "")
     return _walk(obj, findings if findings is not None else [], environment, learned, "")
@@ -258,7 +272,7 @@ def redact_obj(
 def _walk(
     obj: T,
     sink: list[Finding],
-    env: Mapping[str, str],
+    env: list[str],
     learned: dict[str, SecretKind],
     path: str,
 ) -> T:

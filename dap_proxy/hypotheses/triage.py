@@ -168,6 +168,8 @@ def _record(store: Store, result: TriageResult) -> None:
 
 
 def to_json(result: TriageResult) -> dict[str, object]:
+    from dap_proxy.hypotheses.impact import triage_impact
+
     """The `--json` object: context, strategy, hypotheses, suggestions (contract keys), plus the
     "other" share, notes and similar past sessions."""
     context = result.context.model_dump(mode="json")
@@ -183,4 +185,5 @@ def to_json(result: TriageResult) -> dict[str, object]:
         "notes": result.notes,
         "similar_sessions": [s.model_dump(mode="json") for s in result.similar_sessions],
         "session_id": result.session_id,
+        "impact": triage_impact(result),
     }

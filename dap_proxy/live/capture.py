@@ -22,7 +22,7 @@ from dap_proxy.wire.framing import Message
 if TYPE_CHECKING:
     from dap_proxy.proxy.session import Session
 
-SHARED_COMMANDS = frozenset({"stackTrace", "scopes", "variables", "exceptionInfo"})
+SHARED_COMMANDS = frozenset({"threads", "stackTrace", "scopes", "variables", "exceptionInfo"})
 RESUMING = frozenset(
     {
         "continue",
@@ -56,6 +56,7 @@ def _key(command: str, arguments: Any) -> str:
 class _Pending:
     done: anyio.Event = field(default_factory=anyio.Event)
     response: Message | None = None
+    editors: list[Message] = field(default_factory=list)  # editor requests waiting for ours
 
 
 class SharedRequests:
@@ -71,7 +72,7 @@ class SharedRequests:
 
     def clear(self) -> None:
         self._cache.clear()
-        self._ours.clear()
+        self._ours.clear()  # editor requests waiting for one of ours are still answered by it
         self._editor_keys.clear()
         for pending in self._editors.values():
             pending.done.set()
@@ -92,11 +93,17 @@ class SharedRequests:
         pending = self._ours[key] = _Pending()
         response = await self.session.request_adapter(command, arguments, CAPTURE_TIMEOUT)
         pending.response = response
-        pending.done.set()
         if self._ours.get(key) is pending:
             del self._ours[key]
             if response.get("success"):
                 self._cache[key] = response
+        # the editor's identical requests get their answer before we do anything with ours
+        for request in pending.editors:
+            if response.get("success"):
+                await self._answer(request, response)
+            else:
+                await self.session.forward_request(request)
+        pending.done.set()
         return response
 
     async def editor_request(self, request: Message) -> Message | None:
@@ -110,15 +117,7 @@ class SharedRequests:
         ours = self._ours.get(key)
         if ours is not None:
             self.shared += 1
-
-            async def answer_when_ours_is_back() -> None:
-                await ours.done.wait()
-                if ours.response is not None:
-                    await self._answer(request, ours.response)
-                else:
-                    await self.session.forward_request(request)
-
-            self.session.spawn(answer_when_ours_is_back)
+            ours.editors.append(request)  # answered the moment ours is back (see `ask`)
             return None
         self._editor_keys[request["seq"]] = key
         self._editors[key] = _Pending()
@@ -149,6 +148,7 @@ class StopEvidence:
     locals: dict[str, str]
     exception: dict[str, Any] | None = None
     frame_id: int | None = None  # the top frame, for evaluations at this stop
+    threads: dict[int, str] = field(default_factory=dict)  # id -> name, at this stop
 
 
 def _frames(response: Message) -> list[dict[str, Any]]:
@@ -163,6 +163,15 @@ def _frames(response: Message) -> list[dict[str, Any]]:
         for f in frames
         if isinstance(f, dict)
     ]
+
+
+def thread_names(response: Message) -> dict[int, str]:
+    threads = (response.get("body") or {}).get("threads") or []
+    return {
+        t["id"]: str(t.get("name") or t["id"])
+        for t in threads
+        if isinstance(t, dict) and isinstance(t.get("id"), int)
+    }
 
 
 def bounded_locals(response: Message) -> dict[str, str]:
@@ -190,6 +199,7 @@ async def capture_stop(
     would take away."""
     thread = body.get("threadId")
     exception = None
+    listed_threads = await ask("threads", None)  # what an editor asks first: shared, not extra
     if exception_info:
         info = await ask("exceptionInfo", {"threadId": thread})
         if info.get("success"):
@@ -205,6 +215,7 @@ async def capture_stop(
     stack = await ask("stackTrace", {"threadId": thread, "startFrame": 0, "levels": STACK_LEVELS})
     frames = _frames(stack)
     evidence = StopEvidence(str(body.get("reason", "")), thread, frames, {}, exception)
+    evidence.threads = thread_names(listed_threads)
     if frames and isinstance(frames[0].get("id"), int):
         evidence.frame_id = frames[0]["id"]
         scopes = await ask("scopes", {"frameId": frames[0]["id"]})

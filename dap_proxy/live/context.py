@@ -1,6 +1,7 @@
 """Where a live session starts from: the failure it is about and the hypotheses about it.
 
-In order: the launch config's `smartDebug.issue` and/or `smartDebug.traceback` (a path, relative
+In order: `smartDebug.session` (the hypotheses of a stored session, tested again); the launch
+config's `smartDebug.issue` and/or `smartDebug.traceback` (a path, relative
 to the workspace or absolute, or the failure output itself); else the most recent failure in the
 workspace store (recorded by triage, localize or an earlier session); else none, and the session
 observes. Runs in a worker thread (it reads code and may call the AI engine).
@@ -13,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from dap_proxy.hypotheses.engine import generate_offline
-from dap_proxy.hypotheses.models import FailureContext, Hypothesis, StrategyChoice
+from dap_proxy.hypotheses.models import (
+    FailureContext,
+    Hypothesis,
+    PredictionVerdict,
+    StrategyChoice,
+)
 from dap_proxy.hypotheses.strategy import select_strategy
 from dap_proxy.hypotheses.triage import TriageInputError, run_triage
 from dap_proxy.live.options import SmartDebugOptions
@@ -57,8 +63,32 @@ def from_context(context: FailureContext, source: str) -> Start:
     return Start(context, source, hypotheses, select_strategy(context))
 
 
+def from_session(store: Any, session_id: int) -> Start:
+    """Test again the hypotheses a stored session ended with, their predictions as recorded
+    (what `verify` does after a fix: each prediction must now fail)."""
+    context = store.failure_context(session_id)
+    hypotheses = store.hypotheses(session_id)
+    for h in hypotheses:
+        for prediction in h.predictions:
+            prediction.verdict = PredictionVerdict.PENDING
+            prediction.observations = 0
+    return Start(context, f"store session #{session_id}", hypotheses, select_strategy(context))
+
+
 def resolve_start(options: SmartDebugOptions, workspace: Path, store: Any | None) -> Start:
     """The session's starting point (module docstring). `store` is a `Store` or None."""
+    if options.session is not None:
+        if store is None:
+            return Start(
+                notes=[
+                    f"smart-debug: smartDebug.session {options.session}: there is "
+                    f"no store in {workspace}"
+                ]
+            )
+        try:
+            return from_session(store, options.session)
+        except Exception as exc:  # StoreError: no such session
+            return Start(notes=[f"smart-debug: smartDebug.session {options.session}: {exc}"])
     parts = [options.issue.strip()]
     if options.traceback.strip():
         parts.append(traceback_text(options.traceback.strip(), workspace))

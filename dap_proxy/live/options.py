@@ -53,6 +53,7 @@ class SmartDebugOptions(BaseModel):
     showProbeOutput: bool = True  # injected probes' values in the Debug Console, labelled
     maxProbeHits: int = Field(default=DEFAULT_MAX_PROBE_HITS, ge=1, le=1_000_000)
     workspace: str | None = None  # where the store lives; default: `cwd`, else the program's folder
+    session: int | None = Field(default=None, ge=1)  # test the hypotheses of this store session
     # The brief's keys may also sit here; they are read like the top-level ones.
     logpoints: list[Any] = Field(default_factory=list)
     breakpoints: list[Any] = Field(default_factory=list)

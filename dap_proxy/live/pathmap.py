@@ -3,6 +3,11 @@ source paths (the `process` event's name, stack frames), and where those do not 
 the longest path suffix they share with files under the workspace gives a (remoteRoot,
 localRoot) pair. Two different local roots explaining the same remote files equally well are
 reported as ambiguous, never picked silently.
+
+A program started as `python -m debugpy --listen ... app.py` reports its script relative to its
+working directory: then the remote root is that directory, unknown here, written "." (debugpy
+resolves a relative path against the program's working directory, so the proxy's own probes
+are set with paths relative to it).
 """
 
 from __future__ import annotations
@@ -38,7 +43,12 @@ class Mapping:
     remote_root: str
 
     def as_launch_json(self) -> dict[str, str]:
-        return {"localRoot": self.local_root, "remoteRoot": self.remote_root}
+        return {"localRoot": self.local_root, "remoteRoot": self.remote_root or "."}
+
+    @property
+    def relative(self) -> bool:
+        """The remote reports paths relative to its working directory."""
+        return self.remote_root == ""
 
 
 @dataclass
@@ -79,16 +89,38 @@ def _pair(remote: str, local: Path) -> Mapping | None:
         shared += 1
     if shared == 0:
         return None
-    remote_root = remote[: len(remote) - len("/".join(remote_parts[-shared:]))].rstrip("/\\")
     local_root = str(Path(*local_parts[: len(local_parts) - shared]))
+    if not _absolute(remote):
+        if shared < len(remote_parts):
+            return None  # `../x/app.py`: the part that differs is above the working directory
+        return Mapping(local_root, "")
+    remote_root = remote[: len(remote) - len("/".join(remote_parts[-shared:]))].rstrip("/\\")
     return Mapping(local_root, remote_root or "/")
 
 
-def infer(remote_paths: Iterable[str], files: dict[str, list[Path]]) -> Inference:
-    """The mapping that explains the most remote paths that are not local files."""
+def _inside(path: str, workspace: Path | None) -> bool:
+    if workspace is None:
+        return Path(path).exists()
+    try:
+        Path(path).resolve().relative_to(workspace.resolve())
+    except (ValueError, OSError):
+        return False
+    return Path(path).exists()
+
+
+def _absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or PureWindowsPath(path).is_absolute()
+
+
+def infer(
+    remote_paths: Iterable[str], files: dict[str, list[Path]], workspace: Path | None = None
+) -> Inference:
+    """The mapping that explains the most remote paths that are not files of the workspace
+    (a path outside it that happens to exist here, e.g. a copy the program runs from, still
+    needs one: the editor's breakpoints are on the workspace's copy)."""
     votes: Counter[Mapping] = Counter()
     for remote in dict.fromkeys(remote_paths):
-        if not remote or Path(remote).exists():
+        if not remote or (_absolute(remote) and _inside(remote, workspace)):
             continue
         name = _parts(remote)[-1] if _parts(remote) else ""
         best: dict[Mapping, int] = {}
@@ -116,11 +148,15 @@ def to_remote(path: str, mapping: Mapping) -> str:
         rest = local.relative_to(mapping.local_root)
     except ValueError:
         return path
+    if mapping.relative:
+        return rest.as_posix()
     separator = "\\" if "\\" in mapping.remote_root else "/"
     return mapping.remote_root.rstrip("/\\") + separator + separator.join(rest.parts)
 
 
 def to_local(path: str, mapping: Mapping) -> str:
+    if mapping.relative:
+        return str(Path(mapping.local_root) / path) if path and not _absolute(path) else path
     root = mapping.remote_root.rstrip("/\\")
     if not (path == root or path.startswith((root + "/", root + "\\"))):
         return path

@@ -11,6 +11,7 @@ from pathlib import Path
 from dap_proxy.analysis.engine import AnalysisError, read_source
 from dap_proxy.analysis.expressions import expression_names, is_side_effect_free
 from dap_proxy.analysis.models import Probe, ProbeKind
+from dap_proxy.evidence.live_records import find_line
 from dap_proxy.hypotheses.models import Hypothesis, PredictionKind
 from dap_proxy.live.probes import (
     MAX_EXPRESSIONS,
@@ -73,14 +74,15 @@ def plan(
     for h in hypotheses:
         weight = h.probability / 100.0
         for prediction in h.predictions:
-            exprs = [
-                e
-                for e in (prediction.expression,)
-                if e and prediction.kind is PredictionKind.WITNESS
-            ]
-            at(Path(prediction.file), prediction.line).add(
-                exprs, h.id, prediction.description, 1.0 + weight
-            )
+            logged = prediction.kind in (PredictionKind.WITNESS, PredictionKind.BRANCH)
+            exprs = [prediction.expression] if logged and prediction.expression else []
+            lines_read = [prediction.line]
+            if prediction.kind is PredictionKind.BRANCH and prediction.body_line:
+                lines_read.append(prediction.body_line)
+            for line in lines_read:
+                at(Path(prediction.file), line).add(
+                    exprs, h.id, prediction.description, 1.0 + weight
+                )
         for probe in h.probes:
             if probe.kind is ProbeKind.BREAKPOINT and not probe.log_message:
                 continue  # a place to stop at: the editor's call, not a probe of ours
@@ -114,17 +116,7 @@ def relocate(path: Path, line: int, code: str) -> int | None:
         lines = read_source(path).decode("utf-8", errors="replace").splitlines()
     except AnalysisError:
         return None
-    wanted = " ".join(code.split())
-    if not wanted:
-        return line if 0 < line <= len(lines) else None
-    if 0 < line <= len(lines) and " ".join(lines[line - 1].split()) == wanted:
-        return line
-    matches = [
-        number
-        for number, text in enumerate(lines, start=1)
-        if abs(number - line) <= RELOCATE_WINDOW and " ".join(text.split()) == wanted
-    ]
-    return min(matches, key=lambda number: abs(number - line)) if matches else None
+    return find_line(lines, line, code, RELOCATE_WINDOW)
 
 
 def from_probe(

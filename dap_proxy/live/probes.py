@@ -93,17 +93,23 @@ class UnsafeProbe(ValueError):
     """An expression the safety check refuses; the message says which and why."""
 
 
+def check_expression(expr: str) -> None:
+    """Raise UnsafeProbe unless `expr` may run in the user's program: it reads, never changes,
+    program state (dap_proxy.analysis.expressions.is_side_effect_free with SAFE_BUILTINS)."""
+    if not is_side_effect_free(expr, "python", SAFE_BUILTINS):
+        raise UnsafeProbe(
+            f"`{expr}` is not a safe expression to evaluate in your program: only names, "
+            "attributes, subscripts, literals, arithmetic, comparisons and calls of "
+            f"{', '.join(sorted(SAFE_BUILTINS))} are allowed (no other calls, assignments, "
+            "imports or dunder names)"
+        )
+
+
 def check_expressions(probe: LiveProbe) -> None:
     """Raise UnsafeProbe unless every expression, condition and hit condition may run in the
-    user's program (dap_proxy.analysis.expressions.is_side_effect_free with SAFE_BUILTINS)."""
+    user's program (`check_expression`)."""
     for expr in [*probe.expressions, *([probe.condition] if probe.condition else [])]:
-        if not is_side_effect_free(expr, "python", SAFE_BUILTINS):
-            raise UnsafeProbe(
-                f"`{expr}` is not a safe expression to evaluate in your program: only names, "
-                "attributes, subscripts, literals, arithmetic, comparisons and calls of "
-                f"{', '.join(sorted(SAFE_BUILTINS))} are allowed (no other calls, assignments, "
-                "imports or dunder names)"
-            )
+        check_expression(expr)
     if probe.hit_condition is not None and hit_test(probe.hit_condition) is None:
         raise UnsafeProbe(
             f"hit condition `{probe.hit_condition}` is not one of the forms N, %N, ==N, >N, "

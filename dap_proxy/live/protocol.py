@@ -125,8 +125,8 @@ class EvidenceBody(BaseModel):
     # kind == "stop"
     reason: str | None = None
     thread_id: int | None = None
-    frames: list[dict[str, Any]] = Field(default_factory=list)  # {name, file, line}
-    locals: dict[str, str] = Field(default_factory=dict)  # bounded, redacted reprs
+    frames: list[dict[str, Any]] | None = None  # {name, file, line}
+    locals: dict[str, str] | None = None  # bounded, redacted reprs
     exception: dict[str, Any] | None = None  # {type, message, stack_trace}
     # kind == "probe"
     probe: str | None = None
@@ -135,14 +135,14 @@ class EvidenceBody(BaseModel):
     line: int | None = None
     hit: int | None = None
     thread: str | None = None
-    values: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, str] = Field(default_factory=dict)  # expression -> repr (redacted)
     error: str | None = None
     # kind == "failure": the program failed during the session
     signature: str | None = None
     text: str | None = None
     # kind == "pathMappings"
-    path_mappings: list[dict[str, str]] = Field(default_factory=list)
-    candidates: list[dict[str, str]] = Field(default_factory=list)
+    path_mappings: list[dict[str, str]] | None = None  # the one inferred, when there is one
+    candidates: list[dict[str, str]] | None = None  # equally good ones, when ambiguous
 
 
 class TestHypothesisBody(BaseModel):

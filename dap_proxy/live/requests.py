@@ -157,7 +157,7 @@ async def _add(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:
         check_expressions(probe)
     except UnsafeProbe as exc:
         raise RequestError(f"refused: {exc}") from exc
-    room._inject([probe])
+    [probe] = room._inject([probe])
     await room.announce_probes()
     return {"probe": body(probe_view(probe, room.breakpoints.placed.get(probe.id), room.workspace))}
 

@@ -15,6 +15,7 @@ and sends the `smartDebug/*` events (protocol.py). The store gets all of it (rec
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import tempfile
 import time
@@ -31,14 +32,20 @@ from dap_proxy.hypotheses.models import Evidence, EvidenceSource, Hypothesis
 from dap_proxy.hypotheses.probability import rank, update
 from dap_proxy.hypotheses.redaction import redact_obj
 from dap_proxy.live import requests as custom
-from dap_proxy.live.capture import RESUMING, SharedRequests, StopEvidence, capture_stop
+from dap_proxy.live.capture import (
+    RESUMING,
+    SharedRequests,
+    StopEvidence,
+    capture_stop,
+    thread_names,
+)
 from dap_proxy.live.context import Start, from_text, resolve_start
 from dap_proxy.live.failure import OutputTail, failure_in_output, traceback_from_exception
 from dap_proxy.live.options import ConfigError, LiveConfig, read_config
 from dap_proxy.live.pathmap import Mapping, infer, to_local, to_remote, workspace_files
 from dap_proxy.live.plan import from_probe, plan, relocate
 from dap_proxy.live.predictions import Judge, Verdict, derive
-from dap_proxy.live.probes import TAG, LiveProbe, read_tagged, to_placed
+from dap_proxy.live.probes import MAX_EXPRESSIONS, TAG, LiveProbe, read_tagged, to_placed
 from dap_proxy.live.protocol import (
     EVIDENCE_EVENT,
     HYPOTHESES_EVENT,
@@ -55,6 +62,8 @@ from dap_proxy.wire.framing import Message
 
 MAX_ACCEPTED = 20  # accepted suggestions injected per session
 CONCLUDE_TIMEOUT = 5.0  # seconds the end of a session waits for its last verdicts and writes
+RECORD_WAIT = 2.0  # seconds an event waits for the session's first store record (its id)
+OBSERVATION_QUEUE = 10_000  # observations waiting to be handled; beyond it they are counted
 
 
 def _now() -> str:
@@ -109,6 +118,11 @@ class LiveRoom(Room):
         self._infer_mappings = False
         self._threads: dict[int, str] = {}  # live thread id -> name
         self._concluded = False
+        self._triaged: anyio.Event | None = None  # set when a failure's triage is done
+        self._observations: Any = None  # the send side of the observation queue, once used
+        self._queued = self._observed = 0
+        self._idle = anyio.Event()  # set whenever every queued observation was handled
+        self.dropped_observations = 0
         self._stops = 0
 
     def bind(self, session: Any) -> None:
@@ -209,9 +223,8 @@ class LiveRoom(Room):
             if self.start.context is not None or self.hypotheses:
                 assert self.recorder is not None
                 self.recorder.wanted = True
-                self._record_start()
-            if self.hypotheses:
-                await self.announce("start")
+                await self._record_start()
+            await self.announce("start")  # an empty list says: observing, no failure known
             if self.probes:
                 await self.announce_probes()
         except Exception as exc:  # the session goes on as a plain one
@@ -223,9 +236,13 @@ class LiveRoom(Room):
         """In a worker thread: read the store and the code."""
         assert self.recorder is not None
         store = self.recorder.read(lambda s: s)
+        if self.config.options.session is not None and store is None:
+            self.recorder.wanted = True  # a stored session was named: the store must be there
+            store = self.recorder.read(lambda s: s)
         start = resolve_start(self.config.options, self.workspace, store)
         for h in start.hypotheses:
-            h.predictions = derive(h, self._resolve)
+            if not h.predictions:
+                h.predictions = derive(h, self._resolve)
         accepted: list[LiveProbe] = []
         if store is not None and self.config.options.autoLogpoints:
             for decision in store.probe_decisions(status="accepted")[:MAX_ACCEPTED]:
@@ -249,7 +266,9 @@ class LiveRoom(Room):
                 )
         return start, accepted
 
-    def _record_start(self) -> None:
+    async def _record_start(self) -> None:
+        """The session's first record, awaited (bounded) so the events that follow carry its
+        store id."""
         assert self.recorder is not None
         recorder = self.recorder
         context = self.start.context
@@ -265,7 +284,9 @@ class LiveRoom(Room):
             recorder.session_id = save_session(store, title, context, hypotheses, stored)
             return recorder.session_id
 
-        recorder.submit(first_record)
+        written = recorder.submit(first_record)
+        with anyio.move_on_after(RECORD_WAIT):
+            await anyio.to_thread.run_sync(written.result, abandon_on_cancel=True)
 
     def _resolve(self, file: str) -> Path | None:
         """A file named by a hypothesis, probe or decision as a local file of the workspace."""
@@ -280,9 +301,20 @@ class LiveRoom(Room):
 
     # ------------------------------------------------------------------ probes
     def _inject(self, probes: list[LiveProbe]) -> list[LiveProbe]:
-        placed = []
+        """Place probes; returns them as they stand (debugpy holds one breakpoint per line, so a
+        plain logpoint for a line one of ours already reads joins that one)."""
+        placed, result = [], []
         for probe in probes:
+            host = self._same_line(probe)
+            if host is not None:
+                host.expressions += [e for e in probe.expressions if e not in host.expressions]
+                host.expressions = host.expressions[:MAX_EXPRESSIONS]
+                host.hypotheses += [h for h in probe.hypotheses if h not in host.hypotheses]
+                placed.append(to_placed(host))
+                result.append(host)
+                continue
             self.probes[probe.id] = probe
+            result.append(probe)
             if self._infer_mappings and self.mapping is None:
                 self._deferred.append(probe)
                 continue
@@ -291,7 +323,23 @@ class LiveRoom(Room):
             probe.status = "injected"
             placed.append(to_placed(probe))
         self.breakpoints.place(placed)
-        return probes
+        return result
+
+    def _same_line(self, probe: LiveProbe) -> LiveProbe | None:
+        if probe.kind != "logpoint" or probe.condition or probe.hit_condition:
+            return None
+        return next(
+            (
+                other
+                for other in self.probes.values()
+                if other.status == "injected"
+                and other.kind == "logpoint"
+                and not other.condition
+                and not other.hit_condition
+                and (other.file, other.line) == (probe.file, probe.line)
+            ),
+            None,
+        )
 
     async def _wait_for_plan(self) -> None:
         await self._planned.wait()
@@ -326,7 +374,9 @@ class LiveRoom(Room):
             parsed = read_tagged(text)
             probe = self.probes.get(parsed[0]) if parsed else None
             if probe is not None and parsed is not None:
-                await self._observe(probe, dict(zip(probe.expressions, parsed[1], strict=False)))
+                self._queue_observation(
+                    probe, dict(zip(probe.expressions, parsed[1], strict=False))
+                )
             return None  # ours, never program output
         category = data.get("category")
         if category == "stdout":
@@ -334,6 +384,40 @@ class LiveRoom(Room):
         elif category == "stderr":
             self.stderr.add(text)
         return event
+
+    def _queue_observation(self, probe: LiveProbe, values: dict[str, str]) -> None:
+        """Observations are handled beside the adapter's reader, in order: the messages behind
+        one (a `stopped` event, an answer the editor waits for) are not kept waiting by it."""
+        if self._observations is None:
+            send, receive = anyio.create_memory_object_stream[tuple[LiveProbe, dict[str, str]]](
+                max_buffer_size=OBSERVATION_QUEUE
+            )
+            self._observations = send
+            self.session.spawn(lambda: self._handle_observations(receive))
+        try:
+            self._observations.send_nowait((probe, values))
+            self._queued += 1
+            if self._idle.is_set():
+                self._idle = anyio.Event()
+        except anyio.WouldBlock:
+            self.dropped_observations += 1  # a flood beyond the queue: counted, never blocking
+
+    async def _handle_observations(self, receive: Any) -> None:
+        async with receive:
+            async for probe, values in receive:
+                try:
+                    await self._observe(probe, values)
+                except Exception as exc:  # one bad observation never stops the next ones
+                    await self.session.output(f"smart-debug: an observation was lost: {exc}")
+                finally:
+                    self._observed += 1
+                    if self._observed == self._queued:
+                        self._idle.set()
+
+    async def _drained(self) -> None:
+        """Wait (bounded by the caller) until every queued observation was handled."""
+        if self._observed < self._queued:
+            await self._idle.wait()
 
     async def _observe(
         self,
@@ -449,6 +533,7 @@ class LiveRoom(Room):
 
     async def _record_stop(self, evidence: StopEvidence, source: EvidenceSource) -> None:
         self._stops += 1
+        self._threads.update(evidence.threads)
         frames = [
             {**f, "file": relative(self._local(f.get("file")), self.workspace)}
             for f in evidence.frames
@@ -532,6 +617,7 @@ class LiveRoom(Room):
             return
         self.failure_text = text
         self.reproduced = True
+        self._triaged = anyio.Event()
         await self.emit(
             EVIDENCE_EVENT,
             EvidenceBody(
@@ -547,6 +633,13 @@ class LiveRoom(Room):
     async def _triage_failure(self, text: str) -> None:
         """Hypotheses and probes for this failure, recorded so the next session injects them;
         the session's own hypotheses when it had none."""
+        try:
+            await self._triage_failure_now(text)
+        finally:
+            if self._triaged is not None:
+                self._triaged.set()
+
+    async def _triage_failure_now(self, text: str) -> None:
         workspace, ai = self.workspace, self.config.options.ai
         found = await anyio.to_thread.run_sync(lambda: from_text(text, workspace, ai, "this run"))
         if not found.hypotheses or found.context is None:
@@ -578,9 +671,9 @@ class LiveRoom(Room):
             self.probes[probe.id] = probe
         if not self.hypotheses:
             self.start = found
-            self.hypotheses = hypotheses
+            self.hypotheses = hypotheses  # tested by the next run, which probes them
             if recorder.session_id is None:
-                self._record_start()
+                await self._record_start()
             await self.announce("failure")
         await self.announce_probes()
 
@@ -588,11 +681,21 @@ class LiveRoom(Room):
         if self._concluded or not self.active:
             return
         self._concluded = True
-        verdicts = self.judge.finish(self.reproduced)
+        with anyio.move_on_after(CONCLUDE_TIMEOUT):
+            await self._drained()  # every observation counts in the last verdicts
+        if self._triaged is not None:  # the failure's hypotheses belong in the last word
+            with anyio.move_on_after(CONCLUDE_TIMEOUT):
+                await self._triaged.wait()
+        probed = {
+            (p.file, p.line) for p in self.probes.values() if p.status in ("injected", "spent")
+        }
+        verdicts = self.judge.finish(self.reproduced, probed)
         if verdicts:
             await self._apply(verdicts, "end")
         elif self.hypotheses:
             await self.announce("end")
+        if self.probes:
+            await self.announce_probes()  # the probes' final hit counts and states
         top = self.hypotheses[0] if self.hypotheses else None
         outcome = ("failed" if self.reproduced else f"exit {self.exit_code}") + (
             f"; {top.id} {top.status.value} ({top.probability:.0f}%)" if top else ""
@@ -623,18 +726,26 @@ class LiveRoom(Room):
     async def _infer(self, remote_paths: list[str]) -> None:
         root = self.workspace
         files = await anyio.to_thread.run_sync(lambda: workspace_files(root))
-        found = infer(remote_paths, files)
+        found = infer(remote_paths, files, root)
         if found.mapping is not None and self.mapping is None:
             self.mapping = found.mapping
-            pasted = (
-                f'"pathMappings": [{{"localRoot": "{found.mapping.local_root}", '
-                f'"remoteRoot": "{found.mapping.remote_root}"}}]'
+            mapping = found.mapping.as_launch_json()
+            pasted = f'"pathMappings": [{json.dumps(mapping)}]'
+            where = (
+                "its working directory there (it reports paths relative to it)"
+                if found.mapping.relative
+                else found.mapping.remote_root
             )
             await self.session.output(
                 "smart-debug: this attach has no pathMappings and the program's files are not "
-                f"at the same paths here; they match {found.mapping.local_root} -> "
-                f"{found.mapping.remote_root}. smart-debug uses that for its own probes; add "
-                f"this to your launch.json for your breakpoints: {pasted}"
+                f"at the same paths here; they match {found.mapping.local_root} here -> {where} "
+                "there. smart-debug uses that for its own probes; for your breakpoints add this "
+                f"to your launch.json: {pasted}"
+                + (
+                    " (with the full remote folder for remoteRoot)"
+                    if found.mapping.relative
+                    else ""
+                )
             )
             await self.emit(
                 EVIDENCE_EVENT,
@@ -672,7 +783,9 @@ class LiveRoom(Room):
     async def stackTrace_request(self, request: Message) -> Message | None:
         return await self.shared.editor_request(request)
 
-    scopes_request = variables_request = exceptionInfo_request = stackTrace_request
+    scopes_request = variables_request = exceptionInfo_request = threads_request = (
+        stackTrace_request
+    )
 
     async def stackTrace_response(self, response: Message) -> Message:
         self.shared.editor_response(response)
@@ -681,9 +794,8 @@ class LiveRoom(Room):
     scopes_response = variables_response = exceptionInfo_response = stackTrace_response
 
     async def threads_response(self, response: Message) -> Message:
-        for thread in (response.get("body") or {}).get("threads") or []:
-            if isinstance(thread, dict) and isinstance(thread.get("id"), int):
-                self._threads[thread["id"]] = str(thread.get("name") or thread["id"])
+        self.shared.editor_response(response)
+        self._threads.update(thread_names(response))
         return response
 
     async def thread_event(self, event: Message) -> Message:

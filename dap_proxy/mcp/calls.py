@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,8 @@ class ServerConfig(BaseModel):
 
     workspace: Path  # the project every tool works on (absolute)
     timeout: float  # seconds: the longest any tool call may run
+    max_sessions: int = 3  # live debug sessions an agent may have open at once
+    allow_free_evaluate: bool = False  # `evaluate` runs any expression, not only safe ones
 
 
 class EngineThreads:
@@ -104,22 +106,41 @@ class ToolHost:
     closing: AsyncExitStack = field(default_factory=AsyncExitStack)
 
 
-def tool(server: MCPServer, *, title: str, annotations: ToolAnnotations) -> Callable[[F], F]:
+def tool(
+    server: MCPServer, *, title: str, annotations: ToolAnnotations, name: str | None = None
+) -> Callable[[F], F]:
     """`server.tool(...)` with the docstring as the description, in one paragraph (the
-    indentation of a docstring is for people reading the code, not for the agent)."""
+    indentation of a docstring is for people reading the code, not for the agent). `name`:
+    when the tool's name cannot be the function's (`continue` is a Python keyword)."""
 
     def add(fn: F) -> F:
         description = " ".join((fn.__doc__ or "").split())
-        server.add_tool(fn, title=title, description=description, annotations=annotations)
+        server.add_tool(
+            fn, name=name, title=title, description=description, annotations=annotations
+        )
         return fn
 
     return add
 
 
-def structured(payload: dict[str, object]) -> CallToolResult:
+def inside_workspace(workspace: Path, path: str, what: str) -> Path:
+    """`path` (relative to the workspace, or absolute) resolved; a ToolError naming the argument
+    `what` when it is outside the workspace (no tool reaches past the one it was started for)."""
+    resolved = (workspace / path).resolve()
+    if not resolved.is_relative_to(workspace):
+        raise ToolError(
+            f"`{what}` {path!r} is outside the workspace {workspace} the server was started for "
+            "(--workspace)"
+        )
+    return resolved
+
+
+def structured(payload: dict[str, object], env: Mapping[str, str] | None = None) -> CallToolResult:
     """A tool result whose structured content is `payload` with every secret redacted, and whose
     text is the same JSON (clients that read only text see everything too). The SDK validates
-    the structured content against the tool's declared output model."""
-    clean = redact_obj(payload)
+    the structured content against the tool's declared output model. `env`: the environment
+    whose secret-named values are redacted wherever they appear (default: the server's own; a
+    debug session adds its program's)."""
+    clean = redact_obj(payload, env=env)
     text = json.dumps(clean, ensure_ascii=False, separators=(",", ":"))
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=clean)

@@ -1,7 +1,7 @@
 """The `smart-debug mcp` server: the official MCP SDK's `MCPServer` on stdio, with the tools of
 every module in `TOOL_MODULES`. A tool module defines `register(host: ToolHost)`, adds its tools
-to `host.server` and pushes onto `host.closing` whatever must stop when the client disconnects;
-the live-session tools plug in the same way.
+to `host.server` and pushes onto `host.closing` whatever must stop when the client disconnects
+(the session tools push the closing of every debug session an agent started).
 
 `mcp` is always the SDK here (absolute imports, and `dap_proxy/` itself is never on `sys.path`);
 this package is reached only as `dap_proxy.mcp`.
@@ -21,7 +21,7 @@ from mcp.server.mcpserver import MCPServer
 from dap_proxy import __version__
 from dap_proxy.mcp.calls import ServerConfig, ToolHost
 
-TOOL_MODULES = ("dap_proxy.mcp.workspace_tools",)
+TOOL_MODULES = ("dap_proxy.mcp.workspace_tools", "dap_proxy.mcp.session_tools")
 STOP_GRACE = 1.5  # seconds for engines to clean up after a signal (the SDK kills at 2)
 
 INSTRUCTIONS = """\
@@ -31,6 +31,11 @@ smart-debug debugs Python (and reads JavaScript/TypeScript) without editing file
 - Have a failing test command? Call `localize` with it: it runs experiments in a scratch copy and
   ranks the lines most likely to hold the bug, with the evidence.
 - `history` finds similar past sessions of this workspace and their root causes.
+- To watch the program run: `start_session` with a launch.json-shaped config (put the failing
+  output in `smartDebug.traceback`, breakpoints in `breakpoints`), then `session_state`,
+  `hypotheses`, `test_hypothesis` (it places probes; `continue` so they observe), `add_probe`,
+  `evaluate` at a stop, `continue`/`step`, and `stop_session` when done. Probes and evaluations
+  must be side-effect free; the program's files are never changed.
 Results are redacted: a `[REDACTED:<kind>]` marker stands where a secret was."""
 
 

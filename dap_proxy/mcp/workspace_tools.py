@@ -28,7 +28,7 @@ from dap_proxy.experiments.localize_state import (
     Progress,
 )
 from dap_proxy.experiments.models import ALL_EXPERIMENTS, ExperimentKind
-from dap_proxy.mcp.calls import ServerConfig, ToolHost, structured, tool
+from dap_proxy.mcp.calls import ServerConfig, ToolHost, inside_workspace, structured, tool
 from dap_proxy.mcp.models import HistoryOutput, LocalizeOutput, TriageOutput
 
 TRIAGE_TIMEOUT = 120.0  # seconds; a pasted log of the largest size triage reads takes a few
@@ -190,9 +190,7 @@ def _argv(command: list[str] | str) -> list[str]:
 
 
 def _folder(workspace: Path, folder: str) -> Path:
-    path = (workspace / folder).resolve()
-    if not path.is_relative_to(workspace):
-        raise ToolError(f"`folder` {folder!r} is outside the workspace {workspace}")
+    path = inside_workspace(workspace, folder, "folder")
     if not path.is_dir():
         raise ToolError(f"`folder` {folder!r} is not a folder of the workspace {workspace}")
     return path

@@ -160,7 +160,7 @@ def _from_body(body: EvidenceBody, start: datetime, workspace: Path) -> Evidence
         text = f"failure {body.signature or ''}: {(body.text or '')[:200]}"
     else:
         text = f"pathMappings {body.path_mappings}"
-    values = body.values if body.kind == "probe" else body.locals
+    values = body.values if body.kind == "probe" else (body.locals or {})
     return EvidenceEntry(
         at=seconds_since(start, body.at),
         source=f"live {body.kind}",

@@ -118,11 +118,12 @@ def _reobserve(report: RunReport, budget: float) -> VerdictRow:
         return VerdictRow(check=check, result="skipped", detail="the report has no hypothesis")
     cwd = Path(report.workspace)
     target = read_target(report.command, cwd)
-    smart: dict[str, object] = {
-        "workspace": str(cwd),
-        "traceback": report.failure.text,
-        "issue": top.statement,
-    }
+    smart: dict[str, object] = {"workspace": str(cwd)}
+    if report.debug_session_id is not None:
+        # the hypotheses the live session ended with, their predictions as recorded then
+        smart["session"] = report.debug_session_id
+    else:
+        smart.update({"traceback": report.failure.text, "issue": top.statement})
     session = HeadlessSession.spawn(cwd=cwd)
     try:
         session.begin(

@@ -68,6 +68,21 @@ def test_boundary_comparison_in_the_code_under_test() -> None:
     assert top.probes[0].condition == "count == BULK_THRESHOLD"
 
 
+def test_a_failure_surfacing_in_a_test_helper_is_blamed_on_the_code_under_test() -> None:
+    """`inc(x): return x + 1` raises because the library handed it None: the library line that
+    passed it ranks first, the helper after it."""
+    project = EXAMPLES / "failures" / "records_app"
+    hypotheses = generate_offline(build_context(_pytest_output(project), project))
+    assert hypotheses[0].locations[0].file == "records/core.py"
+    assert hypotheses[0].locations[0].line == 9
+    helper = [h for h in hypotheses if h.locations and h.locations[0].file == "tests/test_core.py"]
+    assert helper and all(h.probability < hypotheses[0].probability for h in helper)
+    assert any(
+        p.file == "records/core.py" and "value" in (p.log_message or "")
+        for p in hypotheses[0].probes
+    )  # the live session reads what it passes
+
+
 def test_state_assertion_against_a_transition_table() -> None:
     project = EXAMPLES / "failures" / "door_app"
     top = generate_offline(build_context(_pytest_output(project), project))[0]

@@ -5,6 +5,9 @@ process left behind."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,22 +103,24 @@ def test_config_needs_one_target() -> None:
 def test_live_session_requests_through_the_proxy(tmp_path: Path) -> None:
     """With the live-session room: hypotheses from `smartDebug.traceback`, a probe added before
     configurationDone, its observations as evidence. Without it: `LiveUnavailable`."""
-    cart = EXAMPLE / "cart.py"
+    shop = tmp_path / "shop"  # a copy: the session records its failure in the workspace store
+    shutil.copytree(EXAMPLE, shop, ignore=shutil.ignore_patterns(".smart-debug", "__pycache__"))
+    cart = shop / "cart.py"
     traceback = tmp_path / "failure.txt"
-    traceback.write_text(
-        "FAILED tests/test_cart.py::test_total_for_bulk_order - assert 30.0 == 27.0\n"
-        "    def test_total_for_bulk_order():\n"
-        ">       assert total([(3.0, 10)], tax_rate=0.0) == 27.0\n"
-        "E       assert 30.0 == 27.0\n"
-    )
-    session = _session(EXAMPLE)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=shop, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+    )  # fmt: skip
+    assert tests.returncode == 1, tests.stdout
+    traceback.write_text(tests.stdout)
+    session = _session(shop)
     added = []
     try:
         session.begin(
             LaunchConfig(
-                program=str(EXAMPLE / "checkout.py"),
-                cwd=str(EXAMPLE),
-                smartDebug={"traceback": str(traceback), "workspace": str(tmp_path)},
+                program=str(shop / "checkout.py"),
+                cwd=str(shop),
+                smartDebug={"traceback": str(traceback)},
             )
         )
         try:

@@ -6,6 +6,7 @@ as a stop, and stop costing once their budget is spent."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -64,11 +65,13 @@ def test_the_example_confirms_the_off_by_one_and_the_store_keeps_the_session(
     h1 = hypothesis_about(final, "cart.py", 28)
     assert h1["status"] == "confirmed" and h1["probability"] > 80, h1
     assert final["hypotheses"][0]["id"] == h1["id"]
-    [witness] = [p for p in h1["predictions"] if p["kind"] == "witness"]
-    assert witness["verdict"] == "held" and "count == BULK_THRESHOLD" in witness["description"]
-    assert any(
-        "held" in d["observation"] or "observed" in d["observation"] for d in h1["decided_by"]
+    [branch] = [p for p in h1["predictions"] if p["kind"] == "branch"]
+    assert branch["verdict"] == "held", branch
+    assert (
+        "when `count == BULK_THRESHOLD` the branch `count > BULK_THRESHOLD` is not taken"
+        in (branch["description"])
     )
+    assert any("the boundary case was not taken" in d["observation"] for d in h1["decided_by"])
     # the program's own output is untouched; the probes' values went to the console, labelled
     assert run.output("stdout") == (
         "alice: pays 15.00 (saved 0.00)\nbob: pays 36.00 (saved 0.00)\ncarol: pays 12.96 (saved 1.20)\n"
@@ -319,12 +322,41 @@ def test_the_briefs_launch_configuration_works_as_written(tmp_path: Path) -> Non
                     "hitCondition": "2",
                 }
             ],
+            "trace": True,
         },
     )
     assert len(run.stops) == 1  # i == 7: the 2nd hit where i > 5
     assert [b["output"] for b in run.bodies("output") if "source" in b] == ["total is 36\n"]
     assert "`logpoints[1]`" in run.output("console") and "line" in run.output("console")
     assert run.output("stdout").endswith("36\nend\n")
+    found = re.search(r"DAP traffic goes to (\S+\.jsonl)", run.output("console"))
+    assert found, run.output("console")
+    trace = Path(found.group(1))
+    try:
+        launched = [json.loads(line) for line in trace.read_text().splitlines()]
+        sent = [r["message"] for r in launched if r.get("peer") == "adapter" and r["dir"] == "out"]
+        launch = next(m for m in sent if m.get("command") == "launch")
+        assert launch["arguments"]["justMyCode"] is True  # smartStep
+        assert launch["arguments"]["rules"] == [{"path": "**/site-packages/**", "include": False}]
+        assert not {"logpoints", "breakpoints", "skipFiles", "smartStep", "trace"} & set(
+            launch["arguments"]
+        )
+    finally:
+        trace.unlink(missing_ok=True)
+
+
+def test_probe_output_can_be_kept_out_of_the_debug_console(tmp_path: Path) -> None:
+    program = write_program(tmp_path / "app", "hot.py", "for i in range(3):\n    x = i * 2\n")
+    ids: list[str] = []
+
+    def add(client) -> None:
+        ids.append(
+            _add_probe(client, file=str(program), line=2, logMessage="{i}")["body"]["probe"]["id"]
+        )
+
+    run = debug(program, before_configuration=add, extra={"smartDebug": {"showProbeOutput": False}})
+    assert [e["values"]["i"] for e in probe_events(run, ids[0])] == ["0", "1", "2"]
+    assert "[smart-debug]" not in run.output("console")
 
 
 def test_evidence_at_a_stop_costs_the_editor_nothing_extra(tmp_path: Path) -> None:

@@ -10,8 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,8 @@ from dap_helpers import (
     processes_working_in,
     ratings_failure,
 )
-from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
+from mcp_helpers import SECRET_ENV, SESSION_TOOLS, connected, text_of
 
 from tests.conftest import EVENT_TIMEOUT, wait_for
 
@@ -35,10 +34,8 @@ if sys.version_info < (3, 11):
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-CALL_TIMEOUT = 100.0  # seconds the client waits for one tool call (localize's budget is lower)
 BUDGET = 40.0  # seconds of localize budget: ample for the example on a loaded machine
 SECRET_KEY = "sk-ant-api03-" + "Q" * 24  # shaped like an Anthropic key
-SECRET_ENV = "hunter2-correct-horse"  # the value of a secret-named variable of the server
 BLOCKING_TEST = "import threading\n\n\ndef test_waits():\n    threading.Event().wait(60)\n"
 
 
@@ -67,27 +64,6 @@ def scratch(tmp_path: Path) -> Path:
     return folder
 
 
-@asynccontextmanager
-async def connected(
-    workspace: Path, *args: str, scratch: Path | None = None, command: str | None = None
-) -> AsyncIterator[Client]:
-    env = {"SHOP_API_TOKEN": SECRET_ENV}
-    if scratch is not None:
-        env["TMPDIR"] = str(scratch)
-    params = StdioServerParameters(
-        command=command or sys.executable,
-        args=[*([] if command else ["-m", "dap_proxy.cli"]), "mcp", *args],
-        cwd=workspace,
-        env=env,
-    )
-    async with Client(params, read_timeout_seconds=CALL_TIMEOUT) as client:
-        yield client
-
-
-def _text(result: Any) -> str:
-    return "".join(getattr(block, "text", "") for block in result.content)
-
-
 def _without_times(value: Any) -> Any:
     """Evidence carries the time it was seen; two runs of the same triage differ only there."""
     if isinstance(value, dict):
@@ -113,14 +89,18 @@ def test_console_script_lists_typed_tools_and_works_on_its_cwd(failures: tuple[P
 
     listed, result, instructions = anyio.run(main)
     tools = {t.name: t for t in listed.tools}
-    assert set(tools) == {"triage", "localize", "history"}
+    assert set(tools) == {"triage", "localize", "history", *SESSION_TOOLS}
     for tool in tools.values():
         assert tool.description and tool.output_schema and tool.output_schema["properties"]
     assert set(tools["triage"].input_schema["required"]) == {"text"}
     assert set(tools["localize"].input_schema["required"]) == {"command"}
     assert tools["history"].annotations and tools["history"].annotations.read_only_hint
+    assert set(tools["start_session"].input_schema["required"]) == {"config"}
+    assert {"program", "module", "pathMappings", "smartDebug"} <= set(
+        tools["start_session"].input_schema["$defs"]["LaunchConfig"]["properties"]
+    )
     assert instructions and "triage" in instructions
-    assert not result.is_error, _text(result)
+    assert not result.is_error, text_of(result)
     assert result.structured_content["context"]["workspace"] == str(ws)  # the cwd by default
 
 
@@ -145,9 +125,9 @@ def test_triage_gives_the_cli_contract_and_history_finds_it(failures: tuple[Path
             return bare, recorded, found
 
     bare, recorded, found = anyio.run(main)
-    assert not bare.is_error, _text(bare)
+    assert not bare.is_error, text_of(bare)
     got = bare.structured_content
-    assert json.loads(_text(bare)) == got  # text clients see the same object
+    assert json.loads(text_of(bare)) == got  # text clients see the same object
     assert set(got) == set(expected)
     for key in ("strategy", "suggestions", "other_probability", "notes"):
         assert got[key] == expected[key], key
@@ -176,10 +156,10 @@ def test_secrets_are_redacted_from_every_result(failures: tuple[Path, str]) -> N
 
     results = anyio.run(main)
     for result in results:
-        assert result.is_error == (result is results[-1]), _text(result)
-        dumped = _text(result) + json.dumps(result.structured_content)
+        assert result.is_error == (result is results[-1]), text_of(result)
+        dumped = text_of(result) + json.dumps(result.structured_content)
         assert SECRET_KEY not in dumped and SECRET_ENV not in dumped
-    assert "was not found" in _text(results[-1])
+    assert "was not found" in text_of(results[-1])
     triage = json.dumps(results[0].structured_content)
     assert "[REDACTED:" in triage and "ZeroDivisionError" in triage  # the rest is kept
     assert results[2].structured_content["sessions"]  # the store had something to redact
@@ -206,7 +186,7 @@ def test_localize_ranks_the_faulty_line_with_progress_and_changes_nothing(cart: 
             )
 
     result = anyio.run(main)
-    assert not result.is_error, _text(result)
+    assert not result.is_error, text_of(result)
     report = result.structured_content
     assert set(report) == {
         "suggestions", "hypotheses", "experiments", "notes", "seconds", "other_probability",
@@ -240,8 +220,8 @@ def test_a_call_past_its_timeout_is_an_error_and_its_run_stops(cart: Path, scrat
 
     result, tools = anyio.run(main)
     assert result.is_error
-    assert "localize did not finish within 3 s" in _text(result) and "budget_s" in _text(result)
-    assert tools == 3
+    assert "localize did not finish within 3 s" in text_of(result) and "budget_s" in text_of(result)
+    assert tools == 3 + len(SESSION_TOOLS)
 
 
 @pytest.mark.parametrize("how", ["disconnect", "sigterm"])
@@ -307,7 +287,7 @@ def test_bad_input_is_a_tool_error_that_says_what_to_do(cart: Path) -> None:
     results = anyio.run(main)
     for (name, args, expected), result in zip(calls, results, strict=True):
         assert result.is_error, (name, args)
-        assert expected in _text(result), (name, args, _text(result))
+        assert expected in text_of(result), (name, args, text_of(result))
     assert not (cart / ".smart-debug").exists()  # nothing was recorded from bad input
 
 

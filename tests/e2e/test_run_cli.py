@@ -82,8 +82,10 @@ def test_run_on_failing_tests_then_verify_the_fix_then_history(cart: Path) -> No
     assert "Verification" in stem.with_suffix(".md").read_text()
     history = smart_debug("history", "--json", cwd=cart)
     rows = json.loads(history.stdout)
-    assert [r["kind"] for r in rows][:2] == ["verify", "run"]
-    assert rows[1]["root_cause"] and "cart.py:28" in rows[1]["root_cause"]
+    # newest first; the live sessions run and verify drove are listed too, as "debug"
+    shown = [r for r in rows if r["kind"] != "debug"]
+    assert [r["kind"] for r in shown][:2] == ["verify", "run"]
+    assert shown[1]["root_cause"] and "cart.py:28" in shown[1]["root_cause"]
     # seen before: the next run of the same failure shows what fixed it
     shutil.copy(EXAMPLE / "cart.py", cart / "cart.py")
     again = smart_debug("run", "--", sys.executable, "-m", "pytest", "-q", "tests", cwd=cart)

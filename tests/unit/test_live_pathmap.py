@@ -31,10 +31,25 @@ def test_two_equally_good_local_roots_are_ambiguous(tmp_path: Path) -> None:
     }
 
 
-def test_paths_that_exist_here_or_match_nothing_give_no_mapping(tmp_path: Path) -> None:
+def test_paths_of_the_workspace_or_matching_nothing_give_no_mapping(tmp_path: Path) -> None:
     files = make(tmp_path / "ws", "app.py")
-    assert infer([str(tmp_path / "ws" / "app.py")], files).mapping is None
-    assert infer(["/remote/unknown.py"], files).mapping is None
+    assert infer([str(tmp_path / "ws" / "app.py")], files, tmp_path / "ws").mapping is None
+    assert infer(["/remote/unknown.py"], files, tmp_path / "ws").mapping is None
+    # a copy outside the workspace that exists here still needs a mapping
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "app.py").write_text("x = 1\n")
+    found = infer([str(tmp_path / "run" / "app.py")], files, tmp_path / "ws")
+    assert found.mapping == Mapping(str(tmp_path / "ws"), str(tmp_path / "run"))
+
+
+def test_a_path_relative_to_the_remote_working_directory(tmp_path: Path) -> None:
+    files = make(tmp_path / "ws", "svc/app.py", "svc/pkg/mod.py")
+    found = infer(["app.py"], files, tmp_path / "ws")
+    assert found.mapping == Mapping(str(tmp_path / "ws" / "svc"), "")
+    assert found.mapping.as_launch_json()["remoteRoot"] == "."
+    assert to_remote(str(tmp_path / "ws" / "svc" / "pkg" / "mod.py"), found.mapping) == "pkg/mod.py"
+    assert to_local("pkg/mod.py", found.mapping) == str(tmp_path / "ws" / "svc" / "pkg" / "mod.py")
+    assert infer(["../up/app.py"], files, tmp_path / "ws").mapping is None
 
 
 def test_skipped_folders_are_not_candidates(tmp_path: Path) -> None:

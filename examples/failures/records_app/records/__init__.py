@@ -1,0 +1,1 @@
+"""A tiny library: apply a function to the values of records."""
