@@ -5,6 +5,7 @@ before"), and the three report files."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dap_proxy.evidence.reports.files import report_stem, reports_dir, slugify, write_report
 from dap_proxy.evidence.reports.model import Failure, PastSession, RunReport
@@ -17,6 +18,9 @@ from dap_proxy.hypotheses.strategy import select_strategy
 from dap_proxy.workflow import assemble
 from dap_proxy.workflow.run import EXIT_NEVER_FAILED, EXIT_OK, RunState
 from dap_proxy.workflow.target import Target
+
+if TYPE_CHECKING:
+    from dap_proxy.evidence.store import Store
 
 MAX_FAILURE_TEXT = 4_000  # characters of failure output kept in the report
 
@@ -222,10 +226,7 @@ def _store(
         report.notes.append(f"the store is unavailable: {exc}")
 
 
-def _live_history(report: RunReport, store: object, state: RunState) -> None:
-    from dap_proxy.evidence.store import Store
-
-    assert isinstance(store, Store)
+def _live_history(report: RunReport, store: Store, state: RunState) -> None:
     if report.debug_session_id is None:
         return
     changes = [

@@ -16,8 +16,8 @@ from pathlib import Path
 from dap_proxy.analysis.callers import parameters
 from dap_proxy.analysis.dataflow import function_at
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
+from dap_proxy.analysis.mutants import mutants_for_lines
 from dap_proxy.evidence.reports.model import Regression, RunReport
-from dap_proxy.experiments.mutate import mutants_for_lines
 from dap_proxy.workflow.run import RunState
 
 CALL_TIMEOUT = 20.0  # seconds for the helper process calling the function on all cases

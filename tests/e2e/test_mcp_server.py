@@ -189,7 +189,8 @@ def test_localize_ranks_the_faulty_line_with_progress_and_changes_nothing(cart: 
     assert not result.is_error, text_of(result)
     report = result.structured_content
     assert set(report) == {
-        "suggestions", "hypotheses", "experiments", "notes", "seconds", "other_probability"
+        "suggestions", "hypotheses", "experiments", "notes", "seconds", "other_probability",
+        "outcomes", "phases",
     }  # fmt: skip
     best = report["suggestions"][0]
     assert (best["file"], best["line"]) == ("cart.py", fault)
