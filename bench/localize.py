@@ -19,7 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from localize_verify import CorpusError, Fault, Program, load_corpus, program_copy  # noqa: E402
@@ -47,6 +47,7 @@ class LocalizeOutput(BaseModel):
 
 
 class SideResult(BaseModel):
+    ranking: list[tuple[str, int]] = Field(default_factory=list)  # (file, line), best first
     rank: int | None = None
     tied: int = 0  # other suggestions with exactly the score of the match
     seconds: float = 0.0
@@ -127,7 +128,8 @@ def run_side(program: Program, side: str, top: int, budget: float | None) -> Sid
         first = exc.errors()[0]
         return SideResult(seconds=seconds, error=f"invalid JSON: {first['msg']}")
     rank, tied = rank_of(output.suggestions, program.fault)
-    return SideResult(rank=rank, tied=tied, seconds=seconds)
+    ranking = [(s.file, s.line) for s in output.suggestions]
+    return SideResult(rank=rank, tied=tied, seconds=seconds, ranking=ranking)
 
 
 def run_program(program: Program, top: int, budget: float | None) -> ProgramResult:
@@ -237,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, help="suggestions to ask for")
     parser.add_argument("--budget", type=float, default=None, help="localize --budget seconds")
+    parser.add_argument(
+        "--same-as",
+        metavar="FILE",
+        help="the --json output of an earlier run: say which localize rankings differ from it "
+        "(two runs on the same program must rank the same)",
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.top < 1:
         parser.error("--jobs and --top must be at least 1")
@@ -253,6 +261,19 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(lambda p: run_program(p, args.top, args.budget), programs))
     summary = summarize(results)
+    if args.same_as:
+        earlier = json.loads(Path(args.same_as).read_text(encoding="utf-8"))
+        before = {
+            r["name"]: [tuple(x) for x in r["sides"]["localize"]["ranking"]]
+            for r in earlier["results"]
+        }
+        changed = [r.name for r in results if before.get(r.name) != r.sides["localize"].ranking]
+        summary["rankings_changed"] = changed
+        print(
+            f"same rankings as {args.same_as}: {len(results) - len(changed)} of "
+            f"{len(results)}" + (f" (differ: {', '.join(changed)})" if changed else ""),
+            file=sys.stderr,
+        )
     if args.json:
         summary["results"] = [r.model_dump() for r in results]
         print(json.dumps(summary, indent=2))

@@ -57,8 +57,8 @@ def main() -> int:
     threading.Thread(target=cancel_when_stdin_ends, daemon=True).start()
 
     from dap_proxy.experiments.localize import LocalizeError, LocalizeOptions, localize
+    from dap_proxy.experiments.recording import record
     from dap_proxy.experiments.report import to_json
-    from dap_proxy.experiments.store import record
 
     cwd = Path.cwd()
     options = LocalizeOptions(command=request.command, cwd=cwd, budget=request.budget)

@@ -1,4 +1,9 @@
-"""tree-sitter code analysis: critical path facts, data flow, traceback parsing, candidate probes.
+"""The one place that reads code: tree-sitter analysis (critical path facts, data flow,
+candidate probes, for Python, JavaScript and TypeScript), traceback parsing, and Python's own
+`ast` where the question is about Python semantics (`pysource.PythonSource`, the rules' queries
+in `pyqueries`, line priors and mutants for localize). Every entry point takes a file or text
+(`analyze_source`, `probes_for_source`, `PythonSource(text, path)`): the language server reads
+unsaved buffers.
 
 The public API is re-exported here lazily (importing the package stays cheap for `--help`):
 `analyze_source`, `analyze_file`, `function_at`, `find_function`, `names_in_scope`,
@@ -27,6 +32,15 @@ _EXPORTS = {
     "facts_in_lines": "probes",
     "candidate_probes": "probes",
     "probes_for_file": "probes",
+    "probes_for_source": "probes",
+    "PythonSource": "pysource",
+    "python_source": "pysource",
+    "imported_sources": "pysource",
+    "resolve_module": "pysource",
+    "line_priors": "line_priors",
+    "mutants_for_lines": "mutants",
+    "is_test_path": "workspace",
+    "project_python_files": "workspace",
     "probes_at_line": "probes",
     "probes_for_function": "probes",
     "expression_parses": "expressions",

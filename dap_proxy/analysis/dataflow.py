@@ -41,6 +41,16 @@ def function_at(analysis: FileAnalysis, line: int, name: str | None = None) -> F
     only when nothing else contains the line (a one-line `def`): a callback written inline
     (`items.map(x => ...)`) shares its line with the statement around it, and a `def` line
     runs in the enclosing scope. `name` (a frame's function name) picks among candidates."""
+    if name is None:  # probes ask this for every line they consider: once per line
+        key = ("at", line)
+        if key not in analysis.memo:
+            analysis.memo[key] = _function_at(analysis, line, None)
+        cached: FunctionInfo | None = analysis.memo[key]
+        return cached
+    return _function_at(analysis, line, name)
+
+
+def _function_at(analysis: FileAnalysis, line: int, name: str | None) -> FunctionInfo | None:
     containing = [f for f in analysis.functions if f.start_line <= line <= f.end_line]
     if not containing:
         return None
@@ -87,7 +97,7 @@ def _function_node(analysis: FileAnalysis, function: FunctionInfo) -> ts.Node | 
 def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFlow:
     """The (cached) data flow of a function, or of the module body when `function` is None."""
     key = ("flow", function.qualname if function else None, function.start_line if function else 0)
-    cached = analysis._cache.get(key)
+    cached = analysis.memo.get(key)
     if cached is not None:
         return cached
     python = analysis.language == PYTHON
@@ -103,7 +113,7 @@ def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFl
         node = _function_node(analysis, function)
         if node is not None:
             _walk_function(flow, node, python)
-    analysis._cache[key] = flow
+    analysis.memo[key] = flow
     return flow
 
 
@@ -184,31 +194,61 @@ def _reaching(flow: FunctionFlow, name: str, line: int) -> list[WalkDef]:
     return reaching
 
 
-def _module_names(analysis: FileAnalysis) -> set[str]:
-    flow = flow_of(analysis, None)
-    return {d.name for d in flow.defs if d.strong}
+def _module_names(analysis: FileAnalysis) -> frozenset[str]:
+    found: frozenset[str] | None = analysis.memo.get("module_names")
+    if found is None:
+        found = frozenset(d.name for d in flow_of(analysis, None).defs if d.strong)
+        analysis.memo["module_names"] = found
+    return found
 
 
 def code_names(analysis: FileAnalysis, line: int) -> set[str]:
     """Names bound at `line` to modules, functions and classes (imports, def, class): in scope,
     but not data worth printing."""
-    names = set(flow_of(analysis, None).code_names)
     function = function_at(analysis, line)
-    if function is not None:
-        for outer in [*_enclosing_functions(analysis, function), function]:
-            names.update(flow_of(analysis, outer).code_names)
-    return names
+    key = (
+        "code_names",
+        function.qualname if function else None,
+        function.start_line if function else 0,
+    )
+    found: frozenset[str] | None = analysis.memo.get(key)
+    if found is None:
+        names = set(flow_of(analysis, None).code_names)
+        if function is not None:
+            for outer in [*_enclosing_functions(analysis, function), function]:
+                names.update(flow_of(analysis, outer).code_names)
+        found = frozenset(names)
+        analysis.memo[key] = found
+    return set(found)
 
 
 def _enclosing_functions(analysis: FileAnalysis, function: FunctionInfo) -> list[FunctionInfo]:
-    return [
-        f
-        for f in analysis.functions
-        if f is not function
-        and f.start_line <= function.start_line
-        and function.end_line <= f.end_line
-        and f.qualname != function.qualname
-    ]
+    key = ("enclosing", function.qualname, function.start_line)
+    found: list[FunctionInfo] | None = analysis.memo.get(key)
+    if found is None:
+        found = [
+            f
+            for f in analysis.functions
+            if f is not function
+            and f.start_line <= function.start_line
+            and function.end_line <= f.end_line
+            and f.qualname != function.qualname
+        ]
+        analysis.memo[key] = found
+    return found
+
+
+def _outer_names(analysis: FileAnalysis, function: FunctionInfo) -> frozenset[str]:
+    """Names defined by the functions around `function` (closures), once per function."""
+    key = ("outer_names", function.qualname, function.start_line)
+    found: frozenset[str] | None = analysis.memo.get(key)
+    if found is None:
+        found = frozenset(
+            d.name for outer in _enclosing_functions(analysis, function)
+            for d in flow_of(analysis, outer).defs
+        )  # fmt: skip
+        analysis.memo[key] = found
+    return found
 
 
 def names_in_scope(analysis: FileAnalysis, line: int) -> set[str]:
@@ -221,9 +261,7 @@ def names_in_scope(analysis: FileAnalysis, line: int) -> set[str]:
     if function is None:
         flow = flow_of(analysis, None)
         return {d.name for d in flow.defs if d.line < line}
-    for outer in _enclosing_functions(analysis, function):
-        outer_flow = flow_of(analysis, outer)
-        names.update(d.name for d in outer_flow.defs)
+    names.update(_outer_names(analysis, function))
     flow = flow_of(analysis, function)
     names.update(flow.parameters)
     names.update(d.name for d in flow.defs if d.line < line)
@@ -241,8 +279,7 @@ def bound_names(analysis: FileAnalysis, line: int) -> set[str]:
         controls = flow.controls.get(line, ())
         return {d.name for d in flow.defs if d.line < line and _is_prefix(d.controls, controls)}
     names = set(_module_names(analysis))
-    for outer in _enclosing_functions(analysis, function):
-        names.update(d.name for d in flow_of(analysis, outer).defs)
+    names.update(_outer_names(analysis, function))
     flow = flow_of(analysis, function)
     local = {d.name for d in flow.defs}
     names.difference_update(local)  # a local shadows the outer name and may still be unbound

@@ -33,14 +33,26 @@ _ENVIRONMENTS: list[tuple[str, re.Pattern[str]]] = [
     ("test", re.compile(r"\b(?:test environment|testing environment|qa)\b", re.IGNORECASE)),
 ]
 _CONTAINER = re.compile(r"\b(?:docker|container|kubernetes|k8s|pod|ecs|compose)\b", re.IGNORECASE)
-_INTERMITTENT = re.compile(
-    r"\b(?:intermittent(?:ly)?|flaky|flakes?|sometimes|occasionally|randomly|sporadic(?:ally)?|"
-    r"not always|every now and then|from time to time|hard to reproduce|cannot reproduce|"
-    r"can't reproduce|non-?deterministic|"
+# The one vocabulary for "it does not always happen" and "it hangs" (triage's context builder
+# reads these too): intermittent wording, counts of failing runs, shares of requests.
+INTERMITTENT = re.compile(
+    r"\b(?:intermittent(?:ly)?|flak(?:y|iness|es?)|sporadic(?:ally)?|sometimes|occasionally|"
+    r"randomly|now and then|not always|every (?:few|other)|every now and then|from time to time|"
+    r"hard to reproduce|non-?deterministic|"
+    r"(?:can't|cannot|can not|couldn't) reproduce(?: (?:it )?(?:reliably|consistently))?|"
+    r"\d+\s*(?:out of|in|/)\s*\d+\s*(?:runs?|times|tries|attempts|requests)|"
+    r"\d+(?:\.\d+)?\s*%\s*of (?:the )?(?:runs?|requests|calls|time|cases|users)|"
     r"(?:1|one) (?:\w+ )?(?:in|out of) (?:\d+|ten|a hundred|a thousand)(?![.\d])|"
     # "15% of page refreshes", "Affected: 5% of requests"
     r"\d{1,2}(?:\.\d+)?\s?% of (?:the )?(?:\w+ )?(?:runs?|requests|calls|time|cases|users|"
     r"refreshes|builds|jobs|attempts|tries|sessions|orders|checkouts))\b",
+    re.IGNORECASE,
+)
+# Words that report a hang or a timeout rather than an exception.
+HANG = re.compile(
+    r"\b(hangs?|hanging|hung|freez(es|ing)|frozen|stuck|never (?:returns|finishes|completes|ends)|"
+    r"timed? ?out|timeout|deadlock(ed)?|100\s?% cpu|spins? forever|runs? forever|"
+    r"ctrl[- ]c)\b",
     re.IGNORECASE,
 )
 _LOAD = re.compile(
@@ -130,7 +142,7 @@ def extract_environment(text: str) -> EnvironmentFacts:
     facts.container = bool(_CONTAINER.search(prose))
 
     flags = [
-        ("intermittent", _INTERMITTENT),
+        ("intermittent", INTERMITTENT),
         ("under_load", _LOAD),
         ("concurrency", _CONCURRENCY),
         ("only_in_production", _ONLY_PROD),

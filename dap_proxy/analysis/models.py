@@ -148,3 +148,12 @@ class FileAnalysis(BaseModel):
     _aliases: dict[str, str] = PrivateAttr(default_factory=dict)
     _default_boundaries: bool = PrivateAttr(default=True)
     _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """The per-analysis cache, without pydantic's private-attribute lookup (probes ask it
+        tens of thousands of times per file)."""
+        private = self.__pydantic_private__
+        if private is None:
+            return self._cache
+        return private["_cache"]  # type: ignore[no-any-return]

@@ -66,6 +66,14 @@ SCORE_STATIC_ARITHMETIC = 0.38
 
 def facts_in_lines(analysis: FileAnalysis, start: int, end: int) -> list[Fact]:
     """Facts that start within lines `start..end` (inclusive), in line order."""
+    if start == end:  # the common question, answered from a per-line index
+        index: dict[int, list[Fact]] | None = analysis.memo.get("facts_by_line")
+        if index is None:
+            index = {}
+            for fact in analysis.facts:
+                index.setdefault(fact.start_line, []).append(fact)
+            analysis.memo["facts_by_line"] = index
+        return list(index.get(start, ()))
     return [f for f in analysis.facts if start <= f.start_line <= end]
 
 
@@ -328,39 +336,123 @@ def probes_for_caller(analysis: FileAnalysis, line: int, weight: float) -> list[
     ]
 
 
-def probes_for_function(
-    analysis: FileAnalysis, function: FunctionInfo, weight: float = 1.0
-) -> list[Probe]:
-    """Without a failure: the entry parameters, and the decisions, boundary calls, error
-    handling, assertions and returns of one function, by static priors."""
+_STATIC_PRIORS = {
+    FactKind.BOUNDARY: (SCORE_STATIC_BOUNDARY, "external call: the values sent out"),
+    FactKind.DECISION: (SCORE_STATIC_DECISION, "decision node: the values it tests"),
+    FactKind.ERROR_HANDLING: (SCORE_STATIC_ERROR, "error handling: the state it sees"),
+    FactKind.RETURN: (SCORE_STATIC_RETURN, "return: the values it returns from"),
+    FactKind.ARITHMETIC: (SCORE_STATIC_ARITHMETIC, "arithmetic: its operands"),
+}
+
+
+class _Candidate:
+    """A static probe before its expressions are read (reading them is the costly part)."""
+
+    def __init__(self, score: float, line: int, reason: str, facts: list[Fact],
+                 flow: FunctionFlow, entry: Probe | None = None) -> None:  # fmt: skip
+        self.score, self.line, self.reason, self.facts = score, line, reason, facts
+        self.flow, self.entry = flow, entry
+        self._probe: Probe | None = entry
+        self._read = entry is not None
+
+    def probe(self, analysis: FileAnalysis) -> Probe | None:
+        if not self._read:
+            self._read = True
+            scope = names_in_scope(analysis, self.line)
+            exprs = _readable(analysis, self.flow, self.line, scope)
+            if exprs:
+                self._probe = _logpoint(
+                    analysis, self.line, exprs, self.score, self.reason, self.facts
+                )
+        return self._probe
+
+
+def _facts_by_function(analysis: FileAnalysis) -> dict[str | None, list[Fact]]:
+    index: dict[str | None, list[Fact]] | None = analysis.memo.get("facts_by_function")
+    if index is None:
+        index = {}
+        for fact in analysis.facts:
+            index.setdefault(fact.function, []).append(fact)
+        analysis.memo["facts_by_function"] = index
+    return index
+
+
+def _static_candidates(
+    analysis: FileAnalysis, function: FunctionInfo, weight: float
+) -> list[_Candidate]:
+    """The entry parameters, then one candidate per statement line holding a decision,
+    boundary call, error handling, assertion or return of one function, by static priors."""
     flow = flow_of(analysis, function)
-    probes = _entry_probe(analysis, function, flow, SCORE_STATIC_ENTRY * weight, avoid=-1)
-    priors = {
-        FactKind.BOUNDARY: (SCORE_STATIC_BOUNDARY, "external call: the values sent out"),
-        FactKind.DECISION: (SCORE_STATIC_DECISION, "decision node: the values it tests"),
-        FactKind.ERROR_HANDLING: (SCORE_STATIC_ERROR, "error handling: the state it sees"),
-        FactKind.RETURN: (SCORE_STATIC_RETURN, "return: the values it returns from"),
-        FactKind.ARITHMETIC: (SCORE_STATIC_ARITHMETIC, "arithmetic: its operands"),
-    }
+    found = [
+        _Candidate(entry.score, entry.line, entry.reason, entry.facts, flow, entry)
+        for entry in _entry_probe(analysis, function, flow, SCORE_STATIC_ENTRY * weight, avoid=-1)
+    ]
     by_line: dict[int, list[Fact]] = {}
-    for fact in analysis.facts:
+    for fact in _facts_by_function(analysis).get(function.qualname, []):
         # Only statement lines: a probe on a continuation line may never fire.
-        mine = fact.function == function.qualname and fact.kind in priors
-        if mine and fact.start_line in flow.controls:
+        if fact.kind in _STATIC_PRIORS and fact.start_line in flow.controls:
             by_line.setdefault(fact.start_line, []).append(fact)
     for line, facts in by_line.items():
         # The strongest prior names the probe; every fact on the line justifies it.
         ranked = [
             (SCORE_ASSERT, "assertion: the values it checks")
             if f.reason == "assertion"
-            else priors[f.kind]
+            else _STATIC_PRIORS[f.kind]
             for f in facts
         ]
         base, reason = max(ranked)
-        exprs = _readable(analysis, flow, line, names_in_scope(analysis, line))
-        if exprs:
-            probes.append(_logpoint(analysis, line, exprs, base * weight, reason, facts))
-    return probes
+        found.append(_Candidate(round(min(base * weight, 1.0), 4), line, reason, facts, flow))
+    return found
+
+
+def probes_for_function(
+    analysis: FileAnalysis, function: FunctionInfo, weight: float = 1.0
+) -> list[Probe]:
+    """Without a failure: the entry parameters, and the decisions, boundary calls, error
+    handling, assertions and returns of one function, by static priors."""
+    probes = (c.probe(analysis) for c in _static_candidates(analysis, function, weight))
+    return [p for p in probes if p is not None]
+
+
+def _threshold(analysis: FileAnalysis, candidates: list[_Candidate], limit: int) -> float:
+    """The score a probe must reach to enter the top `limit` (-1 while fewer are known)."""
+    best: dict[int, float] = {}
+    for candidate in sorted(candidates, key=lambda c: -c.score):
+        if len(best) >= limit and candidate.score < sorted(best.values())[-limit]:
+            break
+        probe = candidate.probe(analysis) if candidate.line not in best else None
+        if probe is not None:
+            best[candidate.line] = probe.score
+    return sorted(best.values())[-limit] if len(best) >= limit else -1.0
+
+
+def _top_static(analysis: FileAnalysis, candidates: list[_Candidate], limit: int) -> list[Probe]:
+    """`_best_per_line(all probes)[:limit]`, reading expressions only where the result needs
+    them: candidates are tried best first (encounter order on ties), and once `limit` lines
+    are decided, nothing scoring lower can enter."""
+    order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, i))
+    best: dict[int, Probe] = {}
+    decided: list[float] = []
+    for position, index in enumerate(order):
+        candidate = candidates[index]
+        if len(decided) >= limit and candidate.score < sorted(decided, reverse=True)[limit - 1]:
+            order = order[:position]
+            break
+        if candidate.line in best:
+            continue
+        probe = candidate.probe(analysis)
+        if probe is not None:
+            best[candidate.line] = probe
+            decided.append(probe.score)
+    # the lines kept: their other probes' facts are merged in, as _best_per_line does
+    kept = sorted(best.values(), key=lambda p: (-p.score, p.file, p.line))[:limit]
+    lines = {p.line for p in kept}
+    probes: list[Probe] = []
+    for index in sorted(i for i in range(len(candidates)) if candidates[i].line in lines):
+        probe = candidates[index].probe(analysis)
+        if probe is not None:
+            probes.append(probe)
+    return _best_per_line(probes)[:limit]
 
 
 def _best_per_line(probes: Iterable[Probe]) -> list[Probe]:
@@ -574,9 +666,18 @@ def _whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
     top = max(complexity.values()) or 1.0
     ranked = sorted(complexity.items(), key=lambda item: -item[1])[: max(limit, 3)]
     by_name = {f.qualname: f for f in analysis.functions}
-    probes: list[Probe] = []
+    candidates: list[_Candidate] = []
+    facts = _facts_by_function(analysis)
     for qualname, value in ranked:
         info = by_name.get(qualname)
-        if info is not None:
-            probes.extend(probes_for_function(analysis, info, weight=0.5 + 0.5 * value / top))
-    return _best_per_line(probes)[:limit]
+        if info is None:
+            continue
+        weight = 0.5 + 0.5 * value / top
+        # the best this function could give: its data flow is walked only if that can enter
+        priors = [SCORE_ASSERT if f.reason == "assertion" else _STATIC_PRIORS[f.kind][0]
+                  for f in facts.get(qualname, []) if f.kind in _STATIC_PRIORS]  # fmt: skip
+        bound = round(min(max([SCORE_STATIC_ENTRY, *priors]) * weight, 1.0), 4)
+        if candidates and bound < _threshold(analysis, candidates, limit):
+            continue
+        candidates += _static_candidates(analysis, info, weight)
+    return _top_static(analysis, candidates, limit)

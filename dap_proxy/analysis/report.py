@@ -80,10 +80,8 @@ def _read_traceback(source: str) -> str:
 
 
 def _parse_failure(text: str) -> ParsedFailure:
-    try:
-        from dap_proxy.analysis.traceback import parse_failure
-    except ImportError as error:  # the traceback parser ships separately
-        raise AnalysisError(f"traceback parsing is unavailable in this build ({error})") from None
+    from dap_proxy.analysis.traceback import parse_failure
+
     return parse_failure(text, workspace=Path.cwd())
 
 
@@ -128,54 +126,44 @@ def _probe_text(probe: Probe) -> str:
     return "break"
 
 
-def _print_table(title: str, probes: list[Probe], show_file: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    # Text cells: probe messages contain `[smart-debug]`, which rich would take for markup.
-    table = Table(title=Text(title), title_justify="left", show_lines=False)
-    table.add_column("score", justify="right")
-    table.add_column("kind")
-    table.add_column("where" if show_file else "line", justify="left" if show_file else "right")
-    table.add_column("probe", overflow="fold")
-    table.add_column("why", overflow="fold")
+def _probe_lines(probes: list[Probe], show_file: bool) -> list[str]:
+    """Each probe as two plain lines: score, kind, where (whole) and the probe; then why. Plain
+    text on purpose: a whole tree gives hundreds of files, and laying out a table per file cost
+    more than analysing them."""
+    lines: list[str] = []
     for probe in probes:
-        where = f"{probe.file}:{probe.line}" if show_file else str(probe.line)
+        where = f"{probe.file}:{probe.line}" if show_file else f"line {probe.line}"
         facts = "; ".join(dict.fromkeys(f.reason for f in probe.facts))
-        why = f"{probe.reason}" + (f" [{facts}]" if facts else "")
-        table.add_row(
-            f"{probe.score:.2f}", probe.kind.value, Text(where), Text(_probe_text(probe)), Text(why)
-        )
-    Console(soft_wrap=False).print(table)
+        why = probe.reason + (f" [{facts}]" if facts else "")
+        lines.append(f"  {probe.score:.2f}  {probe.kind.value:<11} {where}  {_probe_text(probe)}")
+        lines.append(f"        {why}")
+    return lines
 
 
 def print_human(report: AnalyzeReport) -> None:
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console()
+    out: list[str] = []
     if report.failure is not None:
         failure = report.failure
         title = f"Failure {failure.exception or '(no exception found)'}: {failure.frames} frames"
         if failure.probes:
-            _print_table(title, failure.probes, show_file=True)
+            out += [title, *_probe_lines(failure.probes, show_file=True)]
         else:
-            console.print(Text(f"{title}: no probe (no frame points into a readable file)"))
+            out.append(f"{title}: no probe (no frame points into a readable file)")
     for entry in report.files:
         facts = ", ".join(f"{count} {kind}" for kind, count in sorted(entry.facts.items()))
         title = (
             f"{entry.path} ({entry.language}, {entry.functions} functions; {facts or 'no facts'})"
         )
         if entry.refused:
-            console.print(Text(f"{entry.path}: skipped, {entry.refused}"))
+            out.append(f"{entry.path}: skipped, {entry.refused}")
         elif entry.probes and report.failure is None:
-            _print_table(title, entry.probes, show_file=False)
+            out += [title, *_probe_lines(entry.probes, show_file=False)]
         elif report.failure is None:
-            console.print(Text(f"{title}: no candidate probe"))
+            out.append(f"{title}: no candidate probe")
         if entry.syntax_error_lines:
             lines = ", ".join(map(str, entry.syntax_error_lines[:10]))
-            console.print(Text(f"  note: syntax errors near line(s) {lines}; analysed what parses"))
+            out.append(f"  note: syntax errors near line(s) {lines}; analysed what parses")
+    sys.stdout.write("\n".join(out) + ("\n" if out else ""))
 
 
 def run_analyze(paths: Sequence[str], traceback: str | None, as_json: bool, limit: int) -> int:

@@ -45,6 +45,44 @@ _FOREIGN_STDLIB = re.compile(
 # pseudo files of runtime code; `<string>` / `<stdin>` / `Cell In[3]` are the user's own
 _PSEUDO_FILES = ("<frozen ", "<built-in", "<anonymous>", "<native>", "<index ")
 _SPLIT = re.compile(r"[\\/]+")
+# pytest's conventions: test_*.py, *_test.py, conftest.py, and whatever sits in a test folder
+TEST_DIR_NAMES = frozenset({"tests", "test", "testing"})
+# folders inside a project that hold other people's code
+_LIBRARY_DIRS = frozenset(
+    {"site-packages", "dist-packages", ".venv", "venv", "node_modules", ".tox"}
+)
+MAX_PROJECT_FILES = 5_000  # Python files listed per project (a monorepo is cut here)
+
+
+def is_test_path(rel: str) -> bool:
+    """A test file (or conftest) by pytest's naming conventions and test folders; `rel` is
+    relative to the project root, with / or the OS separator."""
+    parts = rel.replace("\\", "/").split("/")
+    name = parts[-1]
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return any(part in TEST_DIR_NAMES for part in parts[:-1])
+
+
+def project_python_files(root: Path) -> tuple[list[str], list[str]]:
+    """The project's own Python files under `root` as (code, tests), relative POSIX paths,
+    sorted; virtualenvs, dependency folders, caches and dot folders are left out."""
+    code: list[str] = []
+    tests: list[str] = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".") and d not in _LIBRARY_DIRS and d != "__pycache__"
+        )  # fmt: skip
+        base = Path(directory).relative_to(root)
+        for name in sorted(files):
+            if not name.endswith(".py"):
+                continue
+            rel = (base / name).as_posix()
+            (tests if is_test_path(rel) else code).append(rel)
+            if len(code) + len(tests) >= MAX_PROJECT_FILES:
+                return code, tests
+    return code, tests
 
 
 def file_url_to_path(file: str) -> str:

@@ -9,26 +9,27 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dap_proxy.analysis.line_priors import LinePrior, line_priors
+from dap_proxy.analysis.workspace import is_test_path
+from dap_proxy.experiments.localize_state import LocalizeError, LocalizeState
 from dap_proxy.experiments.models import Experiment
 from dap_proxy.experiments.moduleflow import augment
-from dap_proxy.experiments.priors import LinePrior, line_priors
 from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence
-from dap_proxy.experiments.session import LocalizeError, Session
 from dap_proxy.experiments.spectra import LineSpectrum
 
 
-def prepared(session: Session, answer: RunAnswer | None) -> RunAnswer | None:
+def prepared(state: LocalizeState, answer: RunAnswer | None) -> RunAnswer | None:
     """Add module/class-level definitions read by each test to its coverage."""
     if answer is not None and answer.results:
-        augment(answer.results, session.options.cwd)
+        augment(answer.results, state.options.cwd)
     return answer
 
 
-def no_tests(session: Session, answer: RunAnswer | None) -> LocalizeError:
+def no_tests(state: LocalizeState, answer: RunAnswer | None) -> LocalizeError:
     if answer is None or answer.timed_out:
         return LocalizeError(
-            f"the test command did not finish within the budget ({session.options.budget:g}s); "
+            f"the test command did not finish within the budget ({state.options.budget:g}s); "
             "raise --budget or narrow the command to fewer tests",
             1,
         )
@@ -41,12 +42,12 @@ def no_tests(session: Session, answer: RunAnswer | None) -> LocalizeError:
     )
 
 
-def record_run(session: Session, answer: RunAnswer, described: str, number: int) -> None:
+def record_run(state: LocalizeState, answer: RunAnswer, described: str, number: int) -> None:
     failing = sum(1 for r in answer.results if r.failed)
-    session.experiments.append(
+    state.experiments.append(
         Experiment(
-            kind="spectra" if number == 1 else "repetition",
-            description=f"run {number} of `{described}` under per-test line coverage",
+            kind="repetition",
+            description=f"plain run {number} of `{described}` (no tracing: its outcomes count)",
             tests_run=len(answer.results),
             outcome=f"{failing} of {len(answer.results)} tests failed",
             seconds=round(answer.seconds, 3),
@@ -55,7 +56,7 @@ def record_run(session: Session, answer: RunAnswer, described: str, number: int)
 
 
 def line_evidence(
-    session: Session, table: dict[tuple[str, int], LineSpectrum], results: list[TestResult]
+    state: LocalizeState, table: dict[tuple[str, int], LineSpectrum], results: list[TestResult]
 ) -> list[LineEvidence]:
     """One LineEvidence per line that a failing test ran."""
     crash: dict[str, dict[int, int]] = {}  # file -> line -> frames from the failure point
@@ -72,7 +73,7 @@ def line_evidence(
         if spectrum.ef == 0:
             continue
         if file not in priors:
-            priors[file] = _priors_for(session, file, set(crash.get(file, {})))
+            priors[file] = _priors_for(state, file, set(crash.get(file, {})))
         evidence.append(
             LineEvidence(
                 file=file,
@@ -85,30 +86,26 @@ def line_evidence(
     return evidence
 
 
-def _priors_for(session: Session, file: str, crash_lines: set[int]) -> dict[int, LinePrior]:
-    wants = session.options.experiments
+def _priors_for(state: LocalizeState, file: str, crash_lines: set[int]) -> dict[int, LinePrior]:
+    wants = state.options.experiments
     if "static" not in wants and "perturbation" not in wants:
         return {}
     try:
-        text = (session.options.cwd / file).read_text(encoding="utf-8")
+        text = (state.options.cwd / file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     return line_priors(text, crash_lines)
-
-
-def observations(runs: list[RunAnswer]) -> list[tuple[bool, list[tuple[str, int]]]]:
-    return [(r.failed, r.lines) for a in runs for r in a.results if r.outcome != "skipped"]
 
 
 def outcomes(answer: RunAnswer) -> dict[str, bool]:
     return {r.nodeid: r.failed for r in answer.results if r.outcome != "skipped"}
 
 
-def import_failure_lines(session: Session, first: RunAnswer) -> list[tuple[str, int]]:
+def import_failure_lines(state: LocalizeState, first: RunAnswer) -> list[tuple[str, int]]:
     """No test ran because collection failed (the project does not import): the project lines
     the collection errors name, innermost last. Raises LocalizeError when there are none."""
     lines: list[tuple[str, int]] = []
-    cwd = session.options.cwd
+    cwd = state.options.cwd
     root_names = {p.name for p in cwd.iterdir()} if cwd.is_dir() else set()
     pattern = re.compile(r'File "([^"]+)", line (\d+)|^([^\s:][^:\n]*\.py):(\d+):', re.M)
     for error in first.collect_errors:
@@ -116,7 +113,7 @@ def import_failure_lines(session: Session, first: RunAnswer) -> list[tuple[str, 
             path = match.group(1) or match.group(3)
             number = int(match.group(2) or match.group(4))
             rel = _relative_to_project(path, root_names, cwd)
-            if rel and not _is_test_path(rel) and (rel, number) not in lines:
+            if rel and not is_test_path(rel) and (rel, number) not in lines:
                 lines.append((rel, number))
     if not lines:
         first_error = first.collect_errors[0].longrepr.strip().splitlines()
@@ -138,9 +135,3 @@ def _relative_to_project(path: str, root_names: set[str], root: Path) -> str | N
             if (root / candidate).is_file():
                 return candidate
     return None
-
-
-def _is_test_path(rel: str) -> bool:
-    from dap_proxy.experiments.plugin import is_test_file
-
-    return is_test_file(rel)

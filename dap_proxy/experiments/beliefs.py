@@ -22,8 +22,8 @@ The ranking of lines (scoring.py) does not depend on these numbers.
 from __future__ import annotations
 
 from dap_proxy.analysis.models import Probe
+from dap_proxy.analysis.mutants import Mutant
 from dap_proxy.experiments.models import Suggestion
-from dap_proxy.experiments.mutate import Mutant
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
 from dap_proxy.hypotheses.models import (
     BugPattern,

@@ -55,7 +55,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--top", type=positive_count, default=10, help="suggestions to show (10)")
     parser.add_argument(
-        "--budget", type=positive_number, default=None, help="seconds for the whole run (60)"
+        "--budget",
+        type=positive_number,
+        default=None,
+        help="seconds for the whole run (default: 60, or 6x the plain test run if longer)",
     )
     parser.add_argument(
         "--experiments",
@@ -69,7 +72,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--test-timeout",
         type=positive_number,
         default=None,
-        help="seconds a test may run before it counts as a hang (1)",
+        help="seconds a test may run in the plain run before it counts as a hang (10; also "
+        "5x the slowest test that passed)",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="the whole reason for each suggestion"
     )
     parser.add_argument("test_command", nargs=argparse.REMAINDER, help="-- <test command...>")
     parser.set_defaults(func=run_localize)

@@ -1,12 +1,15 @@
-"""`smart-debug localize`: run the tests under per-test coverage, score lines by spectra and static
-priors, then test the most suspicious lines with mutants and forced predicates in scratch copies
-(both cores), repeat the run to catch intermittent failures, and rank lines by the evidence.
+"""`smart-debug localize`: run the tests plainly (their outcomes are the ones that count), trace
+per-test line coverage of the failing tests and of the passing tests over the files they share,
+score lines by spectra and static priors, then test the most suspicious lines with mutants and
+forced predicates in scratch copies (both cores), repeat the run to catch intermittent failures,
+and rank lines by the evidence.
 
 This module is the orchestrator and the public API (`localize`, `LocalizeOptions`,
-`LocalizeError`). The phases live next to it: session.py (shared state, budget), baseline.py (the
-unmodified runs and the per-line evidence table), mutation.py (perturbation and predicate
-switching), repetition.py (intermittent failures), scoring.py (the ranking), beliefs.py (the
-hypotheses and their probabilities) and report.py (suggestions and the report).
+`LocalizeError`). The phases live next to it: localize_state.py (shared state, budget, time limits),
+baseline.py (the plain runs and the per-line evidence table), spectra_runs.py (traced runs and
+instability), mutant_runs.py (perturbation and predicate switching), repetition.py
+(intermittent failures), scoring.py (the ranking), beliefs.py (the hypotheses and their
+probabilities) and report.py (suggestions and the report).
 
 The user's files are never written: everything runs in copies under a temp folder that is removed
 at the end. Every run is bounded in time; the whole command honours --budget.
@@ -15,18 +18,25 @@ at the end. Every run is bounded in time; the whole command honours --budget.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
+import time
 
 from dap_proxy.experiments.baseline import (
     line_evidence,
     no_tests,
-    observations,
     outcomes,
-    prepared,
     record_run,
 )
-from dap_proxy.experiments.models import LocalizeReport
-from dap_proxy.experiments.mutation import Planned, cancel, collect, plan_mutants
+from dap_proxy.experiments.localize_state import (
+    DEFAULT_BUDGET,
+    DEFAULT_TEST_TIMEOUT,
+    STOPPED,
+    LocalizeError,
+    LocalizeOptions,
+    LocalizeState,
+    Progress,
+)
+from dap_proxy.experiments.models import LocalizeReport, Outcomes
+from dap_proxy.experiments.mutant_runs import run_mutants
 from dap_proxy.experiments.repetition import flaky_notes, repeat
 from dap_proxy.experiments.report import build_report, import_failure_report
 from dap_proxy.experiments.runners import (
@@ -39,16 +49,8 @@ from dap_proxy.experiments.runners import (
 )
 from dap_proxy.experiments.sandbox import SandboxError, make_scratch_root, remove_tree
 from dap_proxy.experiments.scoring import combine
-from dap_proxy.experiments.session import (
-    DEFAULT_BUDGET,
-    DEFAULT_TEST_TIMEOUT,
-    STOPPED,
-    LocalizeError,
-    LocalizeOptions,
-    Progress,
-    Session,
-)
 from dap_proxy.experiments.spectra import spectra
+from dap_proxy.experiments.spectra_runs import run_spectra
 from dap_proxy.experiments.testcommand import CommandError, parse_test_command
 
 __all__ = [
@@ -61,10 +63,10 @@ __all__ = [
 ]
 
 QUIET_REPEAT_RUNS = 8  # runs before concluding that the command never fails (races hide)
-RECHECK_RUNS = 3  # reruns of just the failing tests, ahead of the mutants
+RECHECK_RUNS = 3  # reruns of just the failing tests: a race that failed twice shows here
 
 
-class _Run(Session):
+class _Run(LocalizeState):
     """One localization: sets up the workers, then runs the phases in order."""
 
     def run(self) -> LocalizeReport:
@@ -140,117 +142,176 @@ class _Run(Session):
         if errors:
             raise LocalizeError(errors[0], 2)
 
+    def _plain(self, pool: Pool, key: str, fast: bool) -> RunAnswer | None:
+        """A plain run, retried once when its outcomes are implausible; None when it stays so
+        (the note says why)."""
+        answer = pool.submit(self.plain_job(key, fast=fast)).result()
+        why = _plain_implausible(answer)
+        if why is None:
+            return answer
+        again = pool.submit(self.plain_job(key + "-again", fast=fast)).result()
+        why_again = _plain_implausible(again)
+        if why_again is None:
+            self.notes.append(f"a plain run was implausible ({why}) and was run again")
+            return again
+        self.notes.append(f"a plain run was implausible twice ({why}; then {why_again})")
+        return None
+
+    def _recheck(self, pool: Pool, full: RunAnswer, runs: list[RunAnswer], fast: bool) -> bool:
+        """The failing tests again, a few times (cheap: only them; not the ones that hung, whose
+        every run costs the whole limit): a race that failed in both plain runs shows here.
+        True when an outcome changed; the reruns then join `runs`."""
+        failing = [r.nodeid for r in full.results if r.outcome == "failed"]
+        if not failing:
+            return False
+        futures = [
+            pool.submit(self.plain_job(f"recheck-{i}", fast=fast, only=failing))
+            for i in range(RECHECK_RUNS)
+        ]
+        answers = [f.result() for f in futures]
+        usable = [a for a in answers if a is not None and a.results and not a.error]
+        if not any(outcomes(a).items() - outcomes(full).items() for a in usable):
+            return False
+        runs.extend(usable)
+        return True
+
     def _localize(self, pool: Pool, described: str, is_pytest: bool) -> LocalizeReport:
-        """Run 1: the user's configuration, traced. Run 2, on the other core at the same time:
-        the fast configuration (pytest) or the same command again, traced. When run 2 finishes
-        first, mutants start on its data at once (speculatively); equal outcomes of both runs
-        confirm it, and mean the failure is deterministic. Different outcomes: a third run in
-        the user's configuration tells an intermittent failure from a plugin the fast
-        configuration lacks, and the speculative mutants are dropped."""
+        """The plain run in the user's configuration decides what fails; on the other core at
+        the same time, the fast configuration (pytest) or the same command again: equal
+        outcomes mean the fast configuration may serve the traced and mutant runs, and that the
+        failure is deterministic. Different outcomes: a third plain run in the user's
+        configuration tells an intermittent failure from a plugin the fast configuration
+        lacks. Then the spectra (traced), the mutants, the ranking."""
         options = self.options
         wants = options.experiments
         mutating = bool(wants & {"perturbation", "predicate"})
         second = bool(wants & {"perturbation", "predicate", "repetition"}) and len(pool.runners) > 1
-        self.progress("running the tests under coverage", 0.0)
-        full_future = pool.submit(self.run_job("run-user", fast=False))
-        second_answer: RunAnswer | None = None
-        plan: list[Planned] = []
-        recheck: list[Future[RunAnswer | None]] = []
-        if second:
-            second_answer = prepared(
-                self, pool.submit(self.run_job("run-2", fast=is_pytest)).result()
-            )
-            failed = second_answer is not None and any(r.failed for r in second_answer.results)
-            if failed and "repetition" in wants and second_answer is not None:
-                # the failing tests again, a few times, ahead of the mutants: a race shows here
-                # (not the ones that hung: a hang costs its whole timeout every time)
-                failing_ids = [r.nodeid for r in second_answer.results if r.outcome == "failed"]
-                recheck = [
-                    pool.submit(
-                        self.run_job(
-                            f"recheck-{i}", fast=is_pytest, only=failing_ids if is_pytest else None
-                        )
-                    )
-                    for i in range(RECHECK_RUNS if failing_ids else 0)
-                ]
-            if failed and mutating and is_pytest and second_answer is not None:
-                self.progress("testing mutants", 0.0)
-                evidence = line_evidence(
-                    self, spectra(observations([second_answer])), second_answer.results
-                )
-                plan = plan_mutants(self, pool, evidence, second_answer.results, fast=True)
-        full = prepared(self, full_future.result())
+        started = time.monotonic()
+        self.progress("running the tests (plain)", 0.0)
+        second_future = pool.submit(self.plain_job("plain-2", fast=is_pytest)) if second else None
+        full = self._plain(pool, "plain-1", fast=False)
+        second_answer = second_future.result() if second_future is not None else None
+        if second_answer is not None and _plain_implausible(second_answer) is not None:
+            second_answer = None
         if full is None or (not full.results and not full.collect_errors):
-            cancel(self, plan)
             raise no_tests(self, full)
+        self.stretch_budget(full.seconds)
         record_run(self, full, described, 1)
+        hung = [r.nodeid for r in full.results if r.outcome == "timeout"]
+        if hung:
+            self.notes.append(
+                f"{len(hung)} tests ran past the per-test limit ({self.timeout():g}s) and count as "
+                f"hanging: {', '.join(hung[:3])}{' ...' if len(hung) > 3 else ''}; if they are "
+                "only slow, raise --test-timeout"
+            )
         if not full.results:
-            cancel(self, plan)
             return import_failure_report(self, full, described)
         runs = [full]
         flaky = False
         fast_ok = False
         if second_answer is not None and second_answer.results:
             record_run(self, second_answer, described, 2)
-            rechecked = [a for a in (f.result() for f in recheck) if a is not None and a.results]
-            varies = any(outcomes(a).items() - outcomes(second_answer).items() for a in rechecked)
-            if outcomes(second_answer) == outcomes(full) and not varies:
+            if outcomes(second_answer) == outcomes(full):
                 fast_ok = is_pytest
-            elif varies:
-                cancel(self, plan)
-                plan = []
-                flaky = True
-                runs += [second_answer, *[a for a in rechecked if prepared(self, a) is not None]]
             else:
-                cancel(self, plan)
-                plan = []
                 third = None
                 if is_pytest and "repetition" in wants:
-                    third = prepared(self, pool.submit(self.run_job("run-3", fast=False)).result())
+                    third = pool.submit(self.plain_job("plain-3", fast=False)).result()
                 if third is not None and third.results and outcomes(third) == outcomes(full):
                     record_run(self, third, described, 3)
                     self.notes.append(
                         "some tests need a pytest plugin: mutants run with all plugins"
                     )
-                elif is_pytest and third is None:
-                    pass  # no repetition wanted: keep the user's run
-                else:
+                elif not (is_pytest and third is None):
                     flaky = True
                     runs.append(second_answer)
                     if third is not None and third.results:
                         runs.append(third)
+        if not flaky and is_pytest and "repetition" in wants:
+            flaky = self._recheck(pool, full, runs, fast_ok)
+        self.phase("plain", started)
         if flaky and "repetition" in wants:
+            repeated = time.monotonic()
             runs += repeat(self, pool, described)
+            self.phase("repetition", repeated)
         failing_runs = [r for answer in runs for r in answer.results if r.failed]
         if not failing_runs and "repetition" in wants:
             # an intermittent failure (a race) may just not have shown up yet: a few more runs
-            more = repeat(self, pool, described, fast=is_pytest and fast_ok, runs=QUIET_REPEAT_RUNS)
+            repeated = time.monotonic()
+            more = repeat(self, pool, described, fast=fast_ok, runs=QUIET_REPEAT_RUNS)
+            self.phase("repetition", repeated)
             if any(r.failed for answer in more for r in answer.results):
                 flaky = True
                 runs += more
                 failing_runs = [r for answer in runs for r in answer.results if r.failed]
         if not failing_runs:
-            cancel(self, plan)
             raise LocalizeError(
                 f"the command never failed ({len(full.results)} tests passed): nothing to "
                 "localize. Give localize a command whose tests fail.",
                 3,
             )
-        if plan:  # the speculative mutants stand: their evidence objects are the ranking's
-            evidence = plan[0].evidence_list
-            collect(self, plan)
-        else:
-            evidence = line_evidence(self, spectra(observations(runs)), full.results)
-            if mutating and not flaky:
-                self.progress("testing mutants", 0.0)
-                collect(self, plan_mutants(self, pool, evidence, full.results, fast=fast_ok))
-            elif mutating:
-                self.notes.append("intermittent failure: mutants were not tried (outcomes vary)")
+        # what the ranking calls failing: the plain run's failures (any run's, when they vary)
+        reference = full if not flaky else _union_failures(runs)
+        traced = run_spectra(self, pool, reference, fast=fast_ok, intermittent=flaky)
+        self.unstable = traced.unstable
+        self.tracer = traced.tracer
+        if not any(r.failed for r in traced.results):
+            raise LocalizeError(
+                "every failing test changed its outcome when traced or could not be traced "
+                f"({', '.join(traced.unstable[:3]) or 'no traced run answered'}): no ranking "
+                "built on them. Run the failing tests alone, or raise --test-timeout.",
+                1,
+            )
+        lines = {r.nodeid: r.lines for r in traced.results}
+        observed = [
+            (r.failed, lines[r.nodeid])
+            for answer in runs
+            for r in answer.results
+            if r.nodeid in lines and r.outcome != "skipped"
+        ]
+        evidence = line_evidence(self, spectra(observed), traced.results)
+        if mutating and not flaky:
+            run_mutants(self, pool, evidence, traced.results, fast=fast_ok)
+        elif mutating:
+            self.notes.append("intermittent failure: mutants were not tried (outcomes vary)")
         ranked = combine(evidence, wants, intermittent=flaky)
-        report = build_report(self, ranked, full.results, described, intermittent=flaky)
+        report = build_report(self, ranked, traced.results, described, intermittent=flaky)
+        report.outcomes = Outcomes(
+            tests=len([r for r in full.results if r.outcome != "skipped"]),
+            failed=sorted(r.nodeid for r in reference.results if r.failed),
+            unstable=sorted(traced.unstable),
+            tracer=traced.tracer,
+        )
+        report.phases = dict(self.phases)
         if flaky:
             report.notes.extend(flaky_notes(runs))
         return report
+
+
+def _plain_implausible(answer: RunAnswer | None) -> str | None:
+    """Why a plain run cannot be the reference: the worker died, the run was cut, or every test
+    failed (of several; the retry tells a broken run from a suite that really all fails)."""
+    if answer is None:
+        return "it was not run within the budget"
+    if answer.error:
+        return f"the test worker died ({answer.error.strip().splitlines()[0][:120]})"
+    if answer.timed_out:
+        return "it did not finish within the budget"
+    ran = [r for r in answer.results if r.outcome != "skipped"]
+    if len(ran) > 1 and all(r.failed for r in ran) and not answer.collect_errors:
+        return f"every one of its {len(ran)} tests failed"
+    return None
+
+
+def _union_failures(runs: list[RunAnswer]) -> RunAnswer:
+    """The first run, with every test that failed in any run marked failed (intermittent)."""
+    failed = {r.nodeid for answer in runs for r in answer.results if r.failed}
+    first = runs[0]
+    results = [
+        r.model_copy(update={"outcome": "failed"}) if r.nodeid in failed and not r.failed else r
+        for r in first.results
+    ]
+    return first.model_copy(update={"results": results})
 
 
 def localize(

@@ -1,6 +1,6 @@
 """Declared tables of the localize report: suggestions, hypotheses and experiments, exactly the
-JSON contract of `smart-debug localize --json` (DESIGN.md, "Contracts"). Hypotheses are the
-project's shared `dap_proxy.hypotheses.models.Hypothesis`."""
+JSON contract of `smart-debug localize --json` (DESIGN.md, "Contracts"). Hypotheses and
+suggestions are the project's shared `dap_proxy.hypotheses.models` ones."""
 
 from __future__ import annotations
 
@@ -8,26 +8,24 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from dap_proxy.analysis.models import ProbeKind
-from dap_proxy.hypotheses.models import Hypothesis  # the shared vocabulary (beliefs.py fills it)
+from dap_proxy.hypotheses.models import (  # the shared vocabulary (beliefs.py fills it)
+    Hypothesis,
+    Suggestion,
+)
+
+__all__ = [
+    "ALL_EXPERIMENTS",
+    "Experiment",
+    "ExperimentKind",
+    "LocalizeReport",
+    "Outcomes",
+    "Suggestion",
+]
 
 ExperimentKind = Literal["spectra", "static", "perturbation", "predicate", "repetition"]
 ALL_EXPERIMENTS: tuple[ExperimentKind, ...] = (
     "spectra", "static", "perturbation", "predicate", "repetition",
 )  # fmt: skip
-
-
-class Suggestion(BaseModel):
-    """One ranked line: where to look (and what kind of probe to put there)."""
-
-    file: str  # relative to the folder localize ran in
-    line: int  # 1-based
-    score: float
-    kind: ProbeKind = ProbeKind.BREAKPOINT
-    condition: str | None = None
-    log_message: str | None = None
-    reason: str
-    hypothesis: str | None = None
 
 
 class Experiment(BaseModel):
@@ -45,6 +43,16 @@ class Experiment(BaseModel):
     seconds: float = 0.0
 
 
+class Outcomes(BaseModel):
+    """What the plain run decided: the tests that count as failing, and the tests left out of the
+    spectra because tracing changed their outcome."""
+
+    tests: int = 0
+    failed: list[str] = Field(default_factory=list)  # node ids
+    unstable: list[str] = Field(default_factory=list)  # "unstable under instrumentation"
+    tracer: str | None = None  # coverage (coverage.py's C tracer) or settrace
+
+
 class LocalizeReport(BaseModel):
     """The whole answer; `model_dump(exclude_none=True)` is the `--json` object."""
 
@@ -57,3 +65,5 @@ class LocalizeReport(BaseModel):
     failing_tests: list[str] = Field(default_factory=list)  # pytest node ids
     seconds: float = 0.0
     notes: list[str] = Field(default_factory=list)
+    outcomes: Outcomes = Field(default_factory=Outcomes)
+    phases: dict[str, float] = Field(default_factory=dict)  # seconds per phase

@@ -3,15 +3,16 @@ per-test outcome (each parametrized case separately) and a per-test timeout so a
 failure.
 
 Standalone on purpose (stdlib + pytest only): it runs inside the user's interpreter, which may not
-have smart-debug installed. Two ways in:
-- `pytest -p dap_proxy.experiments.plugin` with SMART_DEBUG_LOCALIZE_OUT=<file.jsonl> (and the
-  other SMART_DEBUG_LOCALIZE_* variables below): one JSON line per test is appended to that file;
-- the persistent worker (worker.py) builds a `Collector` itself and reads its results in memory.
+have smart-debug installed. Which files are the project's code and which its tests is decided by
+the parent (`dap_proxy.analysis.workspace.project_python_files`) and handed over as a JSON file
+(`ProjectFiles`). Two ways in: the persistent worker (worker.py) builds a `Collector` and reads
+its results in memory; a non-pytest command is traced whole by `start_command_trace`.
 
-Why sys.settrace rather than coverage.py contexts: Python 3.11 has no sys.monitoring, coverage.py's
-per-test contexts need a data file and a combine/report step per run (tens of ms each, and mutants
-are run hundreds of times), and a tracer that only line-traces files of the project under test is
-simple and fast on small programs (library frames get no local tracer at all).
+Two tracers, the same answer (per test, the project lines it ran): coverage.py's C tracer with one
+dynamic context per test (`CoverageTracer`, an in-memory data file read once at the end of the
+run) whenever coverage with its C tracer imports in the user's interpreter (the parent puts its own
+coverage package, alone, at the end of sys.path), and a stdlib `sys.settrace` tracer
+(`LineTracer`) otherwise. bench/tracers.py measures both on real suites. Mutant runs trace nothing.
 
 Why SIGALRM for the timeout: a handler raises in the main thread between bytecodes, which also
 interrupts `time.sleep` and blocking waits that never produce a trace event. The exception derives
@@ -41,54 +42,66 @@ except ImportError:  # the command-mode tracer (sitecustomize) needs only LineTr
 
 ENV_OUT = "SMART_DEBUG_LOCALIZE_OUT"
 ENV_ROOT = "SMART_DEBUG_LOCALIZE_ROOT"
-ENV_TIMEOUT = "SMART_DEBUG_LOCALIZE_TIMEOUT"
-ENV_TRACE = "SMART_DEBUG_LOCALIZE_TRACE"
+ENV_FILES = "SMART_DEBUG_LOCALIZE_FILES"
 
 MAX_REPR_CHARS = 2000  # a failure's text kept per test (output floods are cut here)
 TIMEOUT_REPEAT = 0.05  # seconds between repeated timeout signals once a test is over time
-
-_TEST_DIR_NAMES = {"tests", "test", "testing"}
-_SKIP_DIR_NAMES = {"site-packages", "dist-packages", ".venv", "venv", "node_modules", ".tox"}
 
 
 class TestTimeout(BaseException):
     """Raised inside a test that ran past its time limit (a hang counts as a failure)."""
 
 
-def is_test_file(path: str) -> bool:
-    """pytest's own naming conventions plus conftest and test folders."""
-    name = os.path.basename(path)
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
-        return True
-    parts = path.replace("\\", "/").split("/")
-    return any(part in _TEST_DIR_NAMES for part in parts[:-1])
+class ProjectFiles:
+    """The project's own code files and its test files, relative to `root` (POSIX paths)."""
 
+    def __init__(self, root: str, code: list[str], tests: list[str]) -> None:
+        self.root = os.path.realpath(root) + os.sep
+        self.code = {rel.replace("/", os.sep) for rel in code}
+        self.tests = {rel.replace("/", os.sep) for rel in tests}
 
-def is_project_file(path: str, root: str) -> bool:
-    """A Python file of the project under test: under root, not a test, not a library."""
-    if not path.endswith(".py") or not path.startswith(root):
-        return False
-    rel = path[len(root) :].lstrip(os.sep)
-    parts = rel.split(os.sep)
-    if any(part in _SKIP_DIR_NAMES or part.startswith(".") for part in parts[:-1]):
-        return False
-    return not is_test_file(rel)
+    @classmethod
+    def load(cls, root: str, path: str | None) -> ProjectFiles:
+        """From the parent's JSON file {"code": [...], "tests": [...]}; none: nothing is code."""
+        if not path:
+            return cls(root, [], [])
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return cls(root, data.get("code", []), data.get("tests", []))
+
+    def relative(self, path: str) -> str | None:
+        real = os.path.realpath(path)
+        return real[len(self.root) :] if real.startswith(self.root) else None
+
+    def is_code(self, path: str) -> bool:
+        return self.relative(path) in self.code
+
+    def is_test(self, path: str) -> bool:
+        return self.relative(path) in self.tests
 
 
 class LineTracer:
-    """Records (file, line) of project files while installed; cheap for everything else."""
+    """Records (file, line) of project files while installed; cheap for everything else.
+    `only`: the relative files to trace (None: all of the project's code)."""
 
-    def __init__(self, root: str) -> None:
-        self.root = os.path.realpath(root) + os.sep
+    name = "settrace"
+
+    def __init__(self, files: ProjectFiles, only: set[str] | None = None) -> None:
+        self.files = files
+        self.root = files.root
+        self.wanted = files.code if only is None else files.code & only
         self.lines: set[tuple[str, int]] = set()
         self._wanted: dict[str, str | None] = {}  # co_filename -> relative path or None
+        self.per_test: dict[str, set[tuple[str, int]]] = {}
 
     def _relative(self, filename: str) -> str | None:
         rel = self._wanted.get(filename, "")
         if rel != "":
             return rel
-        real = os.path.realpath(filename) if filename and not filename.startswith("<") else ""
-        found = real[len(self.root) :] if real and is_project_file(real, self.root) else None
+        found = None
+        if filename and not filename.startswith("<"):
+            rel = self.files.relative(filename)
+            found = rel if rel in self.wanted else None
         self._wanted[filename] = found
         return found
 
@@ -115,8 +128,92 @@ class LineTracer:
         threading.settrace(None)  # type: ignore[arg-type]
         return self.lines
 
+    # the per-test interface the Collector uses (the coverage tracer's, too)
+    def test_start(self, nodeid: str) -> None:
+        self.start()
 
-def _frames_of(excinfo: Any, root: str) -> list[list[Any]]:
+    def test_stop(self, nodeid: str) -> None:
+        self.per_test[nodeid] = self.stop()
+
+    def finish(self) -> dict[str, set[tuple[str, int]]]:
+        found, self.per_test = self.per_test, {}
+        return found
+
+
+class CoverageTracer:
+    """coverage.py's C tracer over the wanted files, one dynamic context per test; the lines are
+    read from its in-memory data once, when the run ends. A test that installs its own trace
+    function (and does not put ours back) gets the tracer restarted for the next test."""
+
+    name = "coverage"
+
+    def __init__(self, files: ProjectFiles, only: set[str] | None = None) -> None:
+        import coverage
+
+        self.files = files
+        wanted = files.code if only is None else files.code & only
+        self._by_path = {os.path.join(files.root, rel): rel for rel in wanted}
+        self._coverage = coverage.Coverage(
+            data_file=None,
+            include=sorted(self._by_path) or [os.path.join(files.root, "<nothing>")],
+            config_file=False,
+        )
+        self._running = False
+        self._trace: Any = None
+
+    def _ensure_running(self) -> None:
+        if self._running and sys.gettrace() is self._trace:
+            return
+        if self._running:
+            self._coverage.stop()
+        self._coverage.start()
+        self._running = True
+        self._trace = sys.gettrace()
+
+    def test_start(self, nodeid: str) -> None:
+        self._ensure_running()
+        self._coverage.switch_context(nodeid)
+
+    def test_stop(self, nodeid: str) -> None:
+        if self._running:
+            self._coverage.switch_context("")
+
+    def finish(self) -> dict[str, set[tuple[str, int]]]:
+        found: dict[str, set[tuple[str, int]]] = {}
+        if not self._running:
+            return found
+        self._coverage.stop()
+        self._running = False
+        data = self._coverage.get_data()
+        for path in data.measured_files():
+            rel = self._by_path.get(path) or self.files.relative(path)
+            if rel is None:
+                continue
+            for line, contexts in data.contexts_by_lineno(path).items():
+                for context in contexts:
+                    if context:
+                        found.setdefault(context, set()).add((rel, line))
+        return found
+
+
+def coverage_available() -> bool:
+    """coverage.py with its C tracer (the pure-Python one is no faster than LineTracer)."""
+    try:
+        import coverage
+        from coverage.tracer import CTracer  # noqa: F401
+    except Exception:  # absent, or built for another interpreter
+        return False
+    return hasattr(coverage.Coverage, "switch_context")
+
+
+def new_tracer(files: ProjectFiles, only: set[str] | None, prefer: str) -> Any:
+    """The tracer for one traced run: coverage's when asked for and available, else LineTracer."""
+    if prefer == "coverage" and coverage_available():
+        return CoverageTracer(files, only)
+    return LineTracer(files, only)
+
+
+def _frames_of(excinfo: Any, files: ProjectFiles) -> list[list[Any]]:
     """The traceback of a failure as [relative file, line, is_project] entries, outermost first."""
     frames: list[list[Any]] = []
     if excinfo is None:
@@ -124,11 +221,9 @@ def _frames_of(excinfo: Any, root: str) -> list[list[Any]]:
     try:
         tb = excinfo.tb
         while tb is not None:
-            filename = os.path.realpath(tb.tb_frame.f_code.co_filename)
-            if filename.startswith(root):
-                frames.append(
-                    [filename[len(root) :], tb.tb_lineno, is_project_file(filename, root)]
-                )
+            rel = files.relative(tb.tb_frame.f_code.co_filename)
+            if rel is not None:
+                frames.append([rel, tb.tb_lineno, rel in files.code])
             tb = tb.tb_next
     except Exception:  # a strange traceback object must not break the test run
         pass
@@ -136,26 +231,34 @@ def _frames_of(excinfo: Any, root: str) -> list[list[Any]]:
 
 
 class Collector:
-    """The plugin object: register with `pytest.main(args, plugins=[collector])` or via `-p`."""
+    """The plugin object: register with `pytest.main(args, plugins=[collector])`.
+
+    `tracer`: a LineTracer or CoverageTracer (None: no coverage); `hang_factor`: the per-test
+    limit also grows to this many times the slowest test passed so far (a plain run's hang
+    detector that a legitimately slow suite does not trip)."""
 
     def __init__(
         self,
-        root: str,
+        files: ProjectFiles,
         timeout: float | None = None,
-        trace: bool = True,
+        tracer: Any = None,
         only: set[str] | None = None,
         on_result: Any = None,
         timeouts: dict[str, float] | None = None,
+        hang_factor: float | None = None,
     ) -> None:
-        self.root = os.path.realpath(root) + os.sep
+        self.files = files
+        self.root = files.root
         self.timeout = timeout if timeout and timeout > 0 else None
-        self.trace = trace
+        self.trace = tracer is not None
         self.only = only  # node ids to keep (the others are deselected), None = all
         self.on_result = on_result
         self.timeouts = timeouts or {}  # per node id, overriding `timeout`
+        self.hang_factor = hang_factor
         self.results: list[dict[str, Any]] = []
         self.collect_errors: list[dict[str, Any]] = []
-        self._tracer = LineTracer(root)
+        self._tracer = tracer
+        self._slowest = 0.0
         self._current: dict[str, Any] | None = None
         self._deadline = 0.0
         self._armed = False
@@ -192,6 +295,8 @@ class Collector:
         limit = self.timeouts.get(nodeid, self.timeout)
         if limit is None or threading.current_thread() is not threading.main_thread():
             return
+        if self.hang_factor:
+            limit = max(limit, self.hang_factor * self._slowest)
         self._limit = limit
         self._deadline = time.monotonic() + limit
         self._timed_out = False
@@ -240,18 +345,21 @@ class Collector:
             "lines": [],
         }
         started = time.monotonic()
-        if self.trace:
-            self._tracer.start()
+        tracing = self.trace and self._tracer is not None
+        if tracing:
+            self._tracer.test_start(item.nodeid)
         self._arm(item.nodeid)
         try:
             yield
         finally:
             self._disarm()
-            lines = self._tracer.stop() if self.trace else set()
+            if tracing:
+                self._tracer.test_stop(item.nodeid)
             result = self._current
             self._current = None
             result["duration"] = round(time.monotonic() - started, 4)
-            result["lines"] = sorted([file, line] for file, line in lines)
+            if result["outcome"] == "passed":
+                self._slowest = max(self._slowest, result["duration"])
             self.results.append(result)
             if self.on_result is not None:
                 self.on_result(result)
@@ -270,31 +378,19 @@ class Collector:
         elif current["outcome"] == "passed":
             current["outcome"] = "failed"
         if not current["longrepr"]:
-            current["frames"] = _frames_of(call.excinfo, self.root)
+            current["frames"] = _frames_of(call.excinfo, self.files)
             exc = call.excinfo
             summary = f"{exc.typename}: {exc.value}" if exc is not None else str(report.longrepr)
             current["longrepr"] = summary[:MAX_REPR_CHARS]
 
-
-# --- `-p dap_proxy.experiments.plugin` entry: configured by environment variables ------------
-def pytest_configure(config: Any) -> None:
-    out = os.environ.get(ENV_OUT)
-    if not out or config.pluginmanager.has_plugin("smart-debug-localize"):
-        return
-    handle = open(out, "a", encoding="utf-8")  # noqa: SIM115 - closed at unconfigure
-
-    def write(result: dict[str, Any]) -> None:
-        handle.write(json.dumps(result) + "\n")
-        handle.flush()
-
-    collector = Collector(
-        root=os.environ.get(ENV_ROOT) or os.getcwd(),
-        timeout=float(os.environ.get(ENV_TIMEOUT) or 0) or None,
-        trace=os.environ.get(ENV_TRACE, "1") != "0",
-        on_result=write,
-    )
-    config.pluginmanager.register(collector, "smart-debug-localize")
-    config.add_cleanup(handle.close)
+    def finish(self) -> None:
+        """After the run: each traced test's lines (coverage gives them all at the end)."""
+        if self._tracer is None:
+            return
+        per_test = self._tracer.finish()
+        for result in self.results:
+            lines = per_test.get(result["nodeid"], ())
+            result["lines"] = sorted([file, line] for file, line in lines)
 
 
 # --- command mode: `python -c`-style programs traced through a generated sitecustomize ----------
@@ -304,7 +400,8 @@ def start_command_trace() -> None:
     out = os.environ.get(ENV_OUT)
     if not out:
         return
-    tracer = LineTracer(os.environ.get(ENV_ROOT) or os.getcwd())
+    root = os.environ.get(ENV_ROOT) or os.getcwd()
+    tracer = LineTracer(ProjectFiles.load(root, os.environ.get(ENV_FILES)))  # one test: no contexts
     written: list[bool] = []
 
     def write() -> None:

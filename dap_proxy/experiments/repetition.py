@@ -5,27 +5,24 @@ parallel to expose (and measure) an intermittent failure, and describe each test
 from __future__ import annotations
 
 from dap_proxy.experiments.baseline import prepared
+from dap_proxy.experiments.localize_state import LocalizeState
 from dap_proxy.experiments.models import Experiment
-from dap_proxy.experiments.runners import Job, Pool, RunAnswer
-from dap_proxy.experiments.session import Session
+from dap_proxy.experiments.runners import Pool, RunAnswer
 
 REPEAT_RUNS = 4  # extra runs when the first two disagree (intermittent failure)
 
 
 def repeat(
-    session: Session, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
+    state: LocalizeState, pool: Pool, described: str, fast: bool = False, runs: int = REPEAT_RUNS
 ) -> list[RunAnswer]:
-    jobs = [
-        Job(key=f"repeat-{i}", timeout=session.timeout(), hard_timeout=session.left(), fast=fast)
-        for i in range(runs)
-    ]
-    session.progress("repeating the tests (intermittent failure)", 0.0)
+    jobs = [state.plain_job(f"repeat-{i}", fast=fast) for i in range(runs)]
+    state.progress("repeating the tests (intermittent failure)", 0.0)
     answers: list[RunAnswer] = []
     for _job, answer in pool.map(jobs):
         if answer.results:
-            answers.append(prepared(session, answer))  # type: ignore[arg-type]
-        session.progress("repeating the tests (intermittent failure)", len(answers) / len(jobs))
-    session.experiments.append(
+            answers.append(prepared(state, answer))  # type: ignore[arg-type]
+        state.progress("repeating the tests (intermittent failure)", len(answers) / len(jobs))
+    state.experiments.append(
         Experiment(
             kind="repetition",
             description=f"{len(answers)} more runs of `{described}` in parallel",

@@ -9,39 +9,39 @@ from __future__ import annotations
 from dap_proxy.analysis.models import ProbeKind
 from dap_proxy.experiments.baseline import import_failure_lines
 from dap_proxy.experiments.beliefs import build_hypotheses, hypothesis_text
+from dap_proxy.experiments.localize_state import LocalizeState
 from dap_proxy.experiments.models import LocalizeReport, Suggestion
 from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
-from dap_proxy.experiments.session import Session
 from dap_proxy.hypotheses.probability import other_probability
 
 
 def build_report(
-    session: Session,
+    state: LocalizeState,
     ranked: list[LineEvidence],
     results: list[TestResult],
     described: str,
     intermittent: bool = False,
 ) -> LocalizeReport:
-    top = ranked[: session.options.top]
+    top = ranked[: state.options.top]
     failing_total = sum(1 for r in results if r.failed)
     passing_total = sum(1 for r in results if r.outcome == "passed")
     suggestions = [_suggestion(item, failing_total, passing_total) for item in top]
     hypotheses = (
         build_hypotheses(top, suggestions, failing_total, described, intermittent)
-        if session.options.experiments - {"spectra"}
+        if state.options.experiments - {"spectra"}
         else []
     )
     return LocalizeReport(
         suggestions=suggestions,
         hypotheses=hypotheses,
-        experiments=session.experiments,
+        experiments=state.experiments,
         command=described,
         tests=len(results),
         failing=failing_total,
         failing_tests=[r.nodeid for r in results if r.failed],
-        seconds=round(session.elapsed(), 3),
-        notes=session.notes,
+        seconds=round(state.elapsed(), 3),
+        notes=state.notes,
     )
 
 
@@ -72,16 +72,18 @@ def to_json(report: LocalizeReport) -> dict[str, object]:
         "experiments": [e.model_dump(mode="json", exclude_none=True) for e in report.experiments],
         "notes": report.notes,
         "seconds": report.seconds,
+        "outcomes": report.outcomes.model_dump(mode="json"),
+        "phases": report.phases,
     }
     if report.hypotheses:  # the documented rule's explicit remainder
         payload["other_probability"] = other_probability(report.hypotheses)
     return payload
 
 
-def import_failure_report(session: Session, first: RunAnswer, described: str) -> LocalizeReport:
+def import_failure_report(state: LocalizeState, first: RunAnswer, described: str) -> LocalizeReport:
     """No test ran because collection failed (the project does not import): point at the
     project lines the collection error names."""
-    lines = import_failure_lines(session, first)
+    lines = import_failure_lines(state, first)
     suggestions = [
         Suggestion(
             file=file,
@@ -90,12 +92,12 @@ def import_failure_report(session: Session, first: RunAnswer, described: str) ->
             reason="the tests could not be imported; the collection error points here",
         )
         for index, (file, line) in enumerate(reversed(lines))
-    ][: session.options.top]
+    ][: state.options.top]
     return LocalizeReport(
         suggestions=suggestions,
-        experiments=session.experiments,
+        experiments=state.experiments,
         command=described,
-        seconds=round(session.elapsed(), 3),
+        seconds=round(state.elapsed(), 3),
         notes=["the project does not import: no test ran"],
     )
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from dap_proxy.analysis.workspace import project_python_files
 from dap_proxy.experiments import plugin as plugin_module
 from dap_proxy.experiments.sandbox import copy_project, kill_group, run_bounded
 from dap_proxy.experiments.testcommand import TestCommand
@@ -67,6 +68,7 @@ class RunAnswer(BaseModel):
     error: str | None = None
     timed_out: bool = False  # the whole job was killed
     seconds: float = 0.0
+    tracer: str | None = None  # which tracer recorded the lines (coverage, settrace), if any
 
 
 class Job(BaseModel):
@@ -77,6 +79,8 @@ class Job(BaseModel):
     timeouts: dict[str, float] = Field(default_factory=dict)  # per node id, overriding timeout
     hard_timeout: float = 60.0  # the whole job
     trace: bool = True
+    trace_files: list[str] | None = None  # project files to trace (None: all the project's code)
+    hang_factor: float | None = None  # per-test limit grows to this x the slowest passed test
     fast: bool = False  # pytest without plugin autoload and without plugins that cannot matter
     session: bool = False  # serve it in the worker's live pytest session (validated first)
 
@@ -85,12 +89,13 @@ class RunnerError(Exception):
     """A runner could not start (pytest missing in that interpreter, ...)."""
 
 
-# Built-in pytest plugins that cost time on every run and cannot change a test's outcome. Whether
+# Built-in pytest plugins that cost time on every run and cannot change a test's outcome (not
+# `debugging`: pytest 9's unittest support reads its options). Whether
 # the fast configuration (these off, and no third-party plugin autoload) gives the same outcomes as
 # the user's own is checked once per localize run before it is used for mutants.
 FAST_DISABLED = (
     "unraisableexception", "threadexception", "cacheprovider", "junitxml", "pastebin",
-    "stepwise", "faulthandler", "debugging",
+    "stepwise", "faulthandler",
 )  # fmt: skip
 
 
@@ -106,6 +111,25 @@ def fast_pytest_args(args: list[str]) -> list[str]:
     return [*flags, *args, "--tb=native"]
 
 
+def offered_coverage(scratch: Path) -> Path:
+    """A folder holding only our coverage package (a link), for the worker's sys.path."""
+    import coverage
+
+    folder = scratch / "coverage-package"
+    if not folder.exists():
+        folder.mkdir()
+        (folder / "coverage").symlink_to(Path(coverage.__file__).resolve().parent)
+    return folder
+
+
+def write_project_files(root: Path, target: Path) -> Path:
+    """The project's code and test files (the analysis room decides which is which), as the
+    JSON file the plugin reads inside the user's interpreter."""
+    code, tests = project_python_files(root)
+    target.write_text(json.dumps({"code": code, "tests": tests}), encoding="utf-8")
+    return target
+
+
 class PytestRunner:
     """A warm pytest process over its own scratch copy of the project."""
 
@@ -113,10 +137,15 @@ class PytestRunner:
         self.command = command
         self.root = copy_project(project, scratch, f"w{n}")
         self.cwd = self.root / cwd_rel
+        self.files = write_project_files(self.root, scratch / f"files{n}.json")
+        self.coverage = offered_coverage(scratch)
+        self.tracer: str | None = None  # what the worker said it traces with
         self.process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._next_id = 0
         self.baseline: dict[str, bool] | None = None  # outcomes the live session must reproduce
+        self.baseline_limits: dict[str, float] = {}  # and the per-test limits to do it in
+        self.session_bad: set[str] = set()  # tests the live session does not reproduce
         self.session_state: str | None = None  # None (not tried), "ok" or "off"
         self.closed = False  # closed for good: no worker is started again
 
@@ -130,6 +159,8 @@ class PytestRunner:
             str(self.cwd),
             str(PLUGIN_PATH),
             "1" if self.command.add_cwd else "0",
+            str(self.files),
+            str(self.coverage),
         ]
         self.process = subprocess.Popen(
             argv,
@@ -155,6 +186,8 @@ class PytestRunner:
 
         threading.Thread(target=pump, daemon=True).start()
         ready = self._read(WORKER_START_TIMEOUT)
+        if ready is not None:
+            self.tracer = str(ready.get("tracer") or "settrace")
         if ready is None or not ready.get("ready"):
             stderr = ""
             self.stop()
@@ -197,10 +230,22 @@ class PytestRunner:
         if job.session and self.session_state is None and self.baseline is not None:
             check = self._run(
                 Job(key="validate", session=True, fast=job.fast, timeout=job.timeout,
-                    trace=False, hard_timeout=job.hard_timeout)
+                    timeouts=self.baseline_limits, only=sorted(self.baseline), trace=False,
+                    hard_timeout=job.hard_timeout)
             )  # fmt: skip
             seen = {r.nodeid: r.failed for r in check.results if r.outcome != "skipped"}
-            self.session_state = "ok" if check.results and seen == self.baseline else "off"
+            # tests whose outcome differs in the live session (a class kept from the first
+            # import, pickling by name...) are never served by it
+            self.session_bad = {k for k, v in self.baseline.items() if seen.get(k) != v}
+            trusted = check.results and len(self.session_bad) < len(self.baseline)
+            self.session_state = "ok" if trusted else "off"
+        only = job.only
+        if job.session and self.session_state == "ok" and only and self.session_bad:
+            bad = self.session_bad.intersection(only)
+            if any(self.baseline and self.baseline.get(i) for i in bad):
+                job = job.model_copy(update={"session": False})  # a failing test: run it for real
+            elif bad:
+                job = job.model_copy(update={"only": [i for i in only if i not in bad]})
         if job.session and self.session_state != "ok":
             job = job.model_copy(update={"session": False})
         return self._run(job)
@@ -223,6 +268,8 @@ class PytestRunner:
             "timeout": job.timeout,
             "timeouts": job.timeouts,
             "trace": job.trace,
+            "trace_files": job.trace_files,
+            "hang_factor": job.hang_factor,
             "files": job.files,
             "session": job.session,
         }
@@ -274,6 +321,8 @@ class CommandRunner:
             encoding="utf-8",
         )
         self.out = scratch / f"lines{n}.jsonl"
+        self.files_path = write_project_files(self.root, scratch / f"files{n}.json")
+        self.files = plugin_module.ProjectFiles.load(str(self.root), str(self.files_path))
         self.closed = False
         self._running: subprocess.Popen[bytes] | None = None
 
@@ -312,6 +361,7 @@ class CommandRunner:
         if job.trace:
             env[plugin_module.ENV_OUT] = str(self.out)
             env[plugin_module.ENV_ROOT] = str(self.root)
+            env[plugin_module.ENV_FILES] = str(self.files_path)
         limit = job.timeout or job.hard_timeout
         try:
             done = run_bounded(
@@ -340,7 +390,7 @@ class CommandRunner:
             outcome=outcome,
             duration=time.monotonic() - started,
             longrepr=longrepr[:500],
-            frames=_frames_from_output(done.output, self.root),
+            frames=_frames_from_output(done.output, self.files),
             lines=sorted(lines),
         )
         return RunAnswer(
@@ -350,22 +400,17 @@ class CommandRunner:
         )
 
 
-def _frames_from_output(output: str, root: Path) -> list[tuple[str, int, bool]]:
+def _frames_from_output(
+    output: str, files: plugin_module.ProjectFiles
+) -> list[tuple[str, int, bool]]:
     """Python traceback frames (`File "...", line N`) printed by the command, inside the project."""
     import re
 
     frames: list[tuple[str, int, bool]] = []
-    prefix = str(root) + os.sep
     for match in re.finditer(r'File "([^"]+)", line (\d+)', output):
-        path = os.path.realpath(match.group(1))
-        if path.startswith(prefix):
-            frames.append(
-                (
-                    path[len(prefix) :],
-                    int(match.group(2)),
-                    plugin_module.is_project_file(path, prefix),
-                )
-            )
+        rel = files.relative(match.group(1))
+        if rel is not None:
+            frames.append((rel, int(match.group(2)), rel in files.code))
     return frames[-30:]
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from dap_proxy.experiments.mutate import Mutant
-from dap_proxy.experiments.priors import LinePrior
+from dap_proxy.analysis.line_priors import LinePrior
+from dap_proxy.analysis.mutants import Mutant
 from dap_proxy.experiments.spectra import LineSpectrum, dstar, ochiai, tarantula
 
 W_FIX, W_SENSITIVITY, W_OCHIAI, W_PRIOR = 0.60, 0.15, 0.20, 0.05

@@ -10,14 +10,18 @@ Protocol: one JSON object per line. Jobs come on the original stdin, answers go 
 stdout; the test code's own stdin/stdout/stderr are /dev/null, so a test that prints (even with
 `-s`) or floods cannot corrupt the channel.
   job:    {"id": int, "args": [str], "only": [nodeid] | null, "timeout": float | null,
-           "timeouts": {nodeid: float}, "trace": bool, "files": {relative path: text},
+           "timeouts": {nodeid: float}, "trace": bool, "trace_files": [relative path] | null,
+           "hang_factor": float | null, "files": {relative path: text},
            "env": {name: value | null}}  (environment for this run only; null removes)
   answer: {"id": int, "exit": int, "results": [...], "collect_errors": [...], "threads": int,
-           "error": str | null}
+           "error": str | null, "tracer": "coverage" | "settrace" | null}
+The coverage package the parent offers (argv[6], a folder holding only it) goes at the end of
+sys.path: the user's own coverage wins, and nothing else of ours is importable by the tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -61,6 +65,8 @@ def _set_env(values: dict[str, str | None]) -> None:
 
 def main() -> int:
     root, cwd, plugin_path, add_cwd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+    files_path = sys.argv[5]
+    coverage_dir = sys.argv[6] if len(sys.argv) > 6 else ""
     root = os.path.realpath(root) + os.sep
     sys.dont_write_bytecode = True  # a mutant may keep the size and mtime second of the original
     # Running this file put its own folder first on sys.path; the user's command never has it.
@@ -78,6 +84,9 @@ def main() -> int:
     import pytest
 
     plugin = _load_plugin(plugin_path)
+    files = plugin.ProjectFiles.load(root, files_path)
+    with _offered(coverage_dir):
+        tracer_kind = "coverage" if plugin.coverage_available() else "settrace"
     base_path = list(sys.path)
 
     def send(answer: dict[str, object]) -> None:
@@ -90,22 +99,42 @@ def main() -> int:
             if line.strip():
                 yield json.loads(line)
 
-    send({"ready": True, "pytest": pytest.__version__})
+    send({"ready": True, "pytest": pytest.__version__, "tracer": tracer_kind})
     source = jobs()
     pending = next(source, None)
     while pending is not None:
         job, pending = pending, None
         if job.get("session"):
-            server = _SessionServer(job, source, send, plugin, root)
-            _run_pytest(job, plugin, root, base_path, server)
+            server = _SessionServer(job, source, send, plugin, files)
+            _run_pytest(job, plugin, files, base_path, server, tracer_kind, coverage_dir)
             pending = server.leftover
             if server.failed is not None:  # the session could not start: answer the job
                 send({"id": job.get("id"), "exit": -1, "error": server.failed})
             continue
-        answer = _run_pytest(job, plugin, root, base_path, None)
+        answer = _run_pytest(job, plugin, files, base_path, None, tracer_kind, coverage_dir)
         send(answer)
         pending = next(source, None)
     return 0
+
+
+@contextlib.contextmanager
+def _offered(coverage_dir: str):  # type: ignore[no-untyped-def]
+    """Our coverage package on the end of sys.path for a traced run only, forgotten afterwards:
+    a plain run must see the user's environment exactly (a test may skip without coverage)."""
+    if not coverage_dir:
+        yield
+        return
+    sys.path.append(coverage_dir)
+    try:
+        yield
+    finally:
+        if coverage_dir in sys.path:
+            sys.path.remove(coverage_dir)
+        prefix = os.path.realpath(coverage_dir) + os.sep
+        for name, module in list(sys.modules.items()):
+            filename = getattr(module, "__file__", None) or ""
+            if filename and os.path.realpath(filename).startswith(prefix):
+                del sys.modules[name]
 
 
 def _write_files(job: dict, root: str) -> dict[str, bytes]:  # type: ignore[type-arg]
@@ -125,11 +154,18 @@ def _restore_files(originals: dict[str, bytes]) -> None:
             handle.write(data)
 
 
-def _run_pytest(job, plugin, root: str, base_path: list[str], server):  # type: ignore[no-untyped-def]
+def _run_pytest(job, plugin, files, base_path: list[str], server, tracer_kind, coverage_dir):  # type: ignore[no-untyped-def]
     """One pytest.main for the job (or, with a server, the session that serves many jobs)."""
+    answer: dict[str, object] = {"id": job.get("id"), "error": None, "tracer": None}
+    traced = bool(job.get("trace", True)) and server is None
+    with _offered(coverage_dir if traced and tracer_kind == "coverage" else ""):
+        return _run_job(job, plugin, files, base_path, server, tracer_kind, answer)
+
+
+def _run_job(job, plugin, files, base_path, server, tracer_kind, answer):  # type: ignore[no-untyped-def]
     import pytest
 
-    answer: dict[str, object] = {"id": job.get("id"), "error": None}
+    root = files.root
     originals: dict[str, bytes] = {}
     saved_env = {name: os.environ.get(name) for name in (job.get("env") or {})}
     try:
@@ -137,18 +173,27 @@ def _run_pytest(job, plugin, root: str, base_path: list[str], server):  # type: 
         if server is None:
             originals = _write_files(job, root)
         only = job.get("only")
+        tracer = None
+        if job.get("trace", True) and server is None:
+            wanted = job.get("trace_files")
+            tracer = plugin.new_tracer(
+                files, set(wanted) if wanted is not None else None, tracer_kind
+            )
+            answer["tracer"] = tracer.name
         collector = plugin.Collector(
-            root=root,
+            files,
             timeout=job.get("timeout"),
-            trace=bool(job.get("trace", True)),
+            tracer=tracer,
             only=set(only) if only is not None and server is None else None,
             timeouts=job.get("timeouts") or None,
+            hang_factor=job.get("hang_factor"),
         )
         _purge_project_modules(root)
         plugins = [collector] if server is None else [collector, server]
         if server is not None:
             server.collector = collector
         exit_code = pytest.main(list(job["args"]), plugins=plugins)
+        collector.finish()
         answer["exit"] = int(exit_code)
         answer["results"] = collector.results
         answer["collect_errors"] = collector.collect_errors
@@ -210,12 +255,13 @@ class _SessionServer:
     cheaper than a pytest.main per mutant. The parent validates the session first (the original
     code must give the original outcomes) and falls back to pytest.main per job otherwise."""
 
-    def __init__(self, first, source, send, plugin, root: str):  # type: ignore[no-untyped-def]
+    def __init__(self, first, source, send, plugin, files):  # type: ignore[no-untyped-def]
         self.first = first
         self.source = source
         self.send = send
         self.plugin = plugin
-        self.root = root
+        self.files = files
+        self.root = files.root
         self.collector: Any = None
         self.started = False
         self.failed: str | None = None
@@ -228,11 +274,8 @@ class _SessionServer:
         """'project', 'test' or 'other' for a module file (cached: sys.modules is large)."""
         kind = self._kinds.get(filename)
         if kind is None:
-            real = os.path.realpath(filename)
-            if not real.startswith(self.root):
-                kind = "other"
-            else:
-                kind = "test" if self.plugin.is_test_file(real[len(self.root) :]) else "project"
+            rel = self.files.relative(filename)
+            kind = "other" if rel is None else "test" if rel in self.files.tests else "project"
             self._kinds[filename] = kind
         return kind
 
@@ -284,7 +327,7 @@ class _SessionServer:
         collector.results = []
         collector.timeout = job.get("timeout")
         collector.timeouts = job.get("timeouts") or {}
-        collector.trace = bool(job.get("trace", False))
+        collector.trace = False  # mutant runs: outcomes only
         only = job.get("only")
         items = [i for i in session.items if only is None or i.nodeid in set(only)]
         originals = _write_files(job, self.root)

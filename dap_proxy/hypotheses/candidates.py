@@ -8,13 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dap_proxy.analysis.models import Fact, FactKind, Frame, Probe, ProbeKind
-from dap_proxy.hypotheses.codeview import (
-    SourceView,
-    imported_views,
-    is_test_file,
-    view,
-    workspace_views,
-)
+from dap_proxy.analysis.pysource import PythonSource, imported_sources, python_source
+from dap_proxy.analysis.workspace import is_test_path
 from dap_proxy.hypotheses.models import (
     BugPattern,
     CodeLocation,
@@ -23,6 +18,38 @@ from dap_proxy.hypotheses.models import (
     FailureContext,
     HypothesisCategory,
 )
+
+
+def workspace_sources(context: FailureContext) -> list[PythonSource]:
+    """One source per distinct workspace file on the failing path, innermost frame's file first."""
+    seen: list[str] = []
+    for frame in reversed(context.workspace_frames):
+        rel = context.relative(frame.workspace_path or "")
+        if rel and rel not in seen:
+            seen.append(rel)
+    return [python_source(context.workspace, rel) for rel in seen]
+
+
+def state_signals(context: FailureContext) -> list[str]:
+    """Reasons the code on the failing path keeps complex state (for the strategy flags)."""
+    reasons = []
+    sources = workspace_sources(context)
+    if sources and all(is_test_path(s.rel) for s in sources):
+        sources += imported_sources(sources[0], context.workspace)
+    for source in sources:
+        for cache in source.caches():
+            reasons.append(f"{source.rel}:{cache.line} keeps a cache `{cache.name}`")
+        for func, line, _reads in source.memoised_functions():
+            reasons.append(f"{source.rel}:{line} memoises `{func}`")
+        for func, param, line, default in source.mutable_defaults():
+            reasons.append(f"{source.rel}:{line} `{func}` has a mutable default {param}={default}")
+        for container in source.containers():
+            if container.owner != "module" and container.writes:
+                reasons.append(
+                    f"{source.rel}:{container.line} class attribute "
+                    f"`{container.owner}.{container.name}` is shared and mutated"
+                )
+    return reasons[:5]
 
 
 @dataclass
@@ -44,7 +71,7 @@ class Site:
     """A workspace frame with its source."""
 
     frame: Frame
-    source: SourceView
+    source: PythonSource
 
     @property
     def rel(self) -> str:
@@ -82,13 +109,13 @@ class RuleInput:
     message: str
     site: Site | None  # innermost workspace frame
     caller: Site | None  # the workspace frame that called it
-    sources: list[SourceView]  # every workspace file on the path, innermost first
+    sources: list[PythonSource]  # every workspace file on the path, innermost first
 
     @classmethod
     def build(cls, context: FailureContext) -> RuleInput:
         frames = context.workspace_frames
         sites = [
-            Site(f, view(context.workspace, context.relative(f.workspace_path or "")))
+            Site(f, python_source(context.workspace, context.relative(f.workspace_path or "")))
             for f in frames
         ]
         # Skip generator/comprehension frames for the caller: they are the same statement.
@@ -96,11 +123,11 @@ class RuleInput:
             s for s in sites[:-1] if not (s.function.startswith("<") and s.function != "<module>")
         ]
         final = context.failure.final
-        sources = workspace_views(context)
+        sources = workspace_sources(context)
         # Only test code on the path: the code under test is what the test imports.
-        if sources and all(is_test_file(s.rel) for s in sources):
+        if sources and all(is_test_path(s.rel) for s in sources):
             sources += [
-                m for m in imported_views(sources[0], context.workspace) if m not in sources
+                m for m in imported_sources(sources[0], context.workspace) if m not in sources
             ]
         return cls(
             context=context,
@@ -111,7 +138,7 @@ class RuleInput:
             sources=sources,
         )
 
-    def boundaries(self, source: SourceView, function: str | None = None) -> list[Fact]:
+    def boundaries(self, source: PythonSource, function: str | None = None) -> list[Fact]:
         """The analysis engine's BOUNDARY facts (I/O, network, database, threads...) in a file,
         optionally only inside `function` (its qualified or plain name). [] if unavailable."""
         try:
@@ -154,7 +181,7 @@ class RuleInput:
         return "Reproduce: follow the reported steps and capture the full traceback"
 
 
-def code_evidence(source: SourceView, line: int, observation: str) -> Evidence:
+def code_evidence(source: PythonSource, line: int, observation: str) -> Evidence:
     return Evidence(
         observation=observation,
         source=EvidenceSource.CODE,

@@ -11,30 +11,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dap_proxy.analysis.failure_context import extract_environment
+from dap_proxy.analysis.failure_context import HANG, INTERMITTENT, extract_environment
 from dap_proxy.analysis.models import ParsedFailure
 from dap_proxy.analysis.traceback import parse_failure, strip_failures
 from dap_proxy.hypotheses.environment import environment_from_prose
 from dap_proxy.hypotheses.models import EnvironmentHints, FailureContext
 
-# Words that say the failure does not happen every time (intermittent flag).
-_INTERMITTENT = re.compile(
-    r"\b(intermittent(ly)?|flak(y|iness)|sporadic(ally)?|sometimes|occasionally|randomly|"
-    r"now and then|not always|every (?:few|other)|hard to reproduce|"
-    r"(?:can't|cannot|can not|couldn't) reproduce (?:it )?(?:reliably|consistently)|"
-    r"\d+\s*(?:out of|in|/)\s*\d+\s*(?:runs?|times|tries|attempts|requests)|"
-    r"\d+(?:\.\d+)?\s*%\s*of (?:the )?(?:runs?|requests|calls|time|cases|users))\b",
-    re.IGNORECASE,
-)
-# Words that report a hang or a timeout rather than an exception.
-_HANG = re.compile(
-    r"\b(hangs?|hanging|hung|freez(es|ing)|frozen|stuck|never (?:returns|finishes|completes|ends)|"
-    r"timed? ?out|timeout|deadlock(ed)?|100\s?% cpu|spins? forever|runs? forever|"
-    r"ctrl[- ]c)\b",
-    re.IGNORECASE,
-)
 _TIMEOUT_MESSAGE = re.compile(r"^Timeout\b|\btimed out after\b", re.IGNORECASE)
-_HANG_EXCEPTIONS = {"KeyboardInterrupt", "TimeoutError", "TimeoutExpired", "Timeout"}
+HANG_EXCEPTIONS = {"KeyboardInterrupt", "TimeoutError", "TimeoutExpired", "Timeout"}
 
 
 def parse_failure_text(text: str, workspace: Path) -> ParsedFailure:
@@ -79,10 +63,10 @@ def build_context(text: str, workspace: Path | str = ".") -> FailureContext:
     failure = parse_failure_text(text, root)
     final = failure.final
     said = prose(text)
-    hang = bool(_HANG.search(said)) or bool(
+    hang = bool(HANG.search(said)) or bool(
         final
         and (
-            final.type.split(".")[-1] in _HANG_EXCEPTIONS
+            final.type.split(".")[-1] in HANG_EXCEPTIONS
             # pytest-timeout: `Failed: Timeout (>5.0s) from pytest-timeout.`
             or _TIMEOUT_MESSAGE.search(final.message)
         )
@@ -94,7 +78,7 @@ def build_context(text: str, workspace: Path | str = ".") -> FailureContext:
         failure=failure,
         failing_test=failure.failing_tests[0] if failure.failing_tests else None,
         environment=environment,
-        intermittent=bool(_INTERMITTENT.search(said)) or environment.intermittent,
+        intermittent=bool(INTERMITTENT.search(said)) or environment.intermittent,
         hang=hang,
     )
     context.flags = compute_flags(context)
@@ -108,10 +92,10 @@ def is_recognisable(context: FailureContext) -> bool:
 
 
 def intermittent_phrase(text: str) -> str | None:
-    match = _INTERMITTENT.search(prose(text))
+    match = INTERMITTENT.search(prose(text))
     return match.group(0) if match else None
 
 
 def hang_phrase(text: str) -> str | None:
-    match = _HANG.search(prose(text))
+    match = HANG.search(prose(text))
     return match.group(0) if match else None

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from dap_proxy.analysis.models import Probe
+from dap_proxy.analysis.probes import candidate_probes
+from dap_proxy.analysis.workspace import is_test_path
 from dap_proxy.hypotheses import rules_errors, rules_js, rules_state, rules_tests
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, short
-from dap_proxy.hypotheses.codeview import is_test_file
 from dap_proxy.hypotheses.models import (
     MIN_OTHER,
     BugPattern,
@@ -86,11 +87,7 @@ def _merge(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _analysis_probes(context: FailureContext) -> list[Probe]:
-    """The analysis engine's candidate probes for this failure, when that engine is available."""
-    try:
-        from dap_proxy.analysis.probes import candidate_probes  # type: ignore[import-not-found]
-    except ImportError:
-        return []
+    """The analysis engine's candidate probes for this failure."""
     try:
         found = candidate_probes(context.failure, workspace=context.workspace)
     except Exception:  # analysis trouble must not stop hypotheses: the rules' probes remain
@@ -153,15 +150,15 @@ def _code_under_test_first(candidates: list[Candidate], context: FailureContext)
     passes through code under test, candidates located there rank above those located in test
     files (the live session's observations at both frames settle it afterwards)."""
     frames = context.workspace_frames
-    if not frames or not is_test_file(
+    if not frames or not is_test_path(
         context.relative(frames[-1].workspace_path or frames[-1].file)
     ):
         return candidates
-    if all(is_test_file(context.relative(f.workspace_path or f.file)) for f in frames):
+    if all(is_test_path(context.relative(f.workspace_path or f.file)) for f in frames):
         return candidates  # nothing but test code on the way: the test is all there is
 
     def test_side(cand: Candidate) -> bool:
-        return bool(cand.locations) and is_test_file(cand.locations[0].file)
+        return bool(cand.locations) and is_test_path(cand.locations[0].file)
 
     under_test = [c for c in candidates if not test_side(c)]
     if not under_test:

@@ -271,13 +271,10 @@ class FailureContext(BaseModel):
         `error_signature` (type, normalised message, project functions) when available."""
         import re
 
-        try:
-            from dap_proxy.analysis.traceback import error_signature
+        from dap_proxy.analysis.traceback import error_signature
 
-            if found := error_signature(self.failure):
-                return found
-        except ImportError:
-            pass
+        if found := error_signature(self.failure):
+            return found
         kind = self.exception_type or ("Hang" if self.hang else "Unknown")
         inner = self.workspace_frames[-1] if self.workspace_frames else None
         where = f"{inner.function}" if inner and inner.function else ""
@@ -286,17 +283,18 @@ class FailureContext(BaseModel):
 
 
 class Suggestion(BaseModel):
-    """A breakpoint/logpoint suggestion with the keys of the `localize` JSON contract (DESIGN.md)."""
+    """A breakpoint/logpoint suggestion with the keys of the `localize` JSON contract (DESIGN.md);
+    `triage`, `localize`, the store and the language server all speak it."""
 
-    file: str  # relative to the workspace
-    line: int
+    file: str  # relative to the workspace (or to the folder localize ran in)
+    line: int  # 1-based
     score: float
-    kind: ProbeKind
+    kind: ProbeKind = ProbeKind.BREAKPOINT
     condition: str | None = None
     log_message: str | None = None
     hit_condition: str | None = None  # DAP hitCondition (kind hit_count); an extra optional key
     reason: str
-    hypothesis: str | None = None  # the hypothesis id it tests
+    hypothesis: str | None = None  # the hypothesis it tests (triage: its id; localize: its text)
 
     def to_contract(self) -> dict[str, object]:
         """The contract's JSON object: optional keys left out when unset."""

@@ -3,9 +3,8 @@ data behind it was empty or missing, or whether the formula divides by the wrong
 
 from __future__ import annotations
 
-import ast
-
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import divisions, len_argument
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -20,39 +19,27 @@ def zero_division(inp: RuleInput) -> list[Candidate]:
     site = inp.site
     if site is None:
         return []
-    divs = [
-        n
-        for n in site.source.nodes_on_line(site.line)
-        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div | ast.FloorDiv | ast.Mod)
-    ]
+    divs = divisions(site.source, site.line)
     ev = [inp.traceback_evidence()]
-    divisor = site.source.segment(divs[0].right) if divs else "the divisor"
-    expr = site.source.segment(divs[0]) if divs else site.code
+    divisor = site.source.segment(divs[0].divisor) if divs else "the divisor"
+    expr = site.source.segment(divs[0].node) if divs else site.code
     statement = f"`{divisor}` is 0 in `{expr}` at {site.where}"
     empty_seq = None
     locations = [site.location("division")]
-    if divs and isinstance(divs[0].right, ast.Name):
+    if divs and divs[0].divisor_is_name:
         assign = site.source.assignment_of(divisor, site.line)
         if assign is not None:
-            value = assign.value
+            measured = len_argument(assign.value)
             statement += f": `{site.source.segment(assign)}` (line {assign.lineno})"
             locations.insert(0, site.at(assign.lineno, "divisor computed"))
-            if (
-                isinstance(value, ast.Call)
-                and getattr(value.func, "id", "") == "len"
-                and value.args
-            ):
-                empty_seq = site.source.segment(value.args[0])
+            if measured is not None:
+                empty_seq = site.source.segment(measured)
                 statement += f" is 0 when `{empty_seq}` is empty"
                 ev.append(
                     code_evidence(site.source, assign.lineno, f"`{divisor}` is len({empty_seq})")
                 )
-    elif (
-        divs
-        and isinstance(divs[0].right, ast.Call)
-        and getattr(divs[0].right.func, "id", "") == "len"
-    ):
-        empty_seq = site.source.segment(divs[0].right.args[0])
+    elif divs and divs[0].divisor_len_of is not None:
+        empty_seq = site.source.segment(divs[0].divisor_len_of)
         statement += f" when `{empty_seq}` is empty"
     statement += f", a case `{site.function}` does not guard against."
     probes = [

@@ -3,10 +3,10 @@ and memoised reads that keep serving an old value."""
 
 from __future__ import annotations
 
-import ast
 import re
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import assigned_value
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -192,8 +192,5 @@ def memoised_reads(inp: RuleInput) -> list[Candidate]:
     return out
 
 
-def _value_at(source, line: int):  # noqa: ANN001 - SourceView, avoided to keep imports light
-    for node in source.nodes_on_line(line):
-        if isinstance(node, ast.Assign):
-            return node.value
-    return ast.Constant(value=None)
+def _value_at(source, line: int):  # noqa: ANN001 - PythonSource, avoided to keep imports light
+    return assigned_value(source, line)

@@ -3,10 +3,10 @@ ValueError from a value whose format differs from what the parser expects (schem
 
 from __future__ import annotations
 
-import ast
 import re
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import call_argument
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -121,13 +121,9 @@ def schema_value(inp: RuleInput) -> list[Candidate]:
         return []
     value = match["value"] or match["value2"]
     conv = match["fn"] or match["fn2"]
-    field = None
-    for node in site.source.nodes_on_line(site.line):
-        # The argument of the failing conversion: `int(record["qty"])` -> record["qty"].
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == conv and node.args:
-            field = site.source.segment(node.args[0])
-            break
-    field = field or "the field"
+    # The argument of the failing conversion: `int(record["qty"])` -> record["qty"].
+    argument = call_argument(site.source, site.line, conv) if conv else None
+    field = (site.source.segment(argument) if argument is not None else None) or "the field"
     parsed = any(m in site.source.text for m in ("json.", "csv.", "yaml.", "requests."))
     ev = [inp.traceback_evidence()]
     probes = [

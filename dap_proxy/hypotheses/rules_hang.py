@@ -3,11 +3,11 @@ call with no timeout, or a deadlock between locks on the failing path."""
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import endless_loop
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -46,29 +46,22 @@ def hang(inp: RuleInput) -> list[Candidate]:
     if site is not None:
         source = site.source
         loops = source.loops_at(site.line)
-        while_loop = next((lp for lp in reversed(loops) if isinstance(lp, ast.While)), None)
-        if while_loop is not None:
-            cond = source.segment(while_loop.test)
-            names = {n.id for n in ast.walk(while_loop.test) if isinstance(n, ast.Name)}
-            stuck = []
-            for node in ast.walk(while_loop):
-                if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                    target = node.targets[0]
-                    if isinstance(target, ast.Name) and target.id in names:
-                        value = node.value
-                        # `lo = mid` can leave lo unchanged; `lo = mid + 1` always moves it.
-                        if isinstance(value, ast.Name):
-                            stuck.append(node)
+        endless = endless_loop(source, site.line)
+        if endless is not None:
+            cond = source.segment(endless.test)
+            names = endless.names
+            # `lo = mid` can leave lo unchanged; `lo = mid + 1` always moves it.
+            stuck = endless.stuck
             statement = (
-                f"The loop `while {cond}` in `{site.function}` ({source.rel}:{while_loop.lineno}) "
+                f"The loop `while {cond}` in `{site.function}` ({source.rel}:{endless.line}) "
                 "never ends"
             )
             if stuck:
                 first = stuck[0]
-                tgt = first.targets[0].id  # type: ignore[attr-defined]
+                tgt = first.target
                 val = source.segment(first.value)
                 statement += (
-                    f": `{source.segment(first)}` (line {first.lineno}) leaves `{tgt}` unchanged "
+                    f": `{source.segment(first.node)}` (line {first.line}) leaves `{tgt}` unchanged "
                     f"when `{val}` == `{tgt}`, so `{cond}` stays true"
                 )
             else:
@@ -89,23 +82,23 @@ def hang(inp: RuleInput) -> list[Candidate]:
                     ],
                     testing=[
                         inp.reproduce_step() + " and interrupt it (Ctrl-C) once it stops printing",
-                        f"Log {', '.join(watched)} at line {while_loop.lineno} for a few iterations",
+                        f"Log {', '.join(watched)} at line {endless.line} for a few iterations",
                     ],
                     symptoms=["100% CPU with no progress", "the logged loop variables repeat"],
                     locations=[
                         code_location(
                             source.rel,
-                            while_loop.lineno,
+                            endless.line,
                             "loop condition",
-                            source.line(while_loop.lineno),
+                            source.line(endless.line),
                         )
                     ]
                     + [
                         code_location(
                             source.rel,
-                            s.lineno,
+                            s.line,
                             "update that may not progress",
-                            source.line(s.lineno),
+                            source.line(s.line),
                         )
                         for s in stuck[:2]
                     ],
@@ -113,7 +106,7 @@ def hang(inp: RuleInput) -> list[Candidate]:
                         probe(
                             ProbeKind.LOGPOINT,
                             source.rel,
-                            while_loop.body[0].lineno,
+                            endless.body_line,
                             "log the loop variables each iteration",
                             log_message=log,
                             score=0.85,
@@ -121,7 +114,7 @@ def hang(inp: RuleInput) -> list[Candidate]:
                         probe(
                             ProbeKind.HIT_COUNT,
                             source.rel,
-                            while_loop.body[0].lineno,
+                            endless.body_line,
                             "stop after 1000 iterations",
                             hit_condition=">1000",
                             score=0.7,

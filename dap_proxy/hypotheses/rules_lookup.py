@@ -3,10 +3,16 @@ missing key or the out-of-range index and where that key or length came from."""
 
 from __future__ import annotations
 
-import ast
 import re
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import (
+    index_adds,
+    index_offset,
+    loop_bound,
+    subscript_parts,
+    subscripts,
+)
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -14,7 +20,6 @@ from dap_proxy.hypotheses.candidates import (
     code_evidence,
     probe,
 )
-from dap_proxy.hypotheses.codeview import SourceView
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import HypothesisCategory as C
 
@@ -22,10 +27,6 @@ _DATA_NAMES = re.compile(
     r"(record|row|payload|data|response|resp|body|item|event|msg|json|doc)", re.I
 )
 _PARSERS = ("json.load", "json.loads", ".json()", "csv.", "yaml.", "DictReader", "request")
-
-
-def _subscripts(source: SourceView, line: int) -> list[ast.Subscript]:
-    return [n for n in source.nodes_on_line(line) if isinstance(n, ast.Subscript)]
 
 
 def _reads_parsed_data(site: Site) -> bool:
@@ -39,9 +40,9 @@ def key_error(inp: RuleInput) -> list[Candidate]:
     site, key = inp.site, inp.message or "the key"
     if site is None:
         return []  # `message_only` covers a KeyError without a frame
-    subs = _subscripts(site.source, site.line)
-    container = site.source.segment(subs[0].value) if subs else None
-    key_expr = site.source.segment(subs[0].slice) if subs else None
+    subs = subscripts(site.source, site.line)
+    container = site.source.segment(subscript_parts(subs[0])[0]) if subs else None
+    key_expr = site.source.segment(subscript_parts(subs[0])[1]) if subs else None
     lookup = f"`{container}[{key_expr}]`" if container else f"`{site.code}`"
     base_ev = [inp.traceback_evidence()]
     out: list[Candidate] = []
@@ -181,45 +182,35 @@ def index_error(inp: RuleInput) -> list[Candidate]:
     if site is None:
         return []
     source = site.source
-    subs = _subscripts(source, site.line)
+    subs = subscripts(source, site.line)
     if not subs and site.code.startswith("raise"):
         return []  # raised on purpose by a guard: `raised_by_guard` reads that
     loops = source.loops_at(site.line)
     out: list[Candidate] = []
     ev = [inp.traceback_evidence()]
     loop = loops[-1] if loops else None
-    loop_var = None
-    bound_seq = None
-    header = ""
-    if isinstance(loop, ast.For):
-        header = source.line(loop.lineno).rstrip(":")
-        loop_var = loop.target.id if isinstance(loop.target, ast.Name) else None
-        it = loop.iter
-        if isinstance(it, ast.Call) and getattr(it.func, "id", "") == "range" and it.args:
-            end = it.args[-1] if len(it.args) > 1 else it.args[0]
-            if isinstance(end, ast.Call) and getattr(end.func, "id", "") == "len" and end.args:
-                bound_seq = source.segment(end.args[0])
-            elif isinstance(end, ast.BinOp) and isinstance(end.op, ast.Add):
-                inner = end.left
-                if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") == "len":
-                    bound_seq = source.segment(inner.args[0])
-    elif isinstance(loop, ast.While):
-        header = source.line(loop.lineno).rstrip(":")
+    bound = loop_bound(loop)
+    loop_var = bound.variable
+    bound_seq = source.segment(bound.sequence) if bound.sequence is not None else None
+    header = (
+        source.line(loop.lineno).rstrip(":")
+        if loop is not None and (bound.is_for or bound.is_while)
+        else ""
+    )
 
     # The subscript most likely at fault: one whose index uses the loop variable with an offset.
     target = None
     for sub in subs:
-        index = sub.slice
-        names = {n.id for n in ast.walk(index) if isinstance(n, ast.Name)}
-        if isinstance(index, ast.BinOp) and (loop_var is None or loop_var in names):
+        names, arithmetic = index_offset(subscript_parts(sub)[1])
+        if arithmetic and (loop_var is None or loop_var in names):
             target = sub
             break
         if loop_var in names and target is None:
             target = sub
     if target is None and subs:
         target = subs[0]
-    seq = source.segment(target.value) if target is not None else None
-    idx = source.segment(target.slice) if target is not None else None
+    seq = source.segment(subscript_parts(target)[0]) if target is not None else None
+    idx = source.segment(subscript_parts(target)[1]) if target is not None else None
     access = f"`{seq}[{idx}]`" if seq else f"`{site.code}`"
 
     probes = []
@@ -248,11 +239,7 @@ def index_error(inp: RuleInput) -> list[Candidate]:
 
     if loop is not None:
         offset = ""
-        if (
-            target is not None
-            and isinstance(target.slice, ast.BinOp)
-            and isinstance(target.slice.op, ast.Add)
-        ):
+        if target is not None and index_adds(target):
             offset = f" when {loop_var} == len({bound_seq or seq}) - 1"
         statement = (
             f"{access} at {site.where} reads one past the end{offset}: the loop `{header}` "

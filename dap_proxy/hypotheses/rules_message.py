@@ -4,9 +4,8 @@ and message alone when no frame is in the workspace, and errors the code raised 
 
 from __future__ import annotations
 
-import ast
-
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import raise_guard
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -171,12 +170,9 @@ def raised_by_guard(inp: RuleInput) -> list[Candidate]:
     func = site.source.function_at(site.line)
     guard = None
     guard_line = site.line
-    if func is not None:
-        for node in ast.walk(func):
-            if isinstance(node, ast.If) and any(
-                isinstance(s, ast.Raise) and s.lineno == site.line for s in node.body
-            ):
-                guard, guard_line = site.source.segment(node.test), node.lineno
+    found = raise_guard(func, site.line)
+    if found is not None:
+        guard, guard_line = site.source.segment(found.test), found.lineno
     recursive = caller.function == site.function
     call = caller.code
     statement = (

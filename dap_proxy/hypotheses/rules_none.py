@@ -4,10 +4,18 @@ call signatures."""
 
 from __future__ import annotations
 
-import ast
 import re
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import (
+    Assignment,
+    attribute_receiver,
+    binary_operation,
+    called_function,
+    parameters,
+    used_as,
+)
+from dap_proxy.analysis.pysource import PythonSource
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -15,26 +23,20 @@ from dap_proxy.hypotheses.candidates import (
     code_evidence,
     probe,
 )
-from dap_proxy.hypotheses.codeview import SourceView
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import CodeLocation
 from dap_proxy.hypotheses.models import HypothesisCategory as C
 
 
-def _assigned_from(site: Site, name: str) -> tuple[ast.AST | None, str | None]:
+def _assigned_from(site: Site, name: str) -> tuple[Assignment | None, str | None]:
     """(assignment node, called function name) for `name = f(...)` before the crash line."""
     node = site.source.assignment_of(name, site.line)
     if node is None:
         return None, None
-    value = node.value
-    if isinstance(value, ast.Call):
-        func = value.func
-        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        return node, called
-    return node, None
+    return node, called_function(node)
 
 
-def _none_returns(inp: RuleInput, function: str) -> tuple[SourceView, list[int]] | None:
+def _none_returns(inp: RuleInput, function: str) -> tuple[PythonSource, list[int]] | None:
     for source in inp.sources:
         lines = source.none_returns(function)
         if lines:
@@ -64,7 +66,7 @@ def _null_candidates(inp: RuleInput, site: Site, expr: str, use: str) -> list[Ca
         else (None, None)
     )
     origin = ""
-    if isinstance(assign, ast.stmt):
+    if assign is not None:
         assign_line = assign.lineno
         origin = f"`{site.source.segment(assign)}` (line {assign_line})"
         locations.insert(0, site.at(assign_line, "value assigned"))
@@ -162,10 +164,7 @@ def _null_candidates(inp: RuleInput, site: Site, expr: str, use: str) -> list[Ca
 
 
 def _params(site: Site) -> list[str]:
-    func = site.source.function_at(site.line)
-    if func is None:
-        return []
-    return [a.arg for a in func.args.args if a.arg not in {"self", "cls"}]
+    return parameters(site.source.function_at(site.line))
 
 
 def attribute_error(inp: RuleInput) -> list[Candidate]:
@@ -174,12 +173,8 @@ def attribute_error(inp: RuleInput) -> list[Candidate]:
     if site is None or match is None:
         return []
     attr, kind = match["attr"], match["type"]
-    receiver = None
-    for node in site.source.nodes_on_line(site.line):
-        if isinstance(node, ast.Attribute) and node.attr == attr:
-            receiver = site.source.segment(node.value)
-            break
-    receiver = receiver or "the object"
+    held = attribute_receiver(site.source, site.line, attr)
+    receiver = (site.source.segment(held) if held is not None else None) or "the object"
     if kind == "NoneType":
         return _null_candidates(inp, site, receiver, f"{receiver}.{attr}")
     ev = [inp.traceback_evidence()]
@@ -235,13 +230,12 @@ def type_error(inp: RuleInput) -> list[Candidate]:
     ev = [inp.traceback_evidence()]
     if match := _OPERAND.search(msg):
         a, b, op = match["a"], match["b"], match["op"]
-        binop = next(
-            (n for n in site.source.nodes_on_line(site.line) if isinstance(n, ast.BinOp)), None
-        )
+        operation = binary_operation(site.source, site.line)
+        binop = operation[0] if operation is not None else None
         if "NoneType" in (a, b):
             side = None
-            if binop is not None:
-                side = binop.right if b == "NoneType" else binop.left
+            if operation is not None:
+                side = operation[2] if b == "NoneType" else operation[1]
             expr = site.source.segment(side) if side is not None else "an operand"
             use = site.source.segment(binop) if binop is not None else site.code
             return _null_candidates(inp, site, expr, use)
@@ -272,15 +266,9 @@ def type_error(inp: RuleInput) -> list[Candidate]:
             ),
         ]
     if match := _NONE_USE.search(msg):
-        nodes = site.source.nodes_on_line(site.line)
         used: str | None = None
-        for node in nodes:
-            if match["what"] == "subscriptable" and isinstance(node, ast.Subscript):
-                used = site.source.segment(node.value)
-            elif match["what"] == "callable" and isinstance(node, ast.Call):
-                used = site.source.segment(node.func)
-            elif match["what"] == "iterable" and isinstance(node, ast.For | ast.comprehension):
-                used = site.source.segment(node.iter)
+        for node in used_as(site.source, site.line, match["what"]):
+            used = site.source.segment(node)
             if used:
                 break
         return _null_candidates(inp, site, used or "a value", site.code)

@@ -3,9 +3,8 @@ breaks the recursion's assumption (e.g. a cycle), or an input deeper than the re
 
 from __future__ import annotations
 
-import ast
-
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import first_argument, recursion
 from dap_proxy.hypotheses.candidates import (
     Candidate,
     RuleInput,
@@ -33,30 +32,8 @@ def recursion_error(inp: RuleInput) -> list[Candidate]:
                 source, site.line, f"`{name}` repeats {repeated} more times in the traceback"
             )
         )
-    base = None
-    call = None
-    lookups: list[str] = []
-    if func is not None:
-        for node in ast.walk(func):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", "")) == name
-            ):
-                call = call or node
-            if isinstance(node, ast.If) and base is None:
-                body_calls = [
-                    c
-                    for c in ast.walk(node)
-                    if isinstance(c, ast.Call) and getattr(c.func, "id", "") == name
-                ]
-                if any(isinstance(s, ast.Return) for s in node.body) and not body_calls:
-                    base = node
-            if (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.value, ast.Name)
-                and source.module_dict_keys(node.value.id) is not None
-            ):
-                lookups.append(node.value.id)
+    found = recursion(source, func, name)
+    base, call, lookups = found.base, found.call, found.lookups
     call_text = source.segment(call) if call is not None else f"{name}(...)"
     call_line = call.lineno if call is not None else site.line
     if base is not None:
@@ -70,7 +47,7 @@ def recursion_error(inp: RuleInput) -> list[Candidate]:
         statement = (
             f"`{name}` has no base case that stops `{call_text}` at {source.rel}:{call_line}."
         )
-    arg = call.args[0] if call is not None and call.args else None
+    arg = first_argument(call)
     arg_text = source.segment(arg) if arg is not None else None
     probes = [
         probe(

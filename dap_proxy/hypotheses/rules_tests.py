@@ -4,20 +4,31 @@ failing case's own values (`count > BULK_THRESHOLD` when the test passes exactly
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 from dap_proxy.analysis.models import ProbeKind
+from dap_proxy.analysis.pyqueries import attribute_callees as called_methods
+from dap_proxy.analysis.pyqueries import (
+    boundary_comparisons,
+    classes_with_mutations,
+    last_statement_line,
+    module_constant,
+    transition_tables,
+    value_returns,
+)
+from dap_proxy.analysis.pyqueries import callees as called_names
+from dap_proxy.analysis.pysource import (
+    PythonSource,
+    imported_sources,
+    python_source,
+    resolve_module,
+)
 from dap_proxy.hypotheses.candidates import Candidate, RuleInput, code_evidence, probe
-from dap_proxy.hypotheses.codeview import SourceView, imported_views, view
 from dap_proxy.hypotheses.models import BugPattern as P
 from dap_proxy.hypotheses.models import CodeLocation
 from dap_proxy.hypotheses.models import HypothesisCategory as C
 
-_BOUNDARY_OPS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<="}
-_MUTATORS = {"append", "extend", "add", "update", "insert", "pop", "remove", "clear", "setdefault"}
-_BUILTINS = {"len", "round", "sorted", "list", "dict", "set", "str", "int", "float", "abs"}
 _FLIP = {">": ">=", "<": "<=", ">=": ">", "<=": "<"}
 _PARAM_ID = re.compile(r"\[(?P<id>[^\]]+)\]$")
 _OBTAINED = re.compile(r"assert (?P<got>.+?) == (?P<want>.+?)(?:\s*$|\s+±)", re.M)
@@ -32,109 +43,18 @@ def _is_test(inp: RuleInput) -> bool:
     )
 
 
-def _module_for(test: SourceView, name: str, workspace: Path) -> tuple[SourceView, str] | None:
+def _module_for(test: PythonSource, name: str, workspace: Path) -> tuple[PythonSource, str] | None:
     """The workspace file defining `name` as imported by the test (`from cart import discount`)."""
-    if test.tree is None:
+    imported = test.imported_name(name)
+    if imported is None:
         return None
-    test_dir = (workspace / test.rel).parent
-    for node in ast.walk(test.tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                if (alias.asname or alias.name) != name:
-                    continue
-                relative = Path(*node.module.split(".")).with_suffix(".py")
-                for base in (test_dir, test_dir.parent, workspace, workspace / "src"):
-                    candidate = base / relative
-                    if candidate.is_file():
-                        rel = candidate.resolve().relative_to(workspace.resolve()).as_posix()
-                        return view(workspace, rel), alias.name
-    return None
+    module, original = imported
+    rel = resolve_module(module, test.rel, workspace)
+    return (python_source(workspace, rel), original) if rel is not None else None
 
 
-def _imported_modules(test: SourceView, workspace: Path) -> list[SourceView]:
-    return imported_views(test, workspace)
-
-
-def _attribute_callees(source: SourceView, line: int) -> list[str]:
-    return [
-        n.func.attr
-        for n in source.nodes_on_line(line)
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-    ]
-
-
-def _self_mutations(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
-    """self attributes a method changes -> first line (assignment, augmented, or a mutating call)."""
-    found: dict[str, int] = {}
-    for node in ast.walk(func):
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
-            targets = [node.target]
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _MUTATORS
-        ):
-            targets = [node.func.value]
-        for target in targets:
-            while isinstance(target, ast.Subscript):
-                target = target.value
-            if (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == "self"
-            ):
-                found.setdefault(target.attr, getattr(node, "lineno", func.lineno))
-    return found
-
-
-def _callees(source: SourceView, line: int) -> list[str]:
-    names = []
-    for node in source.nodes_on_line(line):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id not in _BUILTINS
-        ):
-            names.append(node.func.id)
-    return names
-
-
-def _module_constant(source: SourceView, name: str) -> str | None:
-    if source.tree is None:
-        return None
-    for node in source.tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant)
-            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
-        ):
-            return repr(node.value.value)
-    return None
-
-
-def _comparisons(
-    source: SourceView, function: str, depth: int = 1
-) -> list[tuple[str, ast.Compare]]:
-    """Boundary comparisons in `function` and (one level down) in the functions or methods it
-    calls that are defined in the same file."""
-    found: list[tuple[str, ast.Compare]] = []
-    for func in source.functions(function):
-        owner = source.qualname(func.lineno, func.name)
-        for node in ast.walk(func):
-            if (
-                isinstance(node, ast.Compare)
-                and len(node.ops) == 1
-                and type(node.ops[0]) in _BOUNDARY_OPS
-            ):
-                found.append((owner, node))
-            elif depth and isinstance(node, ast.Call):
-                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if name and name != function and source.functions(name):
-                    found.extend(_comparisons(source, name, depth - 1))
-    return found
+def _imported_modules(test: PythonSource, workspace: Path) -> list[PythonSource]:
+    return imported_sources(test, workspace)
 
 
 def assertion_in_test(inp: RuleInput) -> list[Candidate]:
@@ -151,43 +71,38 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
     observed = f" (the test got {values['got']}, expected {values['want']})" if values else ""
     out: list[Candidate] = []
     imported = _imported_modules(site.source, workspace)
-    targets: list[tuple[SourceView, str]] = []
-    for callee in dict.fromkeys(_callees(site.source, site.line)):
+    targets: list[tuple[PythonSource, str]] = []
+    for callee in dict.fromkeys(called_names(site.source, site.line)):
         found = _module_for(site.source, callee, workspace)
         if found is not None:
             targets.append(found)
-    for method in dict.fromkeys(_attribute_callees(site.source, site.line)):
+    for method in dict.fromkeys(called_methods(site.source, site.line)):
         targets.extend((m, method) for m in imported if m.functions(method))
     seen: set[tuple[str, int]] = set()
     for module, real_name in targets:
-        for owner, cmp in _comparisons(module, real_name):
-            if (module.rel, cmp.lineno) in seen:
+        for cmp in boundary_comparisons(module, real_name):
+            owner = cmp.owner
+            if (module.rel, cmp.line) in seen:
                 continue
-            seen.add((module.rel, cmp.lineno))
-            op = _BOUNDARY_OPS[type(cmp.ops[0])]
-            left, right = module.segment(cmp.left), module.segment(cmp.comparators[0])
-            text = module.segment(cmp)
-            bound = _module_constant(module, right) or _module_constant(module, left)
+            seen.add((module.rel, cmp.line))
+            op = cmp.op
+            left, right = module.segment(cmp.left), module.segment(cmp.right)
+            text = module.segment(cmp.node)
+            bound = module_constant(module, right) or module_constant(module, left)
             # A comparison guarding a `raise` validates input; it rarely decides the result.
-            guard = any(
-                isinstance(parent, ast.If)
-                and any(isinstance(stmt, ast.Raise) for stmt in parent.body)
-                for parent in module.ancestors(cmp)[:2]
-            )
+            guard = cmp.guards_raise
             at_boundary = (
                 case_value is not None and bound is not None and case_value == bound.strip("'\"")
             )
             weight = 0.75 if at_boundary else 0.15 if guard else 0.35
-            bound_note = (
-                f" ({right} = {bound})" if bound and _module_constant(module, right) else ""
-            )
+            bound_note = f" ({right} = {bound})" if bound and module_constant(module, right) else ""
             case_note = (
                 f" the failing case {failing.split('::')[-1]} uses exactly {case_value},"
                 if at_boundary
                 else ""
             )
             statement = (
-                f"`{text}` at {module.rel}:{cmp.lineno} in `{owner}` gets the boundary wrong{bound_note}:"
+                f"`{text}` at {module.rel}:{cmp.line} in `{owner}` gets the boundary wrong{bound_note}:"
                 f"{case_note} where the test expects the other branch; it probably needs "
                 f"`{left} {_FLIP[op]} {right}`{observed}."
             )
@@ -195,7 +110,7 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
                 probe(
                     ProbeKind.CONDITIONAL,
                     module.rel,
-                    cmp.lineno,
+                    cmp.line,
                     f"stop exactly at the boundary of `{text}`",
                     condition=f"{left} == {right}",
                     score=0.85,
@@ -203,7 +118,7 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
                 probe(
                     ProbeKind.LOGPOINT,
                     module.rel,
-                    cmp.lineno,
+                    cmp.line,
                     f"log both sides of `{text}`",
                     log_message=f"{left}={{{left}}} {right}={{{right}}}",
                     score=0.75,
@@ -217,7 +132,7 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
                     statement,
                     evidence=[
                         inp.traceback_evidence(),
-                        code_evidence(module, cmp.lineno, f"`{owner}` decides with `{text}`"),
+                        code_evidence(module, cmp.line, f"`{owner}` decides with `{text}`"),
                     ],
                     falsification=[
                         f"with {left} == {right} the code takes the branch the test expects"
@@ -233,9 +148,9 @@ def assertion_in_test(inp: RuleInput) -> list[Candidate]:
                     locations=[
                         CodeLocation(
                             file=module.rel,
-                            line=cmp.lineno,
+                            line=cmp.line,
                             function=owner,
-                            code=module.line(cmp.lineno),
+                            code=module.line(cmp.line),
                             role="boundary comparison",
                         )
                     ],
@@ -275,26 +190,23 @@ def wrong_result(inp: RuleInput) -> list[Candidate]:
     modules = _imported_modules(site.source, workspace)
     out: list[Candidate] = []
     callees = dict.fromkeys(
-        _callees(site.source, site.line) + _attribute_callees(site.source, site.line)
+        called_names(site.source, site.line) + called_methods(site.source, site.line)
     )
     for callee in callees:
         for module in modules:
             for func in module.functions(callee):
-                returns = [
-                    n for n in ast.walk(func) if isinstance(n, ast.Return) and n.value is not None
-                ]
+                returns = value_returns(func)
                 qual = module.qualname(func.lineno, func.name)
                 probes = [
                     probe(
                         ProbeKind.LOGPOINT,
                         module.rel,
-                        r.lineno,
+                        line,
                         f"log what `{qual}` returns",
-                        log_message=f"{qual} returns {{{module.segment(r.value)}}}",
+                        log_message=f"{qual} returns {{{module.segment(value)}}}",
                         score=0.7,
                     )
-                    for r in returns[:2]
-                    if r.value is not None
+                    for line, value in returns[:2]
                 ]
                 out.append(
                     Candidate(
@@ -344,14 +256,8 @@ def missing_update(inp: RuleInput) -> list[Candidate]:
     ).lower()
     out: list[Candidate] = []
     for module in _imported_modules(site.source, workspace):
-        if module.tree is None:
-            continue
-        for cls in (n for n in ast.walk(module.tree) if isinstance(n, ast.ClassDef)):
-            methods = {
-                m.name: (m, _self_mutations(m))
-                for m in cls.body
-                if isinstance(m, ast.FunctionDef) and not m.name.startswith("__")
-            }
+        for cls in classes_with_mutations(module):
+            methods = cls.methods
             for name, (method, changes) in methods.items():
                 for other, (_other_method, other_changes) in methods.items():
                     shared = set(changes) & set(other_changes)
@@ -400,7 +306,7 @@ def missing_update(inp: RuleInput) -> list[Candidate]:
                                 probe(
                                     ProbeKind.LOGPOINT,
                                     module.rel,
-                                    method.body[-1].lineno,
+                                    last_statement_line(method),
                                     f"log self.{attr} at the end of `{name}`",
                                     log_message=f"{name}: self.{attr}={{self.{attr}}}",
                                     score=0.8,
@@ -412,26 +318,6 @@ def missing_update(inp: RuleInput) -> list[Candidate]:
 
 
 _STATE_WORDS = ("state", "status", "phase", "stage", "mode")
-
-
-def _transition_tables(module: SourceView) -> list[tuple[str, ast.Dict]]:
-    """Module-level dicts keyed by tuples of constants: `{("idle", "insert"): "collecting"}`."""
-    if module.tree is None:
-        return []
-    tables = []
-    for node in module.tree.body:
-        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
-        if (
-            isinstance(value, ast.Dict)
-            and value.keys
-            and all(
-                isinstance(k, ast.Tuple) and all(isinstance(e, ast.Constant) for e in k.elts)
-                for k in value.keys
-            )
-        ):
-            target = node.targets[0] if isinstance(node, ast.Assign) else node.target  # type: ignore[attr-defined]
-            tables.append((module.segment(target), value))
-    return tables
 
 
 def wrong_transition(inp: RuleInput) -> list[Candidate]:
@@ -452,17 +338,12 @@ def wrong_transition(inp: RuleInput) -> list[Candidate]:
     test_code = site.source.segment(func) if func else site.code
     out: list[Candidate] = []
     for module in _imported_modules(site.source, Path(inp.context.workspace)):
-        for name, table in _transition_tables(module):
-            for key, value in zip(table.keys, table.values, strict=True):
-                if not isinstance(key, ast.Tuple):
+        for name, table in transition_tables(module):
+            for entry_of in table:
+                key, value = entry_of.key, entry_of.value
+                if entry_of.result != got:
                     continue
-                if not (isinstance(value, ast.Constant) and value.value == got):
-                    continue
-                events = [
-                    e.value
-                    for e in key.elts
-                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                ]  # type: ignore[union-attr]
+                events = entry_of.strings
                 if not any(
                     re.search(rf"\b{re.escape(e)}\b", test_code) for e in events[1:] or events
                 ):

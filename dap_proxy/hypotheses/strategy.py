@@ -61,7 +61,7 @@ _LOAD = re.compile(
 
 
 def compute_flags(context: FailureContext) -> StrategyFlags:
-    from dap_proxy.hypotheses.codeview import state_signals
+    from dap_proxy.hypotheses.candidates import state_signals
 
     text = context.issue_text
     reasons: dict[str, list[str]] = {name: [] for name in FLAG_NAMES}

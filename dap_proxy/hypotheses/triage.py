@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dap_proxy.analysis.models import ExceptionInfo
 from dap_proxy.hypotheses.context import build_context, is_recognisable
@@ -19,6 +20,9 @@ from dap_proxy.hypotheses.models import (
 )
 from dap_proxy.hypotheses.probability import normalise, other_probability
 from dap_proxy.hypotheses.strategy import compute_flags, select_strategy
+
+if TYPE_CHECKING:  # the store is imported when a triage uses it (keeps `--help` light)
+    from dap_proxy.evidence.store import Store
 
 MAX_SUGGESTIONS = 10
 MAX_INPUT_CHARS = (
@@ -75,17 +79,15 @@ def suggestions_from(hypotheses: list[Hypothesis], context: FailureContext) -> l
 
 
 def _with_ai(
-    context: FailureContext, hypotheses: list[Hypothesis], store: object | None
+    context: FailureContext, hypotheses: list[Hypothesis], store: Store | None
 ) -> tuple[list[Hypothesis], str]:
-    try:
-        from dap_proxy.hypotheses.anthropic_engine import generate_with_ai
-        from dap_proxy.hypotheses.settings import AiSettings
-    except ImportError:
-        return hypotheses, "AI engine unavailable: showing the offline engine's hypotheses"
+    from dap_proxy.hypotheses.anthropic_engine import generate_with_ai
+    from dap_proxy.hypotheses.settings import AiSettings
+
     settings = AiSettings.model_validate({"ai": "anthropic"})
     if not settings.enabled:
         return hypotheses, settings.disabled_reason or "AI off"
-    merged, note = generate_with_ai(context, hypotheses, settings, store=store)  # type: ignore[arg-type]
+    merged, note = generate_with_ai(context, hypotheses, settings, store=store)
     return normalise(merged), note
 
 
@@ -113,17 +115,14 @@ def run_triage(
     hypotheses = generate_offline(context, limit)
     notes: list[str] = []
 
-    store = None
+    store: Store | None = None
     if use_store:
+        from dap_proxy.evidence.store import Store, StoreError
+
         try:
-            from dap_proxy.evidence.store import Store, StoreError
-        except ImportError:
-            notes.append("knowledge base unavailable: this triage is not recorded")
-        else:
-            try:
-                store = Store.open(Path(context.workspace))
-            except StoreError as exc:
-                notes.append(f"knowledge base unavailable: {exc}")
+            store = Store.open(Path(context.workspace))
+        except StoreError as exc:
+            notes.append(f"knowledge base unavailable: {exc}")
 
     try:
         if ai == "anthropic":
@@ -145,12 +144,12 @@ def run_triage(
     return result
 
 
-def _record(store: object, result: TriageResult) -> None:
+def _record(store: Store, result: TriageResult) -> None:
     """Look up similar past sessions, then save this triage (so it does not find itself)."""
     from dap_proxy.evidence.store import StoreError
 
     try:
-        similar = store.similar_to(result.context)  # type: ignore[attr-defined]
+        similar = store.similar_to(result.context)
         result.similar_sessions = [
             PastSession(
                 session_id=s.session_id,
@@ -163,7 +162,7 @@ def _record(store: object, result: TriageResult) -> None:
             for s in similar
         ]
         probes = [p for h in result.hypotheses for p in h.probes]
-        result.session_id = store.save_triage(result.context, result.hypotheses, probes)  # type: ignore[attr-defined]
+        result.session_id = store.save_triage(result.context, result.hypotheses, probes)
     except StoreError as exc:
         result.notes.append(f"knowledge base unavailable: {exc}")
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from dap_proxy.evidence.store import SimilarSession
-from dap_proxy.experiments.models import Experiment
+from dap_proxy.experiments.models import Experiment, Outcomes
 from dap_proxy.experiments.models import Suggestion as RankedLine
 from dap_proxy.hypotheses.models import (
     FailureContext,
@@ -53,6 +53,8 @@ class LocalizeOutput(BaseModel):
     notes: list[str]
     seconds: float
     other_probability: float | None = None  # present when there are hypotheses
+    outcomes: Outcomes | None = None  # what the plain run decided (failing, unstable tests)
+    phases: dict[str, float] = Field(default_factory=dict)  # seconds per phase
 
 
 class HistoryOutput(BaseModel):

@@ -21,13 +21,13 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import Field
 
-from dap_proxy.experiments.models import ALL_EXPERIMENTS, ExperimentKind
-from dap_proxy.experiments.session import (
+from dap_proxy.experiments.localize_state import (
     DEFAULT_BUDGET,
     DEFAULT_TEST_TIMEOUT,
     LocalizeOptions,
     Progress,
 )
+from dap_proxy.experiments.models import ALL_EXPERIMENTS, ExperimentKind
 from dap_proxy.mcp.calls import ServerConfig, ToolHost, inside_workspace, structured, tool
 from dap_proxy.mcp.models import HistoryOutput, LocalizeOutput, TriageOutput
 
@@ -239,8 +239,8 @@ def _localize(
     config: ServerConfig, options: LocalizeOptions, progress: Progress, stop: threading.Event
 ) -> dict[str, object]:
     from dap_proxy.experiments.localize import LocalizeError, localize
+    from dap_proxy.experiments.recording import record
     from dap_proxy.experiments.report import to_json
-    from dap_proxy.experiments.store import record
 
     try:
         report = localize(options, progress, stop)

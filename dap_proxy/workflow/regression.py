@@ -15,8 +15,8 @@ from pathlib import Path
 from dap_proxy.analysis.dataflow import flow_of
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
 from dap_proxy.analysis.models import FunctionInfo
+from dap_proxy.analysis.mutants import mutants_for_lines
 from dap_proxy.evidence.reports.model import Regression, RunReport
-from dap_proxy.experiments.mutate import mutants_for_lines
 from dap_proxy.live.probes import MAX_VALUE_CHARS
 from dap_proxy.workflow.calls import CannotWrite, call
 from dap_proxy.workflow.probes import suspect_function

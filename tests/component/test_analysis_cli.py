@@ -4,6 +4,7 @@ codes and stderr, the in-process `main` for the human table and the JSON shape."
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -55,7 +56,10 @@ def test_json_walks_directories_and_skips_tool_folders(
     assert report["errors"] == []
 
 
-def test_human_output_has_a_table_per_file(
+KINDS = {"breakpoint", "logpoint", "conditional", "hit_count"}
+
+
+def test_human_output_lists_probes_per_file(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(project)
@@ -63,7 +67,10 @@ def test_human_output_has_a_table_per_file(
     out = capsys.readouterr().out
     assert "shop.py (python" in out and "handlers.js (javascript" in out
     assert "[smart-debug]" in out  # printed literally, not eaten as markup
-    assert "score" in out and "why" in out
+    # one line per probe (score, kind, line, the probe), its reason on the next
+    probe_lines = re.findall(r"^  (\d\.\d\d)  (\w+) +line (\d+)  \S", out, re.M)
+    assert probe_lines and all(kind in KINDS for _, kind, _ in probe_lines)
+    assert "decision node: the values it tests" in out
 
 
 def test_bad_path_is_reported_and_the_rest_still_analysed(project: Path) -> None:

@@ -123,7 +123,12 @@ def test_hanging_tests_count_as_failures(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     first_run = payload["experiments"][0]
-    assert first_run["kind"] == "spectra" and first_run["outcome"].startswith("2 of 6")
+    assert first_run["description"].startswith("plain run 1") and first_run["outcome"].startswith(
+        "2 of 6"
+    )
+    # the plain run decided what fails; tracing changed no outcome
+    assert payload["outcomes"]["tests"] == 6 and len(payload["outcomes"]["failed"]) == 2
+    assert payload["outcomes"]["unstable"] == []
     assert _fault_line(folder, "search.py") in _ranked_lines(payload, "search.py")[:3]
 
 

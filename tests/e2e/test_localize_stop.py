@@ -14,7 +14,7 @@ import pytest
 from dap_helpers import assert_scratch_cleaned, processes_working_in
 
 from dap_proxy.experiments.localize import LocalizeError, LocalizeOptions, localize
-from dap_proxy.experiments.session import STOPPED
+from dap_proxy.experiments.localize_state import STOPPED
 from tests.conftest import EVENT_TIMEOUT, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +30,8 @@ def test_stop_kills_the_running_tests_and_cleans_up(
     project = tmp_path / "cart"
     shutil.copytree(ROOT / "examples" / "shopping_cart", project)
     if runner == "pytest":
-        (project / "tests" / "test_waits.py").write_text(f"def test_waits():\n    {BLOCK}")
+        body = "".join(f"    {line}\n" for line in BLOCK.splitlines())
+        (project / "tests" / "test_waits.py").write_text(f"def test_waits():\n{body}")
         command = [sys.executable, "-m", "pytest", "-q", "tests"]
     else:
         (project / "job.py").write_text(BLOCK)
@@ -42,7 +43,7 @@ def test_stop_kills_the_running_tests_and_cleans_up(
     stop, running = threading.Event(), threading.Event()
 
     def progress(what: str, fraction: float | None) -> None:
-        if what == "running the tests under coverage":
+        if what.startswith("running the tests"):
             running.set()
 
     def stop_once_running() -> None:

@@ -190,3 +190,29 @@ def test_a_frame_is_relocated_when_the_file_moved_its_line(tmp_path: Path) -> No
     parsed = ParsedFailure(exceptions=[ExceptionInfo(type="ZeroDivisionError", frames=[frame])])
     probes = candidate_probes(parsed, limit=3)
     assert probes[0].line == crash + 2
+
+
+def test_probes_for_source_reads_unsaved_text_like_the_file(tmp_path: Path) -> None:
+    from dap_proxy.analysis.probes import probes_for_file, probes_for_source
+
+    text = (
+        "def pick(items, limit):\n"
+        "    out = []\n"
+        "    for item in items:\n"
+        "        if item > limit:\n"
+        "            out.append(item)\n"
+        "    return out\n"
+    )
+    path = tmp_path / "pick.py"
+    path.write_text(text, encoding="utf-8")
+    from_file = [(p.line, p.kind, p.log_message) for p in probes_for_file(path, 5)]
+    assert from_file == [
+        (p.line, p.kind, p.log_message) for p in probes_for_source(text, "pick.py")
+    ]
+    # an unsaved edit is what gets read: the decision moved one line down
+    edited = text.replace("    out = []\n", "    out = []\n    seen = 0\n")
+    lines = {
+        p.line for p in probes_for_source(edited, "pick.py") if p.reason.startswith("decision")
+    }
+    assert lines == {5}
+    assert probes_for_source("\0binary", "blob.py") == []

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+from dap_proxy.analysis.line_priors import LinePrior
+from dap_proxy.analysis.mutants import Mutant
 from dap_proxy.experiments.beliefs import build_hypotheses
 from dap_proxy.experiments.models import Suggestion
-from dap_proxy.experiments.mutate import Mutant
-from dap_proxy.experiments.priors import LinePrior
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
 from dap_proxy.experiments.spectra import LineSpectrum
 from dap_proxy.hypotheses.models import (

@@ -1,9 +1,9 @@
-"""Mutant generation (experiments/mutate.py): text edits at exact offsets, the rest of the
+"""Mutant generation (analysis/mutants.py): text edits at exact offsets, the rest of the
 file byte-identical, every mutant compiles."""
 
 from __future__ import annotations
 
-from dap_proxy.experiments.mutate import mutants_for_lines
+from dap_proxy.analysis.mutants import mutants_for_lines
 
 SOURCE = '''"""Doc."""
 STATES = {

@@ -1,11 +1,11 @@
-"""Static priors and module-level data flow (experiments/priors.py, moduleflow.py)."""
+"""Static priors and module-level data flow (analysis/line_priors.py, experiments/moduleflow.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from dap_proxy.analysis.line_priors import line_priors
 from dap_proxy.experiments.moduleflow import augment
-from dap_proxy.experiments.priors import line_priors
 from dap_proxy.experiments.runners import TestResult
 
 SOURCE = """import threading
@@ -55,7 +55,7 @@ def test_module_constants_count_as_run_by_tests_that_read_them(tmp_path: Path) -
 def test_experiments_are_recorded_when_the_store_exists(tmp_path: Path) -> None:
     from dap_proxy.evidence.store import Store
     from dap_proxy.experiments.models import Experiment, LocalizeReport
-    from dap_proxy.experiments.store import record
+    from dap_proxy.experiments.recording import record
 
     report = LocalizeReport(
         suggestions=[],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dap_proxy.analysis.line_priors import LinePrior
+from dap_proxy.analysis.mutants import Mutant
 from dap_proxy.experiments.models import ALL_EXPERIMENTS
-from dap_proxy.experiments.mutate import Mutant
-from dap_proxy.experiments.priors import LinePrior
 from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome, combine
 from dap_proxy.experiments.spectra import LineSpectrum
 

@@ -15,10 +15,8 @@ def record(workspace: Path, report: LocalizeReport) -> int | None:
     """The store session id the experiments were recorded under, or None."""
     if not (workspace / ".smart-debug").is_dir():
         return None
-    try:
-        from dap_proxy.evidence.store import Store
-    except ImportError:
-        return None
+    from dap_proxy.evidence.store import Store
+
     try:
         with Store.open(workspace) as store:
             session = store.new_session("localize", f"localize: {report.command}")

@@ -2,8 +2,8 @@
 (decision, arithmetic, index/slice/loop bound, recursion base case...) and from where it is (in the
 backward slice of the crashing line, or controlling it). Small boosts next to the dynamic evidence.
 
-Python's `ast` is enough here and always available; the analysis room's tree-sitter facts cover
-more languages, but localize only mutates and runs Python.
+Read from the file's `pysource.PythonSource` (Python's `ast`: localize only mutates and runs
+Python; the tree-sitter facts cover more languages for the probes).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import ast
 import re
 
 from pydantic import BaseModel, Field
+
+from dap_proxy.analysis.pysource import PythonSource
 
 
 class LinePrior(BaseModel):
@@ -104,17 +106,14 @@ def _names(nodes: list[ast.AST], ctx: type) -> set[str]:
 def line_priors(text: str, crash_lines: set[int] | None = None) -> dict[int, LinePrior]:
     """Prior per statement line of one file. `crash_lines`: lines of this file on the failing
     traceback (deepest project frames); their backward slice and controlling decisions get a boost."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    source = PythonSource(text, "<text>.py")
+    tree = source.tree
+    if tree is None:
         return {}
     source_lines = text.splitlines()
     priors: dict[int, LinePrior] = {}
     statements: list[tuple[ast.stmt, ast.AST | None]] = []  # statement, enclosing function
-    parents: dict[ast.AST, ast.AST] = {}
-    for parent in ast.walk(tree):
-        for child in ast.iter_child_nodes(parent):
-            parents[child] = parent
+    parents = source.parents
 
     def function_of(node: ast.AST) -> ast.AST | None:
         current = parents.get(node)
@@ -124,7 +123,7 @@ def line_priors(text: str, crash_lines: set[int] | None = None) -> dict[int, Lin
             current = parents.get(current)
         return current
 
-    for node in ast.walk(tree):
+    for node in source.nodes():
         if isinstance(node, ast.stmt) and not isinstance(
             node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
         ):
@@ -149,7 +148,7 @@ def line_priors(text: str, crash_lines: set[int] | None = None) -> dict[int, Lin
             )  # fmt: skip
 
     # recursion: base-case decisions and the recursive calls' arguments
-    for func in ast.walk(tree):
+    for func in source.nodes():
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         recursive = [

@@ -1,7 +1,9 @@
 """The state one `smart-debug localize` run shares between its phases: the options, the budget
-(deadline), the experiments and notes recorded so far, and how test jobs are bounded in time.
-The phases (baseline.py, mutation.py, repetition.py, report.py) read and extend it; localize.py
-orchestrates them.
+(deadline), the experiments, notes and phase times recorded so far, and how test jobs are bounded
+in time. The plain (untraced) run decides every later limit: a traced or mutated test may take
+`max(plain x factor, floor)` before it counts as hung, never a fixed small number. The phases
+(baseline.py, spectra_runs.py, mutant_runs.py, repetition.py, report.py) read and extend it;
+localize.py orchestrates them.
 """
 
 from __future__ import annotations
@@ -16,9 +18,15 @@ from pydantic import BaseModel, Field
 from dap_proxy.experiments.models import ALL_EXPERIMENTS, Experiment
 from dap_proxy.experiments.runners import Job
 
-DEFAULT_BUDGET = 60.0  # seconds for the whole command
-DEFAULT_TEST_TIMEOUT = 1.0  # seconds per test in the first run: longer counts as a hang
-COMMAND_TIMEOUT_FACTOR, COMMAND_TIMEOUT_FLOOR = 10, 10.0  # a whole non-pytest command
+DEFAULT_BUDGET = 60.0  # seconds for the whole command (at least; see adaptive_budget)
+BUDGET_PER_PLAIN = 6.0  # without --budget: at least this many times the plain run
+# The plain run: a test longer than this (or than HANG_FACTOR x the slowest test passed so far)
+# counts as a hang.
+DEFAULT_TEST_TIMEOUT = 10.0
+HANG_FACTOR = 5.0
+COMMAND_TIMEOUT_FLOOR = 10.0  # a whole non-pytest command, plainly
+TRACE_FACTOR, TRACE_FLOOR = 10.0, 2.0  # traced: the plain duration x factor, at least the floor
+HUNG_TRACE_LIMIT = 1.0  # traced run of a test that hung plainly: enough to see the loop
 BUDGET_RESERVE = 0.5  # seconds kept for scoring and the report
 
 STOPPED = "localize was stopped before it finished"
@@ -42,9 +50,10 @@ class LocalizeOptions(BaseModel):
     experiments: set[str] = Field(default_factory=lambda: set[str](ALL_EXPERIMENTS))
     test_timeout: float = DEFAULT_TEST_TIMEOUT
     workers: int = 2
+    adaptive_budget: bool = True  # no --budget given: stretch it to BUDGET_PER_PLAIN x plain
 
 
-class Session:
+class LocalizeState:
     """What every phase of one run needs; `cancelled` makes queued mutant jobs skip themselves;
     `stop`, set from another thread, ends the whole run at its next step (see `localize`)."""
 
@@ -63,6 +72,20 @@ class Session:
         self.notes: list[str] = []
         self.cancelled = False
         self.is_pytest = True
+        self.phases: dict[str, float] = {}  # phase -> seconds (the report's `phases`)
+        self.plain_seconds = 0.0
+        self.unstable: list[str] = []
+        self.tracer: str | None = None
+
+    def stretch_budget(self, plain_seconds: float) -> None:
+        """Once the plain run's cost is known: a suite of minutes gets the time it needs."""
+        self.plain_seconds = plain_seconds
+        if self.options.adaptive_budget:
+            wanted = self.started + BUDGET_PER_PLAIN * plain_seconds + BUDGET_RESERVE
+            self.deadline = max(self.deadline, wanted)
+
+    def phase(self, name: str, started: float) -> None:
+        self.phases[name] = round(self.phases.get(name, 0.0) + time.monotonic() - started, 3)
 
     def progress(self, what: str, fraction: float | None) -> None:
         """Report a step; every step is also where a stopped run ends."""
@@ -80,18 +103,27 @@ class Session:
         return time.monotonic() - self.started
 
     def timeout(self) -> float:
-        """Per test; a non-pytest command is one test as a whole, so it gets more."""
+        """Per test in a plain run; a non-pytest command is one test as a whole."""
         timeout = self.options.test_timeout
         if not self.is_pytest:
-            timeout = max(COMMAND_TIMEOUT_FACTOR * timeout, COMMAND_TIMEOUT_FLOOR)
+            timeout = max(2 * timeout, COMMAND_TIMEOUT_FLOOR)
         return timeout
 
-    def run_job(self, key: str, fast: bool, only: list[str] | None = None) -> Job:
-        """A whole-suite (or `only` these tests) run bounded by the remaining budget."""
+    def plain_job(self, key: str, fast: bool, only: list[str] | None = None) -> Job:
+        """An untraced whole-suite (or `only` these tests) run: the outcomes that count."""
         return Job(
             key=key,
             only=only,
             timeout=self.timeout(),
+            hang_factor=HANG_FACTOR if self.is_pytest else None,
+            trace=False,
             hard_timeout=max(1.0, self.left() - BUDGET_RESERVE),
             fast=fast,
         )
+
+
+def traced_limit(duration: float, outcome: str) -> float:
+    """How long a test may run traced, from its plain run."""
+    if outcome == "timeout":
+        return HUNG_TRACE_LIMIT
+    return max(TRACE_FACTOR * duration, TRACE_FLOOR)

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
+from dap_proxy.analysis.pysource import PythonSource
+
 MAX_MUTANTS_PER_LINE = 32
 MAX_NAME_ALTERNATIVES = 3
 MAX_STRING_ALTERNATIVES = 5
@@ -56,12 +58,22 @@ _BIN_ALTS: dict[type, list[tuple[type, float]]] = {
     ast.BitAnd: [(ast.BitOr, 0.8)],
     ast.BitOr: [(ast.BitAnd, 0.8)],
 }
-_FUNC_SWAPS = {"min": "max", "max": "min", "any": "all", "all": "any"}
+_FUNC_SWAPS = {
+    "min": "max", "max": "min", "any": "all", "all": "any", "iter": "reversed", "reversed": "iter",
+}  # fmt: skip
 _METHOD_SWAPS = {
     "lower": "upper", "upper": "lower", "startswith": "endswith", "endswith": "startswith",
     "lstrip": "rstrip", "rstrip": "lstrip", "isdigit": "isalpha", "isalpha": "isdigit",
     "keys": "values", "values": "keys", "append": "extend", "remove": "discard", "find": "rfind",
     "index": "rindex", "sort": "reverse", "floor": "ceil", "ceil": "floor",
+}  # fmt: skip
+# attributes that come in pairs: reading one for the other is a classic slip (`node.prev` for
+# `node.next` in a linked list, `.left` for `.right` in a tree)
+_ATTR_SWAPS = {
+    "prev": "next", "next": "prev", "left": "right", "right": "left", "first": "last",
+    "last": "first", "head": "tail", "tail": "head", "start": "end", "end": "start",
+    "begin": "end", "parent": "child", "low": "high", "high": "low", "lo": "hi", "hi": "lo",
+    "min": "max", "max": "min", "width": "height", "height": "width", "x": "y", "y": "x",
 }  # fmt: skip
 _DEFAULTS = ("{}", "[]", "0", '""')
 _ATOMIC = (ast.Name, ast.Constant, ast.Attribute, ast.Subscript, ast.Call, ast.List, ast.Dict)
@@ -207,14 +219,12 @@ def _class_attributes(cls: ast.ClassDef | None) -> list[str]:
 
 
 class _Generator:
-    def __init__(self, rel: str, text: str, tree: ast.Module):
+    def __init__(self, rel: str, text: str, source: PythonSource):
+        assert source.tree is not None
         self.rel = rel
         self.src = _Source(text)
-        self.tree = tree
-        self.parents: dict[ast.AST, ast.AST] = {}
-        for parent in ast.walk(tree):
-            for child in ast.iter_child_nodes(parent):
-                self.parents[child] = parent
+        self.tree = tree = source.tree
+        self.parents = source.parents
         self.module_names = {
             n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         } | {
@@ -404,6 +414,10 @@ class _Generator:
             parent = self.parents.get(node)
             if isinstance(parent, ast.Call) and parent.func is node:
                 return
+            if node.attr in _ATTR_SWAPS:
+                aend = span[1]
+                swapped = _ATTR_SWAPS[node.attr]
+                yield self._make(line, "name", (aend - len(node.attr), aend), swapped, 0.6)
             if isinstance(node.value, ast.Name) and node.value.id == "self":
                 cls = self._enclosing(node, (ast.ClassDef,))
                 others = [a for a in _class_attributes(cls) if a != node.attr]  # type: ignore[arg-type]
@@ -565,9 +579,8 @@ class _Generator:
 
 def mutants_for_lines(rel: str, text: str, lines: list[int]) -> dict[int, list[Mutant]]:
     """All mutants of the given lines of one file (empty for a file that does not parse)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    source = PythonSource(text, rel if rel.endswith(".py") else f"{rel}.py")
+    if source.tree is None:
         return {}
-    generator = _Generator(rel, text, tree)
+    generator = _Generator(rel, text, source)
     return {line: generator.for_line(line) for line in lines}
