@@ -56,9 +56,8 @@ def main() -> int:
     request = WorkerRequest.model_validate_json(sys.stdin.readline())
     threading.Thread(target=cancel_when_stdin_ends, daemon=True).start()
 
-    from dap_proxy.experiments.recording import record
-
     from dap_proxy.experiments.localize import LocalizeError, LocalizeOptions, localize
+    from dap_proxy.experiments.recording import record
     from dap_proxy.experiments.report import to_json
 
     cwd = Path.cwd()
