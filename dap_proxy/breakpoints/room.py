@@ -29,6 +29,7 @@ from dap_proxy.wire.framing import Message
 
 PLAN_WAIT = 5.0  # seconds configurationDone may wait for the live session's first probes
 LOCATE_TIMEOUT = 5.0  # seconds: the stackTrace that locates a stop without hitBreakpointIds
+APPLY_COALESCE = 0.02  # seconds changes wait to go to debugpy together
 
 
 def source_key(path: str) -> str:
@@ -77,6 +78,7 @@ class BreakpointsRoom(Room):
         self._held: list[Message] = []
         self._holding = 0  # stops being decided; events wait behind them
         self._running = False  # configurationDone went on: the program runs
+        self._apply_scheduled = False
         self._swallow_continued: set[int] = set()  # threads we continued invisibly
         self.hidden_stops = 0
 
@@ -89,7 +91,7 @@ class BreakpointsRoom(Room):
                 self._placed_counters[item.key] = HitCounter(str(item.breakpoint["hitCondition"]))
             self._state(item.path).dirty = True
         if self.configured:
-            self.session.spawn(self._apply_dirty)
+            self._schedule_apply()
 
     def remove(self, keys: Iterable[str]) -> list[str]:
         """Take these breakpoints out; returns the keys that were in. A source whose user
@@ -104,8 +106,22 @@ class BreakpointsRoom(Room):
             removed.append(key)
             self._state(item.path).dirty = True
         if removed and self.configured:
-            self.session.spawn(self._apply_dirty)
+            self._schedule_apply()
         return removed
+
+    def _schedule_apply(self) -> None:
+        """Changes that come in a burst (five probes of one file spent within milliseconds) go to
+        debugpy as one setBreakpoints per file: debugpy re-creates a file's breakpoints each time."""
+        if self._apply_scheduled:
+            return
+        self._apply_scheduled = True
+
+        async def apply_soon() -> None:
+            await anyio.sleep(APPLY_COALESCE)
+            self._apply_scheduled = False
+            await self._apply_dirty()
+
+        self.session.spawn(apply_soon)
 
     # ------------------------------------------------------------------ editor requests
     async def setBreakpoints_request(self, request: Message) -> Message:

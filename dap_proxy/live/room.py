@@ -41,7 +41,7 @@ from dap_proxy.live.capture import (
 )
 from dap_proxy.live.context import Start, from_text, resolve_start
 from dap_proxy.live.failure import OutputTail, failure_in_output, traceback_from_exception
-from dap_proxy.live.options import ConfigError, LiveConfig, read_config
+from dap_proxy.live.options import DEFAULT_MAX_PROBE_HITS, ConfigError, LiveConfig, read_config
 from dap_proxy.live.pathmap import Mapping, infer, to_local, to_remote, workspace_files
 from dap_proxy.live.plan import from_probe, plan, relocate
 from dap_proxy.live.predictions import Judge, Verdict, derive
@@ -64,6 +64,8 @@ MAX_ACCEPTED = 20  # accepted suggestions injected per session
 CONCLUDE_TIMEOUT = 5.0  # seconds the end of a session waits for its last verdicts and writes
 RECORD_WAIT = 2.0  # seconds an event waits for the session's first store record (its id)
 T = TypeVar("T")
+HOT_HITS = 10  # observations of one probe that...
+HOT_WINDOW = 0.05  # ...arriving within this many seconds mean a hot loop
 OBSERVATION_QUEUE = 10_000  # observations waiting to be handled; beyond it they are counted
 
 
@@ -134,6 +136,7 @@ class LiveRoom(Room):
         self._queued = self._observed = 0
         self._idle = anyio.Event()  # set whenever every queued observation was handled
         self.dropped_observations = 0
+        self._first_seen: dict[str, float] = {}  # probe id -> when its first observation came
         self._stops = 0
 
     def bind(self, session: Any) -> None:
@@ -514,10 +517,41 @@ class LiveRoom(Room):
             await self.session.output(self._console_line(probe, values, verdicts))
         if verdicts:
             await self._apply(verdicts, "observation")
-        if probe.hits >= probe.budget and probe.status == "injected":
+        if probe.status == "injected" and (probe.hits >= probe.budget or self._hot(probe)):
             probe.status = "spent"
+            self._keep_budgets(probe.file)
             self.breakpoints.remove([probe.id])
             await self.announce_probes()
+
+    def _keep_budgets(self, file: str) -> None:
+        """debugpy restarts its hit counts when a file's breakpoints are set again: the probes
+        staying in that file go back with what is left of their budgets."""
+        for other in self.probes.values():
+            if other.file == file and other.status == "injected" and other.hits:
+                left = other.model_copy(update={"budget": max(1, other.budget - other.hits)})
+                self.breakpoints.place([to_placed(left)])
+
+    def _hot(self, probe: LiveProbe) -> bool:
+        """A probe in a hot loop, with the default budget (or a smaller one): debugpy sends a
+        logpoint's output far slower than a tight loop hits it, so when HOT_HITS observations
+        arrived within HOT_WINDOW it has usually hit its budget already (its guard stops the
+        logging in debugpy itself, exactly at the budget). Taking it out now, not when the last
+        queued observation arrives, keeps a hot loop from running traced; what it logged still
+        arrives and counts. The budget is a cap, not a promise: a loop that slows down at once
+        may leave a hot probe with fewer observations."""
+        now = time.monotonic()
+        if probe.hits == 1:
+            self._first_seen[probe.id] = now
+        if probe.budget > DEFAULT_MAX_PROBE_HITS:
+            return False  # a budget the user raised is honoured: every hit up to it is read
+        first = self._first_seen.get(probe.id)
+        if probe.hits < HOT_HITS or first is None or now - first > HOT_WINDOW:
+            return False
+        probe.reason = (
+            f"taken out after {probe.hits} hits in {1000 * (now - first):.0f} ms (a hot loop); "
+            f"what it logged up to its budget still counts. {probe.reason}"
+        )[:300]
+        return True
 
     def redact(self, value: T) -> T:
         """`value` with every secret redacted, the program's environment's included."""
