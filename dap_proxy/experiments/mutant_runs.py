@@ -75,7 +75,7 @@ class _Verdicts:
                 self.conclusive = True
 
 
-def _limits(results: list[TestResult]) -> tuple[dict[str, float], float]:
+def mutant_limits(results: list[TestResult]) -> tuple[dict[str, float], float]:
     """Per-test limits for mutant runs from the plain durations, and the one for hung tests."""
     finished = [r.duration for r in results if r.outcome != "timeout"] or [1.0]
     typical = sorted(finished)[len(finished) // 2]
@@ -97,7 +97,7 @@ def plan(state: LocalizeState, evidence: list[LineEvidence], results: list[TestR
     for r in results:
         for file, line in r.lines:
             covers.setdefault((file, line), set()).add(r.nodeid)
-    limits, hung_limit = _limits(results)
+    limits, hung_limit = mutant_limits(results)
     ordered = sorted(evidence, key=lambda e: (-e.base_score(), e.file, e.line))
     ordered = ordered[:MAX_CANDIDATE_LINES]
     per_file: dict[str, list[LineEvidence]] = {}
@@ -127,22 +127,45 @@ def plan(state: LocalizeState, evidence: list[LineEvidence], results: list[TestR
         pass_ids = _spread(
             [r.nodeid for r in passing if r.nodeid in covering], MAX_PASSING_PER_MUTANT
         )
-        only = fail_ids + pass_ids
-        timeouts = {i: limits[i] for i in only}
-        timeouts.update({i: hung_limit for i in fail_ids if by_id[i].outcome == "timeout"})
-        job = Job(
-            key=f"m{len(planned)}",
-            files={item.file: mutant.source},
-            only=only,
-            timeout=max(timeouts.values(), default=MUTANT_FLOOR),
-            timeouts=timeouts,
-            trace=False,
-            fast=fast,
-            session=True,
-            hard_timeout=sum(timeouts.values()) + 10.0,
-        )
+        job = mutant_job(f"m{len(planned)}", {item.file: mutant.source},
+                         [by_id[i] for i in fail_ids + pass_ids], limits, hung_limit, fast)  # fmt: skip
         planned.append(Planned(job=job, item=item, mutant=mutant, passing_run=len(pass_ids)))
     return planned
+
+
+def mutant_job(key: str, files: dict[str, str], tests: list[TestResult], limits: dict[str, float],
+               hung_limit: float, fast: bool) -> Job:  # fmt: skip
+    """The run of one mutant (`files`: the mutated texts) on `tests`, untraced, each test bounded
+    by its plain duration (`mutant_limits`), in the worker's live session where it reproduces."""
+    timeouts = {r.nodeid: hung_limit if r.outcome == "timeout" else limits[r.nodeid] for r in tests}
+    return Job(
+        key=key,
+        files=files,
+        only=[r.nodeid for r in tests],
+        timeout=max(timeouts.values(), default=MUTANT_FLOOR),
+        timeouts=timeouts,
+        trace=False,
+        fast=fast,
+        session=True,
+        hard_timeout=sum(timeouts.values()) + 10.0,
+    )
+
+
+def prepare_sessions(pool: Pool, results: list[TestResult], wanted: list[str]) -> None:
+    """What a worker's live session must reproduce before it serves mutants: the plain outcomes
+    of the failing tests among `wanted` and of a spread of its passing ones (checking them all
+    would cost a whole plain run per worker), with their mutant-run limits."""
+    by_id = {r.nodeid: r for r in results}
+    needed = [i for i in wanted if by_id[i].failed] + _spread(
+        [i for i in wanted if not by_id[i].failed], MAX_SESSION_CHECK
+    )
+    limits, hung_limit = mutant_limits(results)
+    for runner in pool.runners:
+        if isinstance(runner, PytestRunner):
+            runner.baseline = {i: by_id[i].failed for i in needed}
+            runner.baseline_limits = {
+                i: hung_limit if by_id[i].outcome == "timeout" else limits[i] for i in needed
+            }
 
 
 def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
@@ -155,19 +178,7 @@ def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
         return
     by_id = {r.nodeid: r for r in results}
     failing_total = sum(1 for r in results if r.failed)
-    # the live session is checked on the failing tests and a spread of the passing ones the
-    # mutants run (checking them all would cost a whole plain run per worker)
-    wanted = sorted({i for p in queue for i in p.job.only or []})
-    needed = [i for i in wanted if by_id[i].failed] + _spread(
-        [i for i in wanted if not by_id[i].failed], MAX_SESSION_CHECK
-    )
-    limits, hung_limit = _limits(results)
-    for runner in pool.runners:
-        if isinstance(runner, PytestRunner):  # what a live session must reproduce first
-            runner.baseline = {i: by_id[i].failed for i in needed}
-            runner.baseline_limits = {
-                i: hung_limit if by_id[i].outcome == "timeout" else limits[i] for i in needed
-            }
+    prepare_sessions(pool, results, sorted({i for p in queue for i in p.job.only or []}))
     phase_end = min(
         state.deadline - BUDGET_RESERVE,
         started + max(MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN * state.plain_seconds),
