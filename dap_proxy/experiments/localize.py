@@ -21,6 +21,7 @@ import threading
 import time
 
 from dap_proxy.experiments.baseline import (
+    confirm_hangs,
     line_evidence,
     no_tests,
     outcomes,
@@ -196,6 +197,8 @@ class _Run(LocalizeState):
         if full is None or (not full.results and not full.collect_errors):
             raise no_tests(self, full)
         self.stretch_budget(full.seconds)
+        pool.deadline = self.deadline  # jobs submitted from now on may use the stretched budget
+        confirm_hangs(self, pool, [a for a in (full, second_answer) if a is not None])
         record_run(self, full, described, 1)
         hung = [r.nodeid for r in full.results if r.outcome == "timeout"]
         if hung:

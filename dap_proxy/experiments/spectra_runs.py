@@ -3,8 +3,8 @@ and never allowed to change what failed.
 
 What is traced: the tests that failed plainly (every line of the project's code), then the tests
 that passed, only over the files the failing tests ran (the suspect files: a line no failing test
-ran is never ranked, so the passing tests' other lines do not matter), split over both workers.
-Each traced test may take `run_state.traced_limit` of its plain duration. A test whose traced
+ran is never ranked, so the passing tests' other lines do not matter), split over both workers;
+not a passing test that alone took a large share of the suite's time. Each traced test may take `run_state.traced_limit` of its plain duration. A test whose traced
 outcome differs from its plain one is "unstable under instrumentation": reported, and left out of
 the spectra. A traced run that is implausible (the worker died, the run was cut, every test
 failed where the plain run had passing ones, collection errors the plain run did not have) is
@@ -28,6 +28,10 @@ from dap_proxy.experiments.models import Experiment
 from dap_proxy.experiments.runners import Job, Pool, RunAnswer, TestResult
 
 JOB_SLACK = 10.0  # seconds a traced job may take beyond the sum of its tests' limits
+# A passing test that took more than this share of all the passing tests' plain time (and at least
+# DOMINANT_SECONDS) is not traced: tracing it would cost more than the rest of the suite together,
+# for one passing spectrum out of many (its lines count as not run by it).
+DOMINANT_SHARE, DOMINANT_SECONDS = 0.25, 1.0
 
 
 class Spectra(BaseModel):
@@ -109,6 +113,8 @@ def run_spectra(
     ran = [r for r in plain.results if r.outcome != "skipped"]
     failing = [r for r in ran if r.failed]
     passing = [r for r in ran if not r.failed]
+    dominant = dominating(passing)
+    passing = [r for r in passing if r.nodeid not in dominant]
     answers = _traced(state, pool, [_job(state, "spectra-failing", failing, fast, None)], plain)
     traced: dict[str, TestResult] = {r.nodeid: r for a in answers for r in a.results}
     suspect = sorted(
@@ -132,6 +138,11 @@ def run_spectra(
             spectra.unstable.append(result.nodeid)
         else:
             spectra.results.append(result.model_copy(update={"lines": seen.lines}))
+    if dominant:
+        state.notes.append(
+            f"{len(dominant)} passing tests were not traced: each took more than "
+            f"{DOMINANT_SHARE:.0%} of the passing tests' plain time ({', '.join(sorted(dominant)[:3])})"
+        )
     state.experiments.append(
         Experiment(
             kind="spectra",
@@ -152,3 +163,13 @@ def run_spectra(
         )
     state.phase("spectra", started)
     return spectra
+
+
+def dominating(passing: list[TestResult]) -> set[str]:
+    """The passing tests that each cost a large share of the passing tests' plain run."""
+    total = sum(r.duration for r in passing)
+    return {
+        r.nodeid
+        for r in passing
+        if r.duration >= DOMINANT_SECONDS and r.duration > DOMINANT_SHARE * total
+    }
