@@ -15,7 +15,7 @@ from dap_proxy.analysis.workspace import is_test_path
 from dap_proxy.experiments.localize_state import LocalizeError, LocalizeState
 from dap_proxy.experiments.models import Experiment
 from dap_proxy.experiments.moduleflow import augment
-from dap_proxy.experiments.runners import Pool, RunAnswer, TestResult
+from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.scoring import LineEvidence
 from dap_proxy.experiments.spectra import LineSpectrum
 
@@ -43,48 +43,18 @@ def no_tests(state: LocalizeState, answer: RunAnswer | None) -> LocalizeError:
     )
 
 
-# A test past the plain run's limit (10 s, or 5x the slowest test passed so far) may only be slow:
-# the two plain runs share the cores, so a test taking 7 s alone can take 11 s there. One that
-# finished in the other plain run is slow, not hanging. One that timed out in both is run again
-# (alone on a worker) with HANG_CONFIRM_FACTOR x the limit, when that costs at most
-# HANG_CONFIRM_SHARE x what the plain run did: a real hang pays it once more, and many hanging tests
-# are taken as hangs.
-HANG_CONFIRM_FACTOR, HANG_CONFIRM_SHARE = 2.0, 2.0
-
-
-def confirm_hangs(state: LocalizeState, pool: Pool, answers: list[RunAnswer]) -> list[str]:
-    """Tell slow tests from hanging ones among those that timed out in `answers` (the plain runs)
-    and give every answer the outcome a slow test finished with; returns the slow tests' ids."""
-    hung = sorted({r.nodeid for a in answers for r in a.results if r.outcome == "timeout"})
-    if not hung:
-        return []
-    confirmed = finished_elsewhere(answers)
-    left = [nodeid for nodeid in hung if nodeid not in confirmed]
-    spent = max((r.duration for a in answers for r in a.results if r.nodeid in left), default=0.0)
-    limit = HANG_CONFIRM_FACTOR * max(spent, state.timeout())
-    rounds = -(-len(left) // max(1, len(pool.runners)))
-    if left and rounds * limit <= HANG_CONFIRM_SHARE * max(a.seconds for a in answers):
-        futures = []
-        for nodeid in left:
-            job = state.plain_job(f"hang-{nodeid}", fast=False, only=[nodeid])
-            hard = min(job.hard_timeout, limit + 10.0)
-            update = {"timeout": limit, "hang_factor": None, "hard_timeout": hard}
-            futures.append(pool.submit(job.model_copy(update=update)))
-        for future in futures:
-            again = future.result()
-            if again is None or again.error or again.timed_out:
-                continue
-            for r in again.results:
-                if r.nodeid in left and r.outcome in ("passed", "failed"):
-                    confirmed[r.nodeid] = r
-    keep_finished(answers, confirmed)
-    if confirmed:
-        shown = ", ".join(sorted(confirmed)[:3]) + (" ..." if len(confirmed) > 3 else "")
+def confirm_hangs(state: LocalizeState, answers: list[RunAnswer]) -> list[str]:
+    """A test past the plain run's per-test limit in one plain run that finished in another is
+    slow, not hanging: every answer gets the outcome it finished with. Returns their ids."""
+    finished = finished_elsewhere(answers)
+    keep_finished(answers, finished)
+    if finished:
+        shown = ", ".join(sorted(finished)[:3]) + (" ..." if len(finished) > 3 else "")
         state.notes.append(
-            f"{len(confirmed)} tests ran past the plain run's per-test limit but finished in "
-            f"another run ({shown}): slow, not hanging; they keep the outcome they finished with"
+            f"{len(finished)} tests ran past the per-test limit in one plain run but finished in "
+            f"another ({shown}): slow, not hanging; they keep the outcome they finished with"
         )
-    return sorted(nodeid for nodeid, r in confirmed.items() if r.outcome == "passed")
+    return sorted(finished)
 
 
 def finished_elsewhere(answers: list[RunAnswer]) -> dict[str, TestResult]:

@@ -198,7 +198,7 @@ class _Run(LocalizeState):
             raise no_tests(self, full)
         self.stretch_budget(full.seconds)
         pool.deadline = self.deadline  # jobs submitted from now on may use the stretched budget
-        confirm_hangs(self, pool, [a for a in (full, second_answer) if a is not None])
+        confirm_hangs(self, [a for a in (full, second_answer) if a is not None])
         record_run(self, full, described, 1)
         hung = [r.nodeid for r in full.results if r.outcome == "timeout"]
         if hung:

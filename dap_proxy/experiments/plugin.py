@@ -15,7 +15,8 @@ coverage package, alone, at the end of sys.path), and a stdlib `sys.settrace` tr
 (`LineTracer`) otherwise. bench/tracers.py measures both on real suites. Mutant runs trace nothing.
 
 Why SIGALRM for the timeout: a handler raises in the main thread between bytecodes, which also
-interrupts `time.sleep` and blocking waits that never produce a trace event. The exception derives
+interrupts `time.sleep` and blocking waits that never produce a trace event. The limit is CPU
+time (the process's, so a test's threads count), or WALL_FACTOR x the limit of wall-clock time. The exception derives
 from BaseException so that `except Exception` in the code under test cannot swallow it, and the
 timer repeats, so a `finally` or `except BaseException` that swallows it once is hit again.
 """
@@ -46,6 +47,10 @@ ENV_FILES = "SMART_DEBUG_LOCALIZE_FILES"
 
 MAX_REPR_CHARS = 2000  # a failure's text kept per test (output floods are cut here)
 TIMEOUT_REPEAT = 0.05  # seconds between repeated timeout signals once a test is over time
+# A test's limit counts the CPU time it used (a machine shared with the other test worker, or with
+# other work, slows a test down without making it a hang); one that waits without computing (a
+# deadlock, a lost wakeup) is cut at this many times the limit in wall-clock time.
+WALL_FACTOR = 3.0
 
 
 class TestTimeout(BaseException):
@@ -260,7 +265,8 @@ class Collector:
         self._tracer = tracer
         self._slowest = 0.0
         self._current: dict[str, Any] | None = None
-        self._deadline = 0.0
+        self._deadline = 0.0  # wall clock: a test that waits without computing
+        self._cpu_start = 0.0  # process CPU time when the test started
         self._armed = False
         self._limit = 0.0
         self._timed_out = False
@@ -287,7 +293,10 @@ class Collector:
 
     # --- timeout -------------------------------------------------------------------------
     def _on_alarm(self, signum: int, frame: Any) -> None:
-        if self._armed and time.monotonic() >= self._deadline:
+        if not self._armed:
+            return
+        cpu = time.process_time() - self._cpu_start
+        if cpu >= self._limit or time.monotonic() >= self._deadline:
             self._timed_out = True
             raise TestTimeout(f"test ran longer than {self._limit:g}s (treated as a hang)")
 
@@ -298,7 +307,8 @@ class Collector:
         if self.hang_factor:
             limit = max(limit, self.hang_factor * self._slowest)
         self._limit = limit
-        self._deadline = time.monotonic() + limit
+        self._cpu_start = time.process_time()
+        self._deadline = time.monotonic() + WALL_FACTOR * limit
         self._timed_out = False
         self._previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
         signal.setitimer(signal.ITIMER_REAL, limit, TIMEOUT_REPEAT)

@@ -31,7 +31,7 @@ JOB_SLACK = 10.0  # seconds a traced job may take beyond the sum of its tests' l
 # A passing test that took more than this share of all the passing tests' plain time (and at least
 # DOMINANT_SECONDS) is not traced: tracing it would cost more than the rest of the suite together,
 # for one passing spectrum out of many (its lines count as not run by it).
-DOMINANT_SHARE, DOMINANT_SECONDS = 0.25, 1.0
+DOMINANT_SHARE, DOMINANT_SECONDS = 0.25, 3.0
 
 
 class Spectra(BaseModel):

@@ -40,7 +40,7 @@ def test_only_a_passing_test_that_dominates_the_suite_is_left_untraced() -> None
         *(TestResult(nodeid=f"t::{i}", outcome="passed", duration=0.2) for i in range(20)),
     ]
     assert dominating(passing) == {"t::primes"}
-    even = [TestResult(nodeid=f"t::{i}", outcome="passed", duration=1.5) for i in range(5)]
+    even = [TestResult(nodeid=f"t::{i}", outcome="passed", duration=4.0) for i in range(5)]
     assert dominating(even) == set()  # slow tests, none of them most of the time
-    small = [TestResult(nodeid="t::x", outcome="passed", duration=0.5)]
+    small = [TestResult(nodeid="t::x", outcome="passed", duration=2.0)]
     assert dominating(small) == set()  # a short suite is traced whole
