@@ -4,7 +4,12 @@ run, find the rank of the known faulty line in each ranking and print Top-1/3/5 
 
 Each run works in a throwaway copy of the program, so the corpus is never modified.
 
+With --twice, localize runs twice on every program and the scoreboard says on how many the two
+rankings were the same (they must all be: a ranking may not depend on timing, hash seeds or the
+order of a set).
+
 Usage: python bench/localize.py [--only NAME[,NAME]] [--jobs N] [--json] [--top N] [--budget S]
+                                [--twice] [--same-as FILE]
 """
 
 from __future__ import annotations
@@ -58,6 +63,14 @@ class ProgramResult(BaseModel):
     name: str
     kind: str
     sides: dict[str, SideResult]
+    again: SideResult | None = None  # localize's second run (--twice)
+
+    def same_twice(self) -> bool | None:
+        """Whether localize's two runs ranked the same (None: run once, or a run failed)."""
+        first = self.sides["localize"]
+        if self.again is None or first.error or self.again.error:
+            return None
+        return first.ranking == self.again.ranking
 
 
 def cli_command() -> list[str]:
@@ -132,10 +145,14 @@ def run_side(program: Program, side: str, top: int, budget: float | None) -> Sid
     return SideResult(rank=rank, tied=tied, seconds=seconds, ranking=ranking)
 
 
-def run_program(program: Program, top: int, budget: float | None) -> ProgramResult:
+def run_program(program: Program, top: int, budget: float | None, twice: bool) -> ProgramResult:
     sides = {side: run_side(program, side, top, budget) for side in SIDES}
-    result = ProgramResult(name=program.name, kind=program.fault.kind, sides=sides)
+    again = run_side(program, "localize", top, budget) if twice else None
+    result = ProgramResult(name=program.name, kind=program.fault.kind, sides=sides, again=again)
     summary = ", ".join(f"{side} {describe(r)} ({r.seconds:.1f}s)" for side, r in sides.items())
+    if again is not None:
+        same = result.same_twice()
+        summary += f", again {describe(again)}" + (" (ranking differs)" if same is False else "")
     print(f"{program.name}: {summary}", file=sys.stderr, flush=True)
     return result
 
@@ -164,6 +181,10 @@ def summarize(results: list[ProgramResult]) -> dict[str, object]:
             "median_seconds": round(statistics.median(times), 2) if times else 0.0,
             "max_seconds": round(max(times), 2) if times else 0.0,
         }
+    twice = [r.same_twice() for r in results if r.again is not None]
+    if twice:
+        summary["same_twice"] = sum(1 for same in twice if same)
+        summary["differ_twice"] = [r.name for r in results if r.same_twice() is False]
     return summary
 
 
@@ -209,6 +230,13 @@ def print_report(results: list[ProgramResult], summary: dict[str, object]) -> No
         scores.add_row(label, f"{loc[key]:.1f}", f"{och[key]:.1f}", ratio(loc[key], och[key]))
     console.print(scores)
     console.print("(=N) after a rank: N other suggestions have exactly the same score.")
+    if "same_twice" in summary:
+        differ = summary["differ_twice"]
+        assert isinstance(differ, list)
+        console.print(
+            f"localize run twice: the same ranking on {summary['same_twice']} of {len(results)} "
+            "programs" + (f" (differ: {', '.join(differ)})" if differ else "")
+        )
 
 
 def check_cli() -> str | None:
@@ -240,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, help="suggestions to ask for")
     parser.add_argument("--budget", type=float, default=None, help="localize --budget seconds")
     parser.add_argument(
+        "--twice", action="store_true", help="run localize twice per program: same rankings?"
+    )
+    parser.add_argument(
         "--same-as",
         metavar="FILE",
         help="the --json output of an earlier run: say which localize rankings differ from it "
@@ -259,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda p: run_program(p, args.top, args.budget), programs))
+        results = list(
+            pool.map(lambda p: run_program(p, args.top, args.budget, args.twice), programs)
+        )
     summary = summarize(results)
     if args.same_as:
         earlier = json.loads(Path(args.same_as).read_text(encoding="utf-8"))

@@ -47,6 +47,8 @@ SIDE_ARGS = {"localize": [], "ochiai": ["--experiments", "spectra"]}
 TOP3_TARGET, TOP1_TARGET = 80.0, 50.0
 SLOW_SUITE, RATIO_TARGET, SPECTRA_TARGET = 5.0, 5.0, 2.0
 FAST_SUITE, FAST_TARGET = 1.0, 5.0
+# a failure line of pytest's short summary: `FAILED <node id> - <message>`
+SUMMARY_FAILURE = re.compile(r"^(FAILED|ERROR|SUBFAIL(?:ED)?\S*) (.+?)(?: - .*)?$", re.M)
 
 
 class Fault(BaseModel):
@@ -188,8 +190,9 @@ def plain_run(folder: Path, python: Path, fault: Fault, env: dict[str, str]) -> 
     failed = sorted(
         {
             m.group(2)
-            # SUBFAIL: a unittest subTest failed, and so did its test (pytest 9)
-            for m in re.finditer(r"^(FAILED|ERROR|SUBFAIL) ([^\s\[]+)", done.stdout, re.M)
+            # SUBFAILED(params): a unittest subTest failed, so its test did (pytest 9 reports the
+            # test itself as passed); the node id keeps its parametrization, as localize's does
+            for m in SUMMARY_FAILURE.finditer(done.stdout)
             if "::" in m.group(2) or m.group(1) == "ERROR"
         }
     )

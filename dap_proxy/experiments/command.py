@@ -72,8 +72,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--test-timeout",
         type=positive_number,
         default=None,
-        help="seconds a test may run in the plain run before it counts as a hang (10; also "
-        "5x the slowest test that passed)",
+        help="CPU seconds a test may use in the plain run before it counts as a hang (10; also "
+        "5x the slowest test that passed; in wall-clock time, 1.5x that)",
     )
     parser.add_argument(
         "--verbose", action="store_true", help="the whole reason for each suggestion"

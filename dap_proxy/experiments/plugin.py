@@ -49,8 +49,9 @@ MAX_REPR_CHARS = 2000  # a failure's text kept per test (output floods are cut h
 TIMEOUT_REPEAT = 0.05  # seconds between repeated timeout signals once a test is over time
 # A test's limit counts the CPU time it used (a machine shared with the other test worker, or with
 # other work, slows a test down without making it a hang); one that waits without computing (a
-# deadlock, a lost wakeup) is cut at this many times the limit in wall-clock time.
-WALL_FACTOR = 3.0
+# deadlock, a lost wakeup), or that gets too little CPU on a crowded machine, is cut at this many
+# times the limit in wall-clock time.
+WALL_FACTOR = 1.5
 
 
 class TestTimeout(BaseException):
