@@ -20,6 +20,7 @@ from dap_proxy.experiments.runners import Job
 
 DEFAULT_BUDGET = 60.0  # seconds for the whole command (at least; see adaptive_budget)
 BUDGET_PER_PLAIN = 6.0  # without --budget: at least this many times the plain run
+PLAIN_STRETCH = 2.0  # without --budget, the plain run may take this many times the default budget
 # The plain run: a test longer than this (or than HANG_FACTOR x the slowest test passed so far)
 # counts as a hang.
 DEFAULT_TEST_TIMEOUT = 10.0
@@ -67,7 +68,11 @@ class LocalizeState:
         self._report: Progress = progress or (lambda what, fraction: None)
         self.stop = stop
         self.started = time.monotonic()
-        self.deadline = self.started + options.budget
+        # an adaptive budget is decided by the plain run, which may itself take longer than the
+        # budget (hanging tests on a crowded machine): up to PLAIN_STRETCH x; stretch_budget settles it
+        self.deadline = self.started + options.budget * (
+            PLAIN_STRETCH if options.adaptive_budget else 1.0
+        )
         self.experiments: list[Experiment] = []
         self.notes: list[str] = []
         self.cancelled = False
@@ -82,7 +87,7 @@ class LocalizeState:
         self.plain_seconds = plain_seconds
         if self.options.adaptive_budget:
             wanted = self.started + BUDGET_PER_PLAIN * plain_seconds + BUDGET_RESERVE
-            self.deadline = max(self.deadline, wanted)
+            self.deadline = max(self.started + self.options.budget, wanted)
 
     def phase(self, name: str, started: float) -> None:
         self.phases[name] = round(self.phases.get(name, 0.0) + time.monotonic() - started, 3)
