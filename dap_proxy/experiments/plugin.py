@@ -16,9 +16,10 @@ coverage package, alone, at the end of sys.path), and a stdlib `sys.settrace` tr
 
 Why SIGALRM for the timeout: a handler raises in the main thread between bytecodes, which also
 interrupts `time.sleep` and blocking waits that never produce a trace event. The limit is CPU
-time (the process's, so a test's threads count), or WALL_FACTOR x the limit of wall-clock time. The exception derives
-from BaseException so that `except Exception` in the code under test cannot swallow it, and the
-timer repeats, so a `finally` or `except BaseException` that swallows it once is hit again.
+time (the process's, so a test's threads count), or a little more of wall-clock time. The
+exception derives from BaseException so that `except Exception` in the code under test cannot
+swallow it, and the timer repeats, so a `finally` or `except BaseException` that swallows it once
+is hit again.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ TIMEOUT_REPEAT = 0.05  # seconds between repeated timeout signals once a test is
 # deadlock, a lost wakeup), or that gets too little CPU on a crowded machine, is cut at this many
 # times the limit in wall-clock time.
 WALL_FACTOR = 1.5
+WALL_SLACK = 2.0  # and at least this many seconds past it (a short test waiting on a child process)
 
 
 class TestTimeout(BaseException):
@@ -309,7 +311,7 @@ class Collector:
             limit = max(limit, self.hang_factor * self._slowest)
         self._limit = limit
         self._cpu_start = time.process_time()
-        self._deadline = time.monotonic() + WALL_FACTOR * limit
+        self._deadline = time.monotonic() + max(WALL_FACTOR * limit, limit + WALL_SLACK)
         self._timed_out = False
         self._previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
         signal.setitimer(signal.ITIMER_REAL, limit, TIMEOUT_REPEAT)
