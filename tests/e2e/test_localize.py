@@ -43,9 +43,13 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-def _localize(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _localize(
+    folder: Path, *args: str, hash_seed: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("PYTEST_ADDOPTS", None)
+    if hash_seed is not None:  # also the test workers' (they inherit it)
+        env["PYTHONHASHSEED"] = hash_seed
     return subprocess.run(
         [sys.executable, "-m", "dap_proxy.cli", "localize", *args],
         cwd=folder,
@@ -145,6 +149,23 @@ def test_plain_ochiai_baseline(tmp_path: Path) -> None:
     scores = {s["line"]: s["score"] for s in payload["suggestions"]}
     fault = _fault_line(folder, "cart.py")
     assert scores[fault] == pytest.approx(2 / (2 * 7) ** 0.5, abs=1e-3)
+
+
+def test_two_runs_rank_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """The ranking depends on the evidence only: not on the order of a set of strings (hash
+    seeds differ between the runs), nor on how long the mutants took."""
+    rankings = []
+    for seed in ("1", "2"):
+        folder = _copy("stats", tmp_path / seed)
+        done = _localize(
+            folder, "--json", "--budget", BUDGET, "--", sys.executable, "-m", "pytest",
+            hash_seed=seed,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        suggestions = json.loads(done.stdout)["suggestions"]
+        rankings.append([(s["file"], s["line"], s["score"]) for s in suggestions])
+    assert rankings[0] == rankings[1]
+    assert len(rankings[0]) > 3  # a ranking of several lines, not one obvious line
 
 
 def test_a_non_pytest_command_is_one_test(tmp_path: Path) -> None:
