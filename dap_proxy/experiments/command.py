@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=positive_number,
         default=None,
         help="CPU seconds a test may use in the plain run before it counts as a hang (10; also "
-        "5x the slowest test that passed; in wall-clock time, 1.5x that)",
+        "5x the slowest test that passed; in wall-clock time, 1.25x that)",
     )
     parser.add_argument(
         "--verbose", action="store_true", help="the whole reason for each suggestion"
