@@ -36,7 +36,7 @@ BUDGET = "60"
 # what decides the reported outcomes (the plain runs, their repetition, the spectra); the mutant
 # runs are checked above, run for run
 EXPERIMENTS = "spectra,static,repetition"
-MUTANT_REPEATS = 2  # each mutant-shaped run twice: its outcomes must not vary either
+MUTANT_REPEATS = 1  # each mutant-shaped run once (in the live session and not)
 # `FAILED <node id> - <message>` in pytest's short summary (-rA); SUBFAILED(params): one of a
 # unittest test's subTests failed, so the test failed (pytest 9 lists the test itself as PASSED)
 SUMMARY = re.compile(r"^(PASSED|FAILED|ERROR|SUBFAILED\S*) (\S+)", re.M)
