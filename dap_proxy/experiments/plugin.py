@@ -53,7 +53,7 @@ TIMEOUT_REPEAT = 0.05  # seconds between repeated timeout signals once a test is
 # deadlock, a lost wakeup), or that gets too little CPU on a crowded machine, is cut at this many
 # times the limit in wall-clock time.
 WALL_FACTOR = 1.25
-WALL_SLACK = 5.0  # and at least this many seconds past it (a short test waiting on a child process)
+WALL_SLACK = 2.0  # and at least this many seconds past it (a short test waiting on a child process)
 
 
 class TestTimeout(BaseException):
