@@ -117,14 +117,20 @@ def _exit_soon(status: int) -> None:
     # pydevd notices the main thread's end only once this returns; the waiting is done aside,
     # in a thread marked as pydevd marks its own: not traced, and no `thread` event about it
     waiter = threading.Thread(
-        target=_exit_after, args=(writer, status), name="smart-debug-exit", daemon=True
+        target=_exit_after, args=(debugger, writer, status), name="smart-debug-exit", daemon=True
     )
     waiter.is_pydev_daemon_thread = True  # type: ignore[attr-defined]
     waiter.pydev_do_not_trace = True  # type: ignore[attr-defined]
     waiter.start()
 
 
-def _exit_after(writer: threading.Thread, status: int) -> None:
+def _exit_after(debugger: Any, writer: threading.Thread, status: int) -> None:
+    # pydevd's check-alive thread looks for the main thread's end every 0.2 s: once it has
+    # ended, the thread is woken instead (its wait event; without one it keeps its own pace)
+    threading.main_thread().join(WRITER_TIMEOUT)
+    wake = getattr(getattr(debugger, "check_alive_thread", None), "_wait_event", None)
+    if isinstance(wake, threading.Event):
+        wake.set()
     # pydevd sends what it still holds (probe output) and its session's end; its writer thread
     # ends after that last message
     writer.join(WRITER_TIMEOUT)
