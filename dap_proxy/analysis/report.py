@@ -99,7 +99,7 @@ def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -
             path=str(path),
             language=analysis.language,
             functions=len(analysis.functions),
-            facts=dict(Counter(f.kind.value for f in analysis.facts)),
+            facts={kind.value: n for kind, n in Counter(f.kind for f in analysis.facts).items()},
             syntax_error_lines=analysis.syntax_error_lines,
             refused=analysis.refused,
         )
