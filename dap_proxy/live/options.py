@@ -3,7 +3,8 @@ the keys of the brief's own "Smart Debug Session" example (`logpoints`, `breakpo
 `skipFiles`, `smartStep`, `trace`), accepted at the top level and inside `smartDebug`.
 
 `read_config` returns the options, the user's declared probes, the arguments as debugpy must get
-them (our keys removed, `skipFiles` as debugpy `rules`, `smartStep` as `justMyCode`) and one
+them (our keys removed, `skipFiles` as debugpy `rules`, `smartStep` as `justMyCode`, `envFile`'s
+variables under `env`) and one
 readable problem per bad entry: a bad probe entry is skipped with a message and the session still
 starts; a bad `smartDebug` scalar (e.g. `ai: "openai"`) fails launch/attach, because running
 with a setting the user did not ask for would be worse.
@@ -15,9 +16,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .envfile import read_env_file
+
 DEFAULT_AUTO_LOGPOINTS = 5
 DEFAULT_MAX_PROBE_HITS = 100
 BRIEF_KEYS = ("logpoints", "breakpoints", "skipFiles", "smartStep", "trace")
+# Keys debugpy does not know that the live session turns into ones it does.
+TRANSLATED_KEYS = ("envFile",)
 
 
 class LogpointSpec(BaseModel):
@@ -123,7 +128,11 @@ def read_config(arguments: dict[str, Any]) -> tuple[LiveConfig, dict[str, Any]]:
             )
         ) from exc
     problems: list[str] = []
-    forwarded = {k: v for k, v in arguments.items() if k != "smartDebug" and k not in BRIEF_KEYS}
+    forwarded = {
+        k: v
+        for k, v in arguments.items()
+        if k != "smartDebug" and k not in BRIEF_KEYS and k not in TRANSLATED_KEYS
+    }
 
     def both(key: str) -> list[Any]:
         top = arguments.get(key)
@@ -141,6 +150,10 @@ def read_config(arguments: dict[str, Any]) -> tuple[LiveConfig, dict[str, Any]]:
     rules = _skip_rules(both("skipFiles"), problems)
     if rules:
         forwarded["rules"] = [*forwarded.get("rules", []), *rules]
+    from_file = read_env_file(arguments, problems)
+    env = forwarded.get("env")
+    if from_file is not None and (env is None or isinstance(env, dict)):
+        forwarded["env"] = {**from_file, **(env or {})}
     smart_step = arguments.get("smartStep", options.smartStep)
     if isinstance(smart_step, bool):
         if smart_step and "justMyCode" not in forwarded:

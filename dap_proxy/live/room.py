@@ -165,7 +165,7 @@ class LiveRoom(Room):
         self.config, self.active = config, True
         request["arguments"] = forwarded
         self.workspace = workspace_of(raw, config.options.workspace)
-        self.environment = program_environment(raw)
+        self.environment = program_environment(forwarded)
         self.recorder = Recorder(self.workspace)
         self._infer_mappings = (
             request["command"] == "attach"

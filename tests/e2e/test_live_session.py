@@ -458,3 +458,22 @@ def test_hypotheses_a_client_ranked_are_tested_before_the_program_runs(tmp_path:
         history = store.probability_history(final["session"], "H1")
         assert [c.new_probability for c in history][0] == 60.0
         assert history[-1].new_probability == h1_final["probability"]
+
+
+def test_an_env_file_reaches_the_program_under_its_env_and_a_missing_one_is_named(
+    tmp_path: Path,
+) -> None:
+    program = write_program(
+        tmp_path / "app",
+        "envs.py",
+        "import os\nprint(os.environ.get('GREETING'), os.environ.get('TARGET'), flush=True)\n",
+    )
+    (program.parent / ".env").write_text("# local settings\nGREETING=hello\nexport TARGET='file'\n")
+    run = debug(
+        program, extra={"envFile": ".env", "cwd": str(program.parent), "env": {"TARGET": "env"}}
+    )
+    assert run.output("stdout") == "hello env\n"  # the configuration's `env` wins over the file
+
+    missing = debug(program, extra={"envFile": str(tmp_path / "nope.env")})
+    assert missing.output("stdout") == "None None\n"
+    assert "nope.env does not exist" in missing.output("console")

@@ -75,3 +75,30 @@ def test_an_invalid_smart_debug_block_fails_with_the_key_named() -> None:
         read_config({"smartDebug": {"maxProbeHits": 0}})
     with pytest.raises(ConfigError, match="must be an object"):
         read_config({"smartDebug": "on"})
+
+
+def test_an_env_file_goes_under_env_which_wins_and_bad_lines_are_named(tmp_path) -> None:
+    (tmp_path / "dev.env").write_text(
+        "# comment\n\nexport A=1\nB = 'two # not a comment'\nC=\"line\\nnext\" \n"
+        "D=${A}-x # a comment\nnot a line\n"
+    )
+    config, forwarded = read_config(
+        {"program": "app.py", "cwd": str(tmp_path), "envFile": "dev.env", "env": {"A": "env"}}
+    )
+    assert forwarded["env"] == {
+        "A": "env",
+        "B": "two # not a comment",
+        "C": "line\nnext",
+        "D": "1-x",
+    }
+    assert "envFile" not in forwarded
+    [problem] = config.problems
+    assert "dev.env:7 skipped" in problem
+
+
+def test_an_env_file_that_is_missing_or_not_a_path_leaves_env_alone(tmp_path) -> None:
+    config, forwarded = read_config({"envFile": str(tmp_path / "none.env"), "env": {"X": "1"}})
+    assert forwarded == {"env": {"X": "1"}}
+    assert "does not exist" in config.problems[0]
+    config, forwarded = read_config({"envFile": 3})
+    assert forwarded == {} and "must be a path" in config.problems[0]
