@@ -59,7 +59,15 @@ class OpenDocument:
         self.version = version
 
     def analysis(self, text: str) -> FileAnalysis | None:
-        """The buffer's whole-file analysis (functions and their lines), for this text."""
+        """The buffer's whole-file analysis (functions and their lines), for this text; None
+        when the engine does not read it or refused it."""
+        found = self.whole_analysis(text)
+        return found if found is not None and found.refused is None else None
+
+    def whole_analysis(self, text: str) -> FileAnalysis | None:
+        """`analysis`, refused ones included (they say why). Kept for the last text it was
+        asked for: the probes, the hypothesis lenses and the test under the cursor all read it,
+        and a large buffer takes a while to analyse."""
         if self.path is None:
             return None
         if self._analysis is None or self._analysis[0] != text:
@@ -68,8 +76,6 @@ class OpenDocument:
                     text.encode("utf-8", "replace"), self.path
                 )
             except AnalysisError:
-                found = None
-            if found is not None and found.refused is not None:
                 found = None
             self._analysis = (text, found)
         return self._analysis[1]

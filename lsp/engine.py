@@ -107,7 +107,8 @@ class Engine:
             for d in self.records.snapshot().decisions_in(document.key_file)
             if d.status is DecisionStatus.DISMISSED
         ]
-        return buffer_probes(text, document.path, self.options.maxLensesPerFile + len(dismissed))
+        limit = self.options.maxLensesPerFile + len(dismissed)
+        return buffer_probes(text, document.whole_analysis(text), limit)
 
     def lens_items(self, document: OpenDocument, text: str) -> LensItems:
         limit = self.options.maxLensesPerFile

@@ -12,10 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from dap_proxy.analysis.engine import refusal
 from dap_proxy.analysis.languages import language_for_path
-from dap_proxy.analysis.models import Probe
-from dap_proxy.analysis.probes import candidate_probes, probes_for_source
+from dap_proxy.analysis.models import FileAnalysis, Probe
+from dap_proxy.analysis.probes import candidate_probes, whole_file_probes
 from dap_proxy.evidence.live_records import DecisionStatus, ProbeDecision, probe_content_key
 from dap_proxy.hypotheses.models import FailureContext
 from lsp.text import line_text, relocate, split_lines
@@ -51,17 +50,17 @@ def analysis_path(path: str, language_id: str | None) -> str | None:
     return path + suffix if suffix else None
 
 
-def buffer_probes(text: str, path: str, limit: int) -> tuple[list[Placed], str | None]:
-    """The whole-file probes of the buffer with their lines' code, or why there are none
-    (binary, over the engine's size limit)."""
-    source = text.encode("utf-8", "replace")
-    reason = refusal(source)
-    if reason is not None:
-        return [], reason
+def buffer_probes(
+    text: str, analysis: FileAnalysis | None, limit: int
+) -> tuple[list[Placed], str | None]:
+    """The whole-file probes of the buffer (`analysis` is of `text`) with their lines' code,
+    or why there are none (binary, over the engine's size limit)."""
+    if analysis is None:
+        return [], None
+    if analysis.refused is not None:
+        return [], analysis.refused
     lines = split_lines(text)
-    return [
-        (p, line_text(lines, p.line) or "") for p in probes_for_source(source, path, limit)
-    ], None
+    return [(p, line_text(lines, p.line) or "") for p in whole_file_probes(analysis, limit)], None
 
 
 class FailureProbes:

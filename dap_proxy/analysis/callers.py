@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from dap_proxy.analysis.dataflow import flow_of, function_at
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
-from dap_proxy.analysis.languages import compile_query, language_for_path, query_source
+from dap_proxy.analysis.languages import captures, compile_query, language_for_path, query_source
 from dap_proxy.analysis.models import FileAnalysis, FunctionInfo
 from dap_proxy.analysis.workspace import SKIP_DIRS
 
@@ -57,15 +57,13 @@ def _calls_query(language: str):  # type: ignore[no-untyped-def]
 
 def call_sites(analysis: FileAnalysis, names: set[str]) -> list[CallSite]:
     """Calls in one analysed file of any function named in `names` (plain or as a method)."""
-    import tree_sitter as ts
-
     tree = analysis._tree
     if tree is None or not names:
         return []
-    cursor = ts.QueryCursor(_calls_query(analysis.language))
+    query = _calls_query(analysis.language)
     lines = analysis._source.decode("utf-8", "replace").splitlines()
     found: list[CallSite] = []
-    for node in cursor.captures(tree.root_node).get("callee", []):
+    for node in captures(query, tree.root_node).get("callee", []):
         text = (node.text or b"").decode("utf-8", "replace")
         if text not in names:
             continue

@@ -159,11 +159,19 @@ def branch_body_line(path: str | Path, line: int) -> int | None:
 
 
 def analyze_file(
-    path: str | Path, language: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | Path,
+    language: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    cache: bool = True,
 ) -> FileAnalysis:
     """`analyze_source` on a file, cached by content hash: an unchanged file is not reparsed,
     an edited one is reparsed incrementally from its previous tree. Raises `AnalysisError`
-    for unreadable or unsupported files."""
+    for unreadable or unsupported files. `cache=False` neither reads nor fills the cache: a
+    single pass over a whole tree would only fill memory with trees it never reads again (and
+    every object kept alive makes each full garbage collection longer)."""
+    if not cache:
+        return analyze_source(read_source(path), str(path), language, max_bytes=max_bytes)
     # The spelling is part of the key: facts and probes carry the path as the caller gave it.
     key = f"{Path(path).resolve()}\0{path}"
     source = read_source(path)

@@ -13,6 +13,7 @@ unless the callee is a plain name in `allowed_calls` (for side-effect-free built
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable
 
@@ -20,6 +21,9 @@ import tree_sitter as ts
 
 from dap_proxy.analysis.languages import PYTHON, check_language, shared_parser
 
+# Probes ask this of the same few names and paths over and over (every candidate line of every
+# function); the answer depends on the text alone.
+EXPRESSION_CACHE = 4096
 _ES_LITERAL_NAMES = {"undefined", "NaN", "Infinity"}
 _ES_UNSAFE = {
     "call_expression",
@@ -76,6 +80,7 @@ def _es_tree(expr: str, language: str) -> ts.Node | None:
     return node
 
 
+@functools.lru_cache(maxsize=EXPRESSION_CACHE)
 def expression_parses(expr: str, language: str) -> bool:
     """True when `expr` is one complete expression in `language` (python, javascript,
     typescript, tsx): what a condition, hit condition or `{...}` part may contain."""

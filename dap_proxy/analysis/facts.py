@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import tree_sitter as ts
 
 from dap_proxy.analysis.boundaries import BoundaryConfig
-from dap_proxy.analysis.languages import PYTHON, facts_query
+from dap_proxy.analysis.languages import PYTHON, captures, facts_query
 from dap_proxy.analysis.models import Fact, FactKind, FunctionInfo
 from dap_proxy.analysis.nodes import (
     FACT_FIELDS,
@@ -649,7 +649,7 @@ def extract(
 ) -> PassResult:
     """Run the combined query once and build the facts and the function table of one file."""
     builder = _Builder(tree.root_node, source, path, language, boundaries)
-    builder.collect(ts.QueryCursor(facts_query(language)).captures(tree.root_node))
+    builder.collect(captures(facts_query(language), tree.root_node))
     return builder.build()
 
 
@@ -680,9 +680,7 @@ def extract_region(
     runs only over its bytes; its enclosing functions and classes are added as context (for
     qualified names) but yield no facts; imports come from the previous analysis."""
     start, end = region.start_byte, region.end_byte
-    cursor = ts.QueryCursor(facts_query(language))
-    cursor.set_byte_range(start, end)
-    captured = cursor.captures(tree.root_node)
+    captured = captures(facts_query(language), tree.root_node, (start, end))
     inside = {
         name: [n for n in nodes if n.start_byte >= start and n.end_byte <= end]
         for name, nodes in captured.items()

@@ -5,6 +5,7 @@ kinds of each grammar have their own `on_<kind>` handlers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tree_sitter as ts
@@ -103,12 +104,12 @@ class Walker:
 
     # --- recording --------------------------------------------------------------------------
     def use(self, name: str) -> None:
-        if any(name in s for s in self.shadow):
+        if self.shadow and any(name in s for s in self.shadow):
             return
         self.flow.uses.setdefault(self.stmt, set()).add(name)
 
     def define(self, name: str, strong: bool = True, extra: tuple[int, ...] = ()) -> None:
-        if any(name in s for s in self.shadow):
+        if self.shadow and any(name in s for s in self.shadow):
             return
         self.flow.defs.append(WalkDef(name, self.stmt, tuple(self.control) + extra, strong))
 
@@ -160,33 +161,41 @@ class Walker:
     # --- the walk -----------------------------------------------------------------------------
     def visit(self, node: ts.Node, store: bool = False) -> None:
         kind = node.type
-        if kind not in _CLAUSES and (
-            kind.endswith(("_statement", "_declaration")) or kind in _DEFINITIONS
-        ):
+        known = _DISPATCH.get(kind)
+        if known is None:
+            known = _DISPATCH[kind] = _dispatch(kind)
+        starts_statement, handler = known
+        if starts_statement:
             self.statement_line(node)
-        handler = getattr(self, f"on_{kind}", None)
         if handler is not None:
-            handler(node, store)
-            return
-        if kind in ("identifier", "shorthand_property_identifier_pattern"):
-            name = _text(node)
-            if store:
-                self.define(name)
-            else:
-                self.use(name)
-            return
-        if kind == "shorthand_property_identifier":
-            self.use(_text(node))
-            return
-        if kind in ("comment", "type", "type_annotation", "property_identifier", "string_content"):
-            return
-        if kind in ("block", "statement_block"):
-            self.block(node)
+            handler(self, node, store)
             return
         patterns = _PY_STORE_PATTERNS if self.python else _ES_STORE_PATTERNS
         child_store = store and kind in patterns
         for child in node.named_children:
             self.visit(child, child_store)
+
+    def on_identifier(self, node: ts.Node, store: bool) -> None:
+        name = (node.text or b"").decode("utf-8", "replace")
+        if store:
+            self.define(name)
+        else:
+            self.use(name)
+
+    on_shorthand_property_identifier_pattern = on_identifier
+
+    def on_shorthand_property_identifier(self, node: ts.Node, store: bool) -> None:
+        self.use(_text(node))
+
+    def on_comment(self, node: ts.Node, store: bool) -> None:
+        """Nothing to read: comments, type annotations, property names, string text."""
+
+    on_type = on_type_annotation = on_property_identifier = on_string_content = on_comment
+
+    def on_block(self, node: ts.Node, store: bool) -> None:
+        self.block(node)
+
+    on_statement_block = on_block
 
     def _base(self, node: ts.Node) -> str | None:
         while node.type in ("attribute", "subscript", "member_expression", "subscript_expression"):
@@ -584,6 +593,19 @@ class Walker:
     def on_new_expression(self, node: ts.Node, store: bool) -> None:
         for child in node.named_children:
             self.visit(child)
+
+
+Handler = Callable[[Walker, ts.Node, bool], None]
+# node kind -> (whether it starts a statement, its `on_<kind>` handler): looked up once per
+# kind, not once per node (the walk visits every node of the functions it reads).
+_DISPATCH: dict[str, tuple[bool, Handler | None]] = {}
+
+
+def _dispatch(kind: str) -> tuple[bool, Handler | None]:
+    statement = kind not in _CLAUSES and (
+        kind.endswith(("_statement", "_declaration")) or kind in _DEFINITIONS
+    )
+    return statement, getattr(Walker, f"on_{kind}", None)
 
 
 def _condition_text(node: ts.Node) -> str:

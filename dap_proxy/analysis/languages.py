@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import threading
 from importlib import resources
+from operator import attrgetter
 from pathlib import PurePath
 
 import tree_sitter as ts
@@ -107,6 +108,26 @@ def query_source(filename: str) -> str:
 def compile_query(language: str, source: str) -> ts.Query:
     """Compile query text; a bad query raises `tree_sitter.QueryError` naming row and column."""
     return ts.Query(ts_language(language), source)
+
+
+# py-tree-sitter's `QueryCursor.captures` lists a capture's nodes in an order that varies from
+# run to run (tree-sitter/py-tree-sitter#450); what the engine derives depends on that order
+# (the last import of a name wins, facts on one line keep their capture order), so the nodes
+# are put back in document order.
+_DOCUMENT_ORDER = attrgetter("start_byte", "end_byte")
+
+
+def captures(
+    query: ts.Query, node: ts.Node, byte_range: tuple[int, int] | None = None
+) -> dict[str, list[ts.Node]]:
+    """`QueryCursor(query).captures(node)`, each capture's nodes in document order."""
+    cursor = ts.QueryCursor(query)
+    if byte_range is not None:
+        cursor.set_byte_range(*byte_range)
+    found = cursor.captures(node)
+    for nodes in found.values():
+        nodes.sort(key=_DOCUMENT_ORDER)
+    return found
 
 
 @functools.cache

@@ -632,7 +632,7 @@ def probes_for_file(path: str | Path, limit: int = 5) -> list[Probe]:
     """Whole-file mode: the top `limit` probes of one file with no failure to go on, from the
     functions with the most decisions, boundaries, error handling and recursion."""
     analysis = _analysis(Path(path))
-    return [] if analysis is None else _whole_file_probes(analysis, limit)
+    return [] if analysis is None else whole_file_probes(analysis, limit)
 
 
 def probes_for_source(text: str | bytes, path: str, limit: int = 5) -> list[Probe]:
@@ -643,10 +643,11 @@ def probes_for_source(text: str | bytes, path: str, limit: int = 5) -> list[Prob
         analysis = analyze_source(source, path)
     except AnalysisError:
         return []
-    return [] if analysis.refused is not None else _whole_file_probes(analysis, limit)
+    return [] if analysis.refused is not None else whole_file_probes(analysis, limit)
 
 
-def _whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
+def whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
+    """`probes_for_file` on an analysis at hand (not refused)."""
     weights = {
         FactKind.DECISION: 1.0,
         FactKind.BOUNDARY: 2.0,

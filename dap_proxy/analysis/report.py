@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
 from dap_proxy.analysis.languages import language_for_path
 from dap_proxy.analysis.models import ParsedFailure, Probe
-from dap_proxy.analysis.probes import candidate_probes, probes_for_file
+from dap_proxy.analysis.probes import candidate_probes, whole_file_probes
 
 SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__", ".smart-debug"}
 EXIT_OK = 0
@@ -90,7 +90,8 @@ def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -
     files = list(walk(paths, report.errors))
     for path in files:
         try:
-            analysis = analyze_file(path)
+            # A traceback's probes read its frames' files again: keep those analyses.
+            analysis = analyze_file(path, cache=traceback_text is not None)
         except AnalysisError as error:
             report.errors.append(str(error))
             continue
@@ -98,12 +99,12 @@ def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -
             path=str(path),
             language=analysis.language,
             functions=len(analysis.functions),
-            facts=dict(Counter(f.kind.value for f in analysis.facts)),
+            facts={kind.value: n for kind, n in Counter(f.kind for f in analysis.facts).items()},
             syntax_error_lines=analysis.syntax_error_lines,
             refused=analysis.refused,
         )
         if analysis.refused is None and traceback_text is None:
-            entry.probes = probes_for_file(path, limit)
+            entry.probes = whole_file_probes(analysis, limit)
         report.files.append(entry)
     if traceback_text is not None:
         failure = _parse_failure(traceback_text)

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from dap_proxy.analysis.callers import source_files
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
-from dap_proxy.analysis.languages import PYTHON, compile_query, query_source
+from dap_proxy.analysis.languages import PYTHON, captures, compile_query, query_source
 from dap_proxy.analysis.models import FileAnalysis
 
 _CONSTANT = re.compile(
@@ -41,7 +41,7 @@ def _query(language: str) -> ts.Query:
 def _captures(analysis: FileAnalysis) -> dict[str, list[ts.Node]]:
     if analysis._tree is None:
         return {}
-    return ts.QueryCursor(_query(analysis.language)).captures(analysis._tree.root_node)
+    return captures(_query(analysis.language), analysis._tree.root_node)
 
 
 def _text(node: ts.Node) -> str:

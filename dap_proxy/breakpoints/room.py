@@ -30,6 +30,7 @@ from dap_proxy.wire.framing import Message
 PLAN_WAIT = 5.0  # seconds configurationDone may wait for the live session's first probes
 LOCATE_TIMEOUT = 5.0  # seconds: the stackTrace that locates a stop without hitBreakpointIds
 APPLY_COALESCE = 0.02  # seconds changes wait to go to debugpy together
+APPLY_WAIT = 5.0  # seconds a request may wait for the changes it made to reach debugpy
 
 
 def source_key(path: str) -> str:
@@ -79,6 +80,7 @@ class BreakpointsRoom(Room):
         self._holding = 0  # stops being decided; events wait behind them
         self._running = False  # configurationDone went on: the program runs
         self._apply_scheduled = False
+        self._applied: anyio.Event | None = None  # set once the changes scheduled are in debugpy
         self._swallow_continued: set[int] = set()  # threads we continued invisibly
         self.hidden_stops = 0
 
@@ -115,13 +117,28 @@ class BreakpointsRoom(Room):
         if self._apply_scheduled:
             return
         self._apply_scheduled = True
+        applied = self._applied = anyio.Event()
 
         async def apply_soon() -> None:
-            await anyio.sleep(APPLY_COALESCE)
-            self._apply_scheduled = False
-            await self._apply_dirty()
+            try:
+                await anyio.sleep(APPLY_COALESCE)
+                self._apply_scheduled = False
+                await self._apply_dirty()
+            finally:
+                applied.set()
 
         self.session.spawn(apply_soon)
+
+    @property
+    def applying(self) -> bool:
+        """Changes are on their way to debugpy (placed or removed after configurationDone)."""
+        return self._applied is not None and not self._applied.is_set()
+
+    async def applied(self) -> None:
+        """Until every change made so far is in debugpy (its setBreakpoints answered), so a
+        program held until then runs with them."""
+        while self._applied is not None and not self._applied.is_set():
+            await self._applied.wait()
 
     # ------------------------------------------------------------------ editor requests
     async def setBreakpoints_request(self, request: Message) -> Message:

@@ -1,15 +1,18 @@
 """The live session's custom requests (bodies in protocol.py). They are answered by the proxy and
 never reach debugpy; an unknown `smartDebug/...` command gets a failed response that lists the
-known ones."""
+known ones. While the program runs, a request that placed or removed probes is answered once
+debugpy has them (a client may hold the program until then)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
 from pydantic import ValidationError
 
 from dap_proxy.analysis.engine import AnalysisError, read_source
+from dap_proxy.breakpoints.room import APPLY_WAIT
 from dap_proxy.hypotheses.models import Hypothesis, HypothesisStatus
 from dap_proxy.live.options import DEFAULT_AUTO_LOGPOINTS
 from dap_proxy.live.plan import plan
@@ -47,7 +50,17 @@ async def answer(room: LiveRoom, request: Message) -> None:
     except RequestError as exc:
         await room.session.respond_error(request, str(exc))
         return
-    await room.session.respond(request, result)
+    if not room.breakpoints.applying:
+        await room.session.respond(request, result)
+        return
+
+    async def respond_once_applied() -> None:
+        # not inline: the adapter's answer to the setBreakpoints comes through the session
+        with anyio.move_on_after(APPLY_WAIT):
+            await room.breakpoints.applied()
+        await room.session.respond(request, result)
+
+    room.session.spawn(respond_once_applied)
 
 
 async def _hypotheses(room: LiveRoom, arguments: dict[str, Any]) -> dict[str, Any]:

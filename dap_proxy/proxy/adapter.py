@@ -87,6 +87,7 @@ class AdapterSide:
         self.mode = SessionMode.LAUNCH
         self.disconnect_sent = False
         self.lost = False
+        self.terminated = False  # debugpy reported the end of debugging: its session is over
         self._handlers: dict[str, Handler | None] = {}
 
     # ------------------------------------------------------------------ starting
@@ -313,6 +314,7 @@ class AdapterSide:
         await self.session.editor.send(message)
 
     async def terminated_event(self, message: Message) -> None:
+        self.terminated = True
         self.session.advance(Phase.TERMINATED)
         await self.session.editor.send(message)
 
@@ -344,10 +346,12 @@ class AdapterSide:
             await self.channel.aclose()
             return
         # debugpy's adapter exits when its stdin closes, not after disconnect; closing it at the
-        # very moment of the disconnect response can make it print harmless tracebacks, so it
-        # gets a short grace first, then EOF, then signals.
-        with anyio.move_on_after(EXIT_GRACE):
-            await process.wait()
+        # very moment of the disconnect response, while it still ends its session, can make it
+        # print harmless tracebacks, so it gets a short grace first, then EOF, then signals.
+        # Once it has reported `terminated` its session is over: EOF at once.
+        if not self.terminated:
+            with anyio.move_on_after(EXIT_GRACE):
+                await process.wait()
         await self.channel.aclose()
         with anyio.move_on_after(EXIT_TIMEOUT):
             await process.wait()

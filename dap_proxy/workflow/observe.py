@@ -1,8 +1,11 @@
 """The observing run: one debug session through the proxy (`dap_proxy.headless`), begun early
-so its start-up overlaps other work, then configured before the program runs: the live session
-is given the hypotheses to test (`smartDebug/testHypotheses`: it derives their predictions and
-places a few probes) and our own probes (`smartDebug/addProbe`: the arguments at the entry of
-the suspect function). It runs to its end within a budget. At every stop it reads the stack and
+so its start-up overlaps other work; the live session is given the hypotheses to test
+(`smartDebug/testHypotheses`: it derives their predictions and places a few probes) and our own
+probes (`smartDebug/addProbe`: the arguments at the entry of the suspect function) before the
+program's own code runs: either before configurationDone, or, for a program that holds itself
+until it is released (a test run, which starts and collects meanwhile), once configured early,
+then released (each request is answered once debugpy has its probes). It runs to its end within
+a budget. At every stop it reads the stack and
 locals, as an editor showing the stop would, and continues; at an uncaught exception it also
 reads the arguments of the calls on the stack in the workspace (the regression test of a crash
 is built from them). A program still running when the budget is spent is paused, its stack read
@@ -40,6 +43,7 @@ STOP_LOCALS = 20  # variables kept per stop
 PAUSE_TIMEOUT = 5.0  # seconds for a pause request to stop a hung program
 CALL_FRAMES = 5  # frames in the workspace whose arguments are read at an uncaught exception
 TESTED_LINES = 3  # lines the live session probes for the hypotheses it is given
+EXCEPTION_FILTERS = ["uncaught"]
 _TAG = re.compile(r"^\[smart-debug\] [^:]+:\d+: ")
 
 
@@ -96,7 +100,7 @@ def plain_message(message: str) -> str:
 
 
 class ObservingRun:
-    """`begin()` (in the background), then `run(probes, budget)`; `close()` always."""
+    """`begin_in_background()`, then `run(hypotheses, probes, budget, ...)`; `close()` always."""
 
     def __init__(self, config: LaunchConfig, cwd: Path, clock: Callable[[], float]) -> None:
         self.config = config
@@ -105,12 +109,16 @@ class ObservingRun:
         self.result = Observation()
         self.session: HeadlessSession | None = None
         self._begun = threading.Event()
+        self._configure_early = False
         self._thread: threading.Thread | None = None
         self._closed = False
         self._closer: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def begin_in_background(self) -> None:
+    def begin_in_background(self, configure: bool = False) -> None:
+        """Start the session; with `configure`, finish its launch sequence too, for a program
+        that holds itself until `run`'s `release` (its start-up then overlaps other work)."""
+        self._configure_early = configure
         self._thread = threading.Thread(target=self._begin, name="observing-run", daemon=True)
         self._thread.start()
 
@@ -118,6 +126,8 @@ class ObservingRun:
         try:
             self.session = HeadlessSession.spawn(cwd=self.cwd, timeouts=Timeouts())
             self.session.begin(self.config)
+            if self._configure_early:
+                self.session.configure(exception_filters=EXCEPTION_FILTERS)
             self.result.started = True
         except HeadlessError as exc:
             self.result.start_error = str(exc)
@@ -130,7 +140,10 @@ class ObservingRun:
         probes: list[PlannedProbe],
         budget: float,
         on_change: Callable[[], None],
+        release: Callable[[], None] = lambda: None,
     ) -> None:
+        """Probes in, then the program runs (`release` lets a program configured early go on)
+        to its end within `budget` seconds."""
         if self._thread is None:
             self._begin()
         start_wait = Timeouts().start
@@ -142,14 +155,19 @@ class ObservingRun:
             return
         began = time.monotonic()
         try:
-            session.configure(
-                exception_filters=["uncaught"],
-                before_configuration_done=lambda s: self._add_probes(s, hypotheses, probes),
-            )
+            if self._configure_early:
+                self._add_probes(session, hypotheses, probes)
+            else:
+                session.configure(
+                    exception_filters=EXCEPTION_FILTERS,
+                    before_configuration_done=lambda s: self._add_probes(s, hypotheses, probes),
+                )
         except HeadlessError as exc:
             self.result.started = False
             self.result.start_error = str(exc)
             return
+        finally:
+            release()
         try:
             self._follow(session, budget - (time.monotonic() - began), on_change)
         finally:

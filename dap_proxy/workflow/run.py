@@ -2,7 +2,8 @@
 and in the report's timeline:
 
 1. reading the code: the command (script, module or tests), the issue text or traceback given;
-   the debug session through the proxy is begun at once, so its start-up overlaps what follows;
+   the debug session through the proxy is begun at once, so its start-up overlaps what follows
+   (a test run starts, collects, and waits until its probes are in);
 2. experiments (test commands): localize's spectra, mutants and predicate switching;
 3. running: the program through the proxy (for tests, only the failing ones), whose live
    session tests localize's top hypotheses (their predictions, a few probes) and reads the
@@ -16,6 +17,7 @@ could not be started, 130 interrupted.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -141,19 +143,30 @@ def _phases(state: RunState, target: object) -> tuple[int, str]:
     if tests:
         state.scratch = Path(tempfile.mkdtemp(prefix="smart-debug-run-"))
         selection = state.scratch / "selection.txt"
-    launch = target.launch(options.cwd, smart_debug, fast=tests, selection=selection)
+    # a test run starts and collects while localize works, then waits for the selection file
+    launch = target.launch(
+        options.cwd, smart_debug, fast=tests, selection=selection, selection_wait=options.budget
+    )
     state.observing = ObservingRun(launch, options.cwd, state.now)
-    state.observing.begin_in_background()
+    state.observing.begin_in_background(configure=selection is not None)
     deadline = state.started + options.budget
     hypotheses: list[Hypothesis] = []
+    failing_tests: list[str] = []  # the tests the session runs (none known: every test)
     if tests:
         code = _experiments(state, target, deadline)
         if code is not None:
             return code, "localize"
-        if state.localized is not None and selection is not None:
-            # the session, launched meanwhile, runs only these (its pytest collects later)
-            selection.write_text("\n".join(state.localized.failing_tests), "utf-8")
+        if state.localized is not None:
+            failing_tests = state.localized.failing_tests
             hypotheses = state.localized.hypotheses[:OBSERVED_HYPOTHESES]
+
+    def release() -> None:
+        """The held test run goes on, with only these tests, once the probes are in."""
+        if selection is not None:
+            written = selection.with_name(selection.name + ".part")
+            written.write_text("\n".join(failing_tests), "utf-8")
+            os.replace(written, selection)  # whole when pytest sees it
+
     probes = plan_probes(state.localized, options.cwd)
     left = max(MIN_RUN_BUDGET, deadline - time.monotonic())
     failing = len(state.localized.failing_tests) if state.localized is not None else 0
@@ -177,7 +190,7 @@ def _phases(state: RunState, target: object) -> tuple[int, str]:
 
         # its start-up overlaps the session's; the regression test runs in it
         state.pytest = WarmPytest(target.python, options.cwd)
-    state.observing.run(hypotheses, probes, left, changed)
+    state.observing.run(hypotheses, probes, left, changed, release)
     result = state.observation
     if not result.started:
         state.mark("failure", f"could not be started: {result.start_error}")

@@ -19,6 +19,8 @@ from dap_proxy.headless import LaunchConfig
 SELECT_DIR = Path(__file__).resolve().with_name("pytest_select")
 SELECT_PLUGIN = "smart_debug_select"
 SELECT_VARIABLE = "SMART_DEBUG_SELECT"
+SELECT_WAIT_VARIABLE = "SMART_DEBUG_SELECT_WAIT"  # seconds pytest waits for the file to appear
+QUICK_EXIT_VARIABLE = "SMART_DEBUG_QUICK_EXIT"  # the plugin ends the process once pytest is over
 
 
 class NotStarted(Exception):
@@ -48,11 +50,14 @@ class Target(BaseModel):
         fast: bool = False,
         only: list[str] | None = None,
         selection: Path | None = None,
+        selection_wait: float = 0.0,
     ) -> LaunchConfig:
         """The launch configuration; for tests, `fast` is localize's fast configuration (no
         third-party plugin autoload), `only` narrows the run to those test ids, and
-        `selection` names a file of test ids written later, before configurationDone (the
-        `smart_debug_select` plugin reads it when pytest collects)."""
+        `selection` names a file of test ids written later (the `smart_debug_select` plugin
+        reads it when pytest collects, or, given `selection_wait` seconds, waits that long after
+        collecting for it to appear; and it ends the process as soon as pytest is over instead
+        of waiting out debugpy's slow exit)."""
         env: dict[str, str] = {}
         if self.kind == "tests":
             assert self.tests is not None
@@ -67,6 +72,9 @@ class Target(BaseModel):
                 inherited = os.environ.get("PYTHONPATH", "")
                 env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SELECT_DIR), inherited) if p)
                 env[SELECT_VARIABLE] = str(selection)
+                env[QUICK_EXIT_VARIABLE] = "1"
+                if selection_wait > 0:
+                    env[SELECT_WAIT_VARIABLE] = f"{selection_wait:g}"
             return LaunchConfig(
                 module="pytest",
                 args=args,

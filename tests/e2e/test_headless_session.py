@@ -1,7 +1,8 @@
 """The headless driver against the real proxy and debugpy: the launch sequence, a stop with its
 stack and locals, evaluate, a step, continue to the end with the exit code; a program that
-floods its output; a configuration debugpy refuses; the live session's requests; and no
-process left behind."""
+floods its output; a configuration debugpy refuses; the live session's requests (a probe added
+while the program runs is in debugpy once the request is answered); and no process left
+behind."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import wait_for
 from dap_helpers import PROGRAMS, REPO, assert_all_gone, cmdline, descendants, find_markers
 
 from dap_proxy.headless import (
@@ -141,6 +143,37 @@ def test_live_session_requests_through_the_proxy(tmp_path: Path) -> None:
         assert observed and any("(3.0, 10)" in v for e in observed for v in e.values.values())
     finally:
         session.close()
+
+
+HELD = """\
+import os
+import time
+
+
+def work(n):
+    return n * 2  # @bp work
+
+
+open("waiting", "w").close()
+while not os.path.exists("go"):  # held until the test says go
+    time.sleep(0.005)
+print(work(21))
+"""
+
+
+def test_a_probe_added_while_the_program_runs_is_in_when_the_answer_comes(
+    tmp_path: Path,
+) -> None:
+    program = tmp_path / "held.py"
+    program.write_text(HELD)
+    with _session(tmp_path) as session:
+        session.start(LaunchConfig(program=str(program), cwd=str(tmp_path), smartDebug={}))
+        wait_for(lambda: (tmp_path / "waiting").exists(), RUN_TIMEOUT, "the program to run")
+        probe = session.add_probe(str(program), find_markers(program)["work"], log_message="n={n}")
+        (tmp_path / "go").touch()  # the line runs once, right away
+        assert session.wait_ended(RUN_TIMEOUT) == 0
+        observed = [e for e in session.live.evidence if e.kind == "probe" and e.probe == probe.id]
+        assert [e.values for e in observed] == [{"n": "21"}]
 
 
 def test_no_process_left_when_closed_mid_run() -> None:

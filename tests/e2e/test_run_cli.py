@@ -1,7 +1,7 @@
 """`smart-debug run`, `verify` and `history` as processes on real programs: the bundled example's
 failing tests (report files, schema, hypotheses, impact), a crash, a hang, an output flood, a
-program that does not start, Ctrl-C mid-run (report written, no process left), verify after the
-fix, history; and the HTML report rendered by headless Chromium."""
+program that does not start, Ctrl-C mid-run and while localize works (report written, no process
+left), verify after the fix, history; and the HTML report rendered by headless Chromium."""
 
 from __future__ import annotations
 
@@ -307,6 +307,41 @@ def test_ctrl_c_mid_run_writes_the_report_and_leaves_no_process(tmp_path: Path) 
             process.kill()
     assert process.returncode == 130, out + err
     report = report_of(tmp_path)
+    assert report["interrupted"] is True and report["exit_code"] == 130
+    assert_all_gone(children)
+
+
+SLOW_TEST = """\
+import time
+
+
+def test_slow():
+    time.sleep(60)  # keeps localize busy while the test is interrupted
+"""
+
+
+def test_ctrl_c_while_localize_works_and_the_session_waits(cart: Path) -> None:
+    (cart / "tests" / "test_slow.py").write_text(SLOW_TEST)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [*CLI, "run", "--", sys.executable, "-m", "pytest", "-q", "tests"],
+        cwd=cart, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(
+            lambda: any(
+                "debugpy" in cmdline(p) and "pytest" in cmdline(p) for p in descendants(process.pid)
+            ),
+            what="the session's pytest started under the debugger, waiting for localize",
+        )
+        children = descendants(process.pid)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, out + err
+    report = report_of(cart)
     assert report["interrupted"] is True and report["exit_code"] == 130
     assert_all_gone(children)
 
