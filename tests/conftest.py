@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,3 +56,12 @@ def _no_store_left_in_the_test_programs() -> Iterator[None]:
     shutil.rmtree(PROGRAMS_STORE, ignore_errors=True)
     yield
     shutil.rmtree(PROGRAMS_STORE, ignore_errors=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell starts a background job (`make test &`, nohup) with SIGINT ignored, and an ignored
+    # signal stays ignored in every child: the tests that interrupt a program like a user's
+    # Ctrl-C would then wait for a program that never hears it. A handler of our own is reset to
+    # the default in each child, so the children get Ctrl-C as from a terminal.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -153,11 +153,15 @@ def _run(program: str) -> str:
         proc = subprocess.Popen(
             cmd, cwd=EXAMPLES, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().startswith(HANGS[program])
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=EVENT_TIMEOUT)
-        return err
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().startswith(HANGS[program])
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=EVENT_TIMEOUT)
+            return err
+        finally:
+            proc.kill()  # never leave a hanging example running when the test fails
+            proc.wait()
     for _ in range(RACE_ATTEMPTS):
         done = subprocess.run(
             cmd, cwd=EXAMPLES, capture_output=True, text=True, timeout=EVENT_TIMEOUT
