@@ -8,9 +8,8 @@ it fixed, changed or broke.
 Deterministic: mutants run in waves, most promising first; what the next wave skips (a line
 already confirmed by a natural fix, a line whose mutants change nothing, anything less natural
 once a natural full fix is in) is decided only from the waves before it, in their rank order, so
-two runs on the same program try the same mutants and rank the same. Only the cap can cut a run
-short: MUTANT_PHASE_FLOOR seconds or MUTANT_PHASE_PER_PLAIN x the plain run, counted in the
-workers' CPU time (the same on a crowded machine), and the budget's deadline.
+two runs on the same program try the same mutants and rank the same. Only the time cap can cut a
+run short: the phase gets MUTANT_PHASE_FLOOR seconds or MUTANT_PHASE_PER_PLAIN x the plain run.
 """
 
 from __future__ import annotations
@@ -180,17 +179,15 @@ def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
     by_id = {r.nodeid: r for r in results}
     failing_total = sum(1 for r in results if r.failed)
     prepare_sessions(pool, results, sorted({i for p in queue for i in p.job.only or []}))
-    # the cap counts the mutant runs' CPU time per worker, so a crowded machine takes longer
-    # over the same mutants instead of trying fewer; the budget's deadline still ends the phase
-    cap = max(MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN * state.plain_seconds)
-    phase_end = state.deadline - BUDGET_RESERVE
-    workers = max(1, len(pool.runners))
-    spent = 0.0
+    phase_end = min(
+        state.deadline - BUDGET_RESERVE,
+        started + max(MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN * state.plain_seconds),
+    )
     verdicts = _Verdicts()
-    wave_size = WAVE_PER_WORKER * workers
+    wave_size = WAVE_PER_WORKER * max(1, len(pool.runners))
     ran = 0
     position = 0
-    while position < len(queue) and spent / workers < cap and time.monotonic() < phase_end:
+    while position < len(queue) and time.monotonic() < phase_end:
         wave: list[Planned] = []
         while position < len(queue) and len(wave) < wave_size:
             candidate = queue[position]
@@ -203,13 +200,12 @@ def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
             if answer is None:
                 continue
             ran += 1
-            spent += answer.cost()
             outcome = _outcome(planned.mutant, answer, by_id, failing_total, planned.passing_run)
             planned.item.outcomes.append(outcome)
             verdicts.record(planned, outcome)
             state.experiments.append(_experiment(planned, outcome, answer))
         state.progress("testing mutants", position / len(queue))
-    if position < len(queue) and (spent / workers >= cap or time.monotonic() >= phase_end):
+    if position < len(queue) and time.monotonic() >= phase_end:
         left = sum(1 for p in queue[position:] if not verdicts.skip(p))
         if left:
             state.notes.append(

@@ -69,12 +69,6 @@ class RunAnswer(BaseModel):
     timed_out: bool = False  # the whole job was killed
     seconds: float = 0.0
     tracer: str | None = None  # which tracer recorded the lines (coverage, settrace), if any
-    cpu: float | None = None  # the worker's CPU seconds for the job (pytest workers)
-
-    def cost(self) -> float:
-        """What the job cost: CPU seconds where known (a crowded machine does not change it),
-        else wall-clock seconds."""
-        return self.cpu if self.cpu is not None else self.seconds
 
 
 class Job(BaseModel):

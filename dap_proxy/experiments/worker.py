@@ -14,8 +14,7 @@ stdout; the test code's own stdin/stdout/stderr are /dev/null, so a test that pr
            "hang_factor": float | null, "files": {relative path: text},
            "env": {name: value | null}}  (environment for this run only; null removes)
   answer: {"id": int, "exit": int, "results": [...], "collect_errors": [...], "threads": int,
-           "error": str | null, "tracer": "coverage" | "settrace" | null,
-           "cpu": float (this process's CPU seconds for the job)}
+           "error": str | null, "tracer": "coverage" | "settrace" | null}
 The coverage package the parent offers (argv[6], a folder holding only it) goes at the end of
 sys.path: the user's own coverage wins, and nothing else of ours is importable by the tests.
 """
@@ -28,7 +27,6 @@ import json
 import os
 import sys
 import threading
-import time
 import traceback
 from typing import Any
 
@@ -91,12 +89,8 @@ def main() -> int:
         tracer_kind = "coverage" if plugin.coverage_available() else "settrace"
     base_path = list(sys.path)
 
-    cpu_mark = [time.process_time()]
-
     def send(answer: dict[str, object]) -> None:
         answer["threads"] = threading.active_count()
-        now = time.process_time()  # CPU spent since the last answer: this job's (idle costs none)
-        answer["cpu"], cpu_mark[0] = round(now - cpu_mark[0], 4), now
         channel_out.write(json.dumps(answer) + "\n")
         channel_out.flush()
 
