@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -282,23 +283,32 @@ def test_a_script_that_never_fails_exits_3(tmp_path: Path) -> None:
 
 def test_ctrl_c_mid_run_writes_the_report_and_leaves_no_process(tmp_path: Path) -> None:
     shutil.copy(PROGRAMS / "run" / "hang.py", tmp_path)
+    _interrupt_run(
+        ["--budget", "120", "--", sys.executable, "hang.py"],
+        tmp_path,
+        lambda c: (
+            "hang.py" in c
+            and "smart-debug" not in c
+            and "-m" not in c
+            or "hang.py" in c
+            and "debugpy" in c
+        ),
+        "the program running under the debugger",
+    )
+
+
+def _interrupt_run(
+    arguments: list[str], folder: Path, started: Callable[[str], bool], what: str
+) -> None:
+    """Ctrl-C a `run` once one of its processes' command lines is `started`: exit 130, the
+    report says it was interrupted, and every process it had is gone."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [*CLI, "run", "--budget", "120", "--", sys.executable, "hang.py"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [*CLI, "run", *arguments],
+        cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        wait_for(
-            lambda: any(
-                "hang.py" in cmdline(p)
-                and "smart-debug" not in cmdline(p)
-                and "-m" not in cmdline(p)
-                or "hang.py" in cmdline(p)
-                and "debugpy" in cmdline(p)
-                for p in descendants(process.pid)
-            ),
-            what="the program running under the debugger",
-        )
+        wait_for(lambda: any(started(cmdline(p)) for p in descendants(process.pid)), what=what)
         children = descendants(process.pid)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
@@ -306,7 +316,7 @@ def test_ctrl_c_mid_run_writes_the_report_and_leaves_no_process(tmp_path: Path) 
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130, out + err
-    report = report_of(tmp_path)
+    report = report_of(folder)
     assert report["interrupted"] is True and report["exit_code"] == 130
     assert_all_gone(children)
 
@@ -322,28 +332,12 @@ def test_slow():
 
 def test_ctrl_c_while_localize_works_and_the_session_waits(cart: Path) -> None:
     (cart / "tests" / "test_slow.py").write_text(SLOW_TEST)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [*CLI, "run", "--", sys.executable, "-m", "pytest", "-q", "tests"],
-        cwd=cart, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        wait_for(
-            lambda: any(
-                "debugpy" in cmdline(p) and "pytest" in cmdline(p) for p in descendants(process.pid)
-            ),
-            what="the session's pytest started under the debugger, waiting for localize",
-        )
-        children = descendants(process.pid)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, out + err
-    report = report_of(cart)
-    assert report["interrupted"] is True and report["exit_code"] == 130
-    assert_all_gone(children)
+    _interrupt_run(
+        ["--", sys.executable, "-m", "pytest", "-q", "tests"],
+        cart,
+        lambda c: "debugpy" in c and "pytest" in c,
+        "the session's pytest started under the debugger, waiting for localize",
+    )
 
 
 def test_html_report_renders_in_headless_chromium(cart: Path, tmp_path: Path) -> None:
