@@ -17,6 +17,7 @@ from pathlib import Path
 from mcp.server.mcpserver.exceptions import ToolError
 
 from dap_proxy.headless import HeadlessError, HeadlessSession, LaunchConfig, Phase, Timeouts
+from dap_proxy.live.envfile import read_env_file
 from dap_proxy.live.protocol import EvidenceBody
 from dap_proxy.live.views import relative
 from dap_proxy.mcp.models import SessionStateOutput, StopWhere
@@ -37,8 +38,10 @@ class AgentSession:
         self.id = session_id
         self.config = config
         self.workspace = workspace
-        # secrets the program was given are redacted from results like the server's own
-        self.env: dict[str, str] = {**os.environ, **config.env}
+        # secrets the program was given (its `env`, over its `envFile`, which the live session
+        # reads the same way) are redacted from results like the server's own
+        from_file = read_env_file(config.arguments(), []) or {}
+        self.env: dict[str, str] = {**os.environ, **from_file, **config.env}
         self.driver: HeadlessSession | None = None
         self.closed = False
         self.ended_first = False  # the program had ended by itself when the session closed

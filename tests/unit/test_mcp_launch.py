@@ -11,6 +11,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from dap_proxy.headless import LaunchConfig
 from dap_proxy.mcp.launch import agent_config
+from dap_proxy.mcp.sessions import AgentSession
 
 
 @pytest.fixture
@@ -66,3 +67,13 @@ def test_what_cannot_run_is_refused_with_the_reason(
     with pytest.raises(ToolError) as refused:
         agent_config(LaunchConfig.model_validate(raw), workspace)
     assert says in str(refused.value)
+
+
+def test_an_agent_sessions_env_file_values_count_as_its_secrets(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("API_TOKEN=from-the-file\nSHARED=file\n")
+    config = LaunchConfig.model_validate(
+        {"program": "app.py", "cwd": str(tmp_path), "envFile": ".env", "env": {"SHARED": "env"}}
+    )
+    session = AgentSession("s1", config, tmp_path)
+    assert session.env["API_TOKEN"] == "from-the-file"
+    assert session.env["SHARED"] == "env"  # the configuration's `env` wins, as in the session
