@@ -33,7 +33,8 @@ VARIABLE = "SMART_DEBUG_SELECT"
 WAIT_VARIABLE = "SMART_DEBUG_SELECT_WAIT"
 QUICK_EXIT_VARIABLE = "SMART_DEBUG_QUICK_EXIT"
 WAIT_POLL = 0.01  # seconds between looks for the selection file while pytest waits for it
-WRITER_TIMEOUT = 2.0  # seconds pydevd may take to send its last messages; then the usual exit
+WRITER_TIMEOUT = 5.0  # seconds pydevd may take to send its last messages; then the usual exit
+HOLD_TIMEOUT = 2 * WRITER_TIMEOUT + 1.0  # seconds the teardown waits for the exit's two waits
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _SELECTION = os.environ.pop(VARIABLE, "")
 _QUICK_EXIT = os.environ.pop(QUICK_EXIT_VARIABLE, "") == "1"
@@ -121,6 +122,10 @@ def _exit_soon(status: int) -> None:
     )
     waiter.is_pydev_daemon_thread = True  # type: ignore[attr-defined]
     waiter.pydev_do_not_trace = True  # type: ignore[attr-defined]
+    # the exit handlers run (last registered first) once the main thread has ended: this one,
+    # the last, holds them until the waiter has ended the process or given up, so the ordinary
+    # teardown never starts while the waiter still waits, however slow the machine
+    atexit.register(waiter.join, HOLD_TIMEOUT)
     waiter.start()
 
 
@@ -134,8 +139,8 @@ def _exit_after(debugger: Any, writer: threading.Thread, status: int) -> None:
     # pydevd sends what it still holds (probe output) and its session's end; its writer thread
     # ends after that last message
     writer.join(WRITER_TIMEOUT)
-    if writer.is_alive() or _exit_handlers() != _BASELINE:
-        return
+    if writer.is_alive() or _BASELINE is None or _exit_handlers() != _BASELINE + 1:
+        return  # + 1: the handler holding the exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError, AttributeError):  # closed, or replaced
             stream.flush()
