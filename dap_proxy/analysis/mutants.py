@@ -11,6 +11,7 @@ compensating change far from the fault.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 from collections.abc import Iterator, Sequence
 
@@ -171,6 +172,16 @@ def _header_expressions(stmt: ast.stmt) -> Sequence[ast.AST]:
     return [child for child in ast.iter_child_nodes(stmt) if isinstance(child, ast.expr)]
 
 
+def _own_lines(stmt: ast.stmt) -> set[int]:
+    """The lines on which a statement evaluates something itself: its first line and its
+    header expressions' lines (a line of its nested body belongs to the statement there)."""
+    lines = {stmt.lineno}
+    for header in _header_expressions(stmt):
+        first = header.lineno  # type: ignore[attr-defined]
+        lines.update(range(first, (header.end_lineno or first) + 1))  # type: ignore[attr-defined]
+    return lines
+
+
 def _walk_expr(node: ast.AST) -> Iterator[ast.AST]:
     """Walk an expression, not into f-strings (their positions are unreliable)."""
     yield node
@@ -242,6 +253,40 @@ class _Generator:
                 and not isinstance(self.parents.get(node), (ast.Expr, ast.JoinedStr))
             ):
                 self.strings.append((node.lineno, node.value))
+        # the top-level statements' line ranges (first line with decorators, last line);
+        # statements sharing a line (`x = (1,\n 2); y = 3`) make one range
+        self._blocks: list[tuple[int, int]] = []
+        for node in tree.body:
+            decorators = getattr(node, "decorator_list", [])
+            first = min([node.lineno, *[d.lineno for d in decorators]])
+            last = node.end_lineno or node.lineno
+            if self._blocks and first <= self._blocks[-1][1]:
+                first = self._blocks.pop()[0]
+            self._blocks.append((first, last))
+        self._block_firsts = [first for first, _ in self._blocks]
+        # the statements whose own expressions are on each line, in `ast.walk` order
+        self._statements: dict[int, list[ast.stmt]] = {}
+        for stmt in ast.walk(tree):
+            if isinstance(stmt, ast.stmt):
+                for line in _own_lines(stmt):
+                    self._statements.setdefault(line, []).append(stmt)
+
+    def _block_with(self, start: int, end: int, new: str) -> str:
+        """The top-level statement holding the edit (its whole lines, decorators included), with
+        the edit made: what `compile` must accept. Every scope, `global` and `nonlocal` lies
+        inside one top-level statement, so it accepts exactly when the whole mutated file would;
+        compiling a few lines instead of the whole file for each candidate is what keeps
+        planning the mutants of a large module cheap. The whole file when no statement holds it."""
+        starts = self.src.starts
+        line = bisect.bisect_right(starts, start) - 1  # 0-based line of the edit's start
+        index = bisect.bisect_right(self._block_firsts, line + 1) - 1
+        if index >= 0:
+            first, last = self._blocks[index]
+            low, high = starts[first - 1], starts[min(last, len(starts) - 1)]
+            if low <= start and end <= high:
+                text = self.src.text
+                return text[low:start] + new + text[end:high]
+        return self.src.replace(start, end, new)
 
     def _enclosing(self, node: ast.AST, kinds: tuple[type, ...]) -> ast.AST | None:
         current = self.parents.get(node)
@@ -292,7 +337,7 @@ class _Generator:
             return None
         text = self.src.replace(start, end, new)
         try:
-            compile(text, self.rel, "exec", dont_inherit=True)
+            compile(self._block_with(start, end, new), self.rel, "exec", dont_inherit=True)
         except (SyntaxError, ValueError):
             return None
         return Mutant(
@@ -532,15 +577,7 @@ class _Generator:
     def for_line(self, line: int) -> list[Mutant]:
         found: list[Mutant] = []
         seen: set[str] = set()
-        for stmt in ast.walk(self.tree):
-            if not isinstance(stmt, ast.stmt) or not stmt.lineno <= line <= (stmt.end_lineno or 0):
-                continue
-            headers = _header_expressions(stmt)
-            if stmt.lineno != line and not any(
-                h.lineno <= line <= (h.end_lineno or h.lineno)  # type: ignore[attr-defined]
-                for h in headers
-            ):
-                continue  # the line is in the statement's body, not its own expressions
+        for stmt in self._statements.get(line, []):
             candidates: list[Mutant | None] = []
             if stmt.lineno == line:
                 candidates.extend(self._statement_mutants(stmt, line))

@@ -92,3 +92,39 @@ def test_pure_expression_mutants_carry_a_breakpoint_condition() -> None:
         m for m in mutants_for_lines("box.py", SOURCE, [line])[line] if m.operator == "arith"
     )
     assert arith.condition == f"({arith.original}) != ({arith.replacement})"
+
+
+SHARED_LINE = """LIMITS = (1,
+    2); DEFAULT = 3
+
+
+def outer(items):
+    total = 0
+
+    def add(item):
+        nonlocal total
+        total = total + item
+
+    for item in items:
+        add(item)
+    return total
+"""
+
+
+def test_mutants_on_a_line_two_top_level_statements_share_are_kept() -> None:
+    # each candidate is compiled as its top-level statement alone; statements sharing a line
+    # are compiled together, so the tuple's second line still has its constant mutants
+    found = mutants_for_lines("limits.py", SHARED_LINE, [2])[2]
+    assert "`2` -> `3`" in {m.description for m in found}
+    for mutant in found:
+        compile(mutant.source, "limits.py", "exec")
+
+
+def test_only_mutants_whose_whole_file_compiles_are_made() -> None:
+    lines = range(1, len(SHARED_LINE.splitlines()) + 1)
+    made = mutants_for_lines("limits.py", SHARED_LINE, list(lines))
+    assert made[10] and made[13]  # inside the nested function and in the loop
+    for found in made.values():
+        for mutant in found:
+            compile(mutant.source, "limits.py", "exec")
+            assert mutant.source.count("nonlocal total") == 1
