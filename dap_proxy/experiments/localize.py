@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 
 from dap_proxy.experiments.baseline import (
     confirm_hangs,
@@ -63,6 +64,7 @@ __all__ = [
     "localize",
 ]
 
+RecheckRun = Future[RunAnswer | None]
 QUIET_REPEAT_RUNS = 8  # runs before concluding that the command never fails (races hide)
 RECHECK_RUNS = 3  # reruns of just the failing tests: a race that failed twice shows here
 
@@ -158,17 +160,20 @@ class _Run(LocalizeState):
         self.notes.append(f"a plain run was implausible twice ({why}; then {why_again})")
         return None
 
-    def _recheck(self, pool: Pool, full: RunAnswer, runs: list[RunAnswer], fast: bool) -> bool:
+    def _submit_recheck(self, pool: Pool, full: RunAnswer, fast: bool) -> list[RecheckRun]:
         """The failing tests again, a few times (cheap: only them; not the ones that hung, whose
         every run costs the whole limit): a race that failed in both plain runs shows here.
-        True when an outcome changed; the reruns then join `runs`."""
+        Submitted, not awaited: they run on whichever core the spectra leave free."""
         failing = [r.nodeid for r in full.results if r.outcome == "failed"]
         if not failing:
-            return False
-        futures = [
+            return []
+        return [
             pool.submit(self.plain_job(f"recheck-{i}", fast=fast, only=failing))
             for i in range(RECHECK_RUNS)
         ]
+
+    def _rechecked(self, full: RunAnswer, futures: list[RecheckRun], runs: list[RunAnswer]) -> bool:
+        """True when a recheck changed an outcome; the reruns then join `runs`."""
         answers = [f.result() for f in futures]
         usable = [a for a in answers if a is not None and a.results and not a.error]
         if not any(outcomes(a).items() - outcomes(full).items() for a in usable):
@@ -230,8 +235,9 @@ class _Run(LocalizeState):
                     runs.append(second_answer)
                     if third is not None and third.results:
                         runs.append(third)
+        recheck: list[RecheckRun] = []
         if not flaky and is_pytest and "repetition" in wants:
-            flaky = self._recheck(pool, full, runs, fast_ok)
+            recheck = self._submit_recheck(pool, full, fast_ok)
         self.phase("plain", started)
         if flaky and "repetition" in wants:
             repeated = time.monotonic()
@@ -255,7 +261,17 @@ class _Run(LocalizeState):
             )
         # what the ranking calls failing: the plain run's failures (any run's, when they vary)
         reference = full if not flaky else _union_failures(runs)
+        kept = (len(self.experiments), len(self.notes))
         traced = run_spectra(self, pool, reference, fast=fast_ok, intermittent=flaky)
+        if recheck and self._rechecked(full, recheck, runs):
+            # a race after all: more runs, and the spectra again, read as an intermittent failure
+            flaky = True
+            del self.experiments[kept[0] :], self.notes[kept[1] :]
+            repeated = time.monotonic()
+            runs += repeat(self, pool, described)
+            self.phase("repetition", repeated)
+            reference = _union_failures(runs)
+            traced = run_spectra(self, pool, reference, fast=fast_ok, intermittent=True)
         self.unstable = traced.unstable
         self.tracer = traced.tracer
         if not any(r.failed for r in traced.results):

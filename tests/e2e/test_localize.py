@@ -218,3 +218,47 @@ def test_a_project_that_does_not_import_points_at_the_error(tmp_path: Path) -> N
         "kind": "breakpoint",
         "reason": "the tests could not be imported; the collection error points here",
     }
+
+
+RACE_CODE = """def total(values):
+    return sum(values)
+"""
+# fails in the first two runs of the suite (localize's two plain runs), passes from then on: an
+# intermittent failure that only the reruns of the failing test show; every run appends a byte
+# to a file outside the scratch copies (appends are atomic, so concurrent runs count right)
+RACE_TEST = """import os
+
+from calc import total
+
+RUNS = {runs!r}
+
+
+def test_total_of_three():
+    with open(RUNS, "a") as handle:
+        handle.write("x")
+    assert total([1, 2, 3]) == 6
+    assert os.path.getsize(RUNS) > 2
+
+
+def test_empty():
+    assert total([]) == 0
+"""
+
+
+def test_a_failure_only_the_reruns_show_passing_is_read_as_intermittent(tmp_path: Path) -> None:
+    # the reruns of the failing test run next to the spectra; when one passes, the spectra are
+    # taken again as an intermittent failure's, and no mutant is tried
+    folder = tmp_path / "race"
+    folder.mkdir()
+    (folder / "calc.py").write_text(RACE_CODE)
+    (folder / "test_calc.py").write_text(RACE_TEST.format(runs=str(tmp_path / "runs.txt")))
+    done = _localize(folder, "--json", "--budget", BUDGET, "--", sys.executable, "-m", "pytest")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert "intermittent failure: mutants were not tried (outcomes vary)" in payload["notes"]
+    assert any(
+        n.startswith("intermittent: test_calc.py::test_total_of_three") for n in payload["notes"]
+    )
+    kinds = [e["kind"] for e in payload["experiments"]]
+    assert kinds.count("spectra") == 1 and "perturbation" not in kinds
+    assert payload["outcomes"]["failed"] == ["test_calc.py::test_total_of_three"]
