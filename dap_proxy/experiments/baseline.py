@@ -97,8 +97,8 @@ def line_evidence(
     """One LineEvidence per line that a failing test ran."""
     crash: dict[str, dict[int, int]] = {}  # file -> line -> frames from the failure point
     for r in results:
-        if not r.failed:
-            continue
+        if r.outcome != "failed":
+            continue  # a hang has no failure point: its frames are wherever the limit stopped it
         project = [f for f in r.frames if f[2]]
         for distance, (file, line, _) in enumerate(reversed(project)):
             lines = crash.setdefault(file, {})

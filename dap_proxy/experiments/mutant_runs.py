@@ -9,7 +9,8 @@ Deterministic: mutants run in waves, most promising first; what the next wave sk
 already confirmed by a natural fix, a line whose mutants change nothing, anything less natural
 once a natural full fix is in) is decided only from the waves before it, in their rank order, so
 two runs on the same program try the same mutants and rank the same. Only the time cap can cut a
-run short: the phase gets MUTANT_PHASE_FLOOR seconds or MUTANT_PHASE_PER_PLAIN x the plain run.
+run short: the phase gets MUTANT_PHASE_FLOOR seconds or MUTANT_PHASE_PER_PLAIN x the plain run,
+and a suite of about a second no more than its whole run's target (`mutant_phase_end`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from dap_proxy.experiments.scoring import LineEvidence, MutantOutcome
 MUTANT_FACTOR, MUTANT_FLOOR = 5.0, 0.1  # per test: plain duration x factor + floor (untraced)
 HUNG_TEST_TIMEOUT = 0.1  # seconds (+10x a typical test) for a test that hung in the plain run
 MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN = 20.0, 2.0
+# A suite of a second or less: the whole run aims at FAST_RUN seconds (mutants get what the plain
+# runs and the spectra leave, at least MUTANT_PHASE_MIN); past a second that target grows with
+# the square of the plain run, so a suite of two seconds or more keeps the cap above.
+FAST_RUN, MUTANT_PHASE_MIN = 4.5, 1.5
 MAX_CANDIDATE_LINES = 40  # lines tried with mutants, best first
 MAX_MUTANTS = 400  # mutants planned in all (most are skipped once the evidence is conclusive)
 INERT_AFTER = 5  # mutants of a line that changed no failing test before the line is dropped
@@ -179,10 +184,7 @@ def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
     by_id = {r.nodeid: r for r in results}
     failing_total = sum(1 for r in results if r.failed)
     prepare_sessions(pool, results, sorted({i for p in queue for i in p.job.only or []}))
-    phase_end = min(
-        state.deadline - BUDGET_RESERVE,
-        started + max(MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN * state.plain_seconds),
-    )
+    phase_end = mutant_phase_end(state, started)
     verdicts = _Verdicts()
     wave_size = WAVE_PER_WORKER * max(1, len(pool.runners))
     ran = 0
@@ -213,6 +215,16 @@ def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
                 "(raise --budget)"
             )
     state.phase("mutants", started)
+
+
+def mutant_phase_end(state: LocalizeState, started: float) -> float:
+    """When the mutant phase (begun at `started`) stops starting mutants: MUTANT_PHASE_FLOOR
+    seconds or MUTANT_PHASE_PER_PLAIN x the plain run, and for a fast suite no later than its
+    whole-run target (FAST_RUN); never past the budget."""
+    plain = state.plain_seconds
+    usual = started + max(MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN * plain)
+    fast = state.started + FAST_RUN * max(1.0, plain) ** 2
+    return min(state.deadline - BUDGET_RESERVE, usual, max(started + MUTANT_PHASE_MIN, fast))
 
 
 def _experiment(planned: Planned, outcome: MutantOutcome, answer: RunAnswer) -> Experiment:

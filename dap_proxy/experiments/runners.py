@@ -49,8 +49,11 @@ class TestResult(BaseModel):
         return self.outcome in ("failed", "timeout")
 
     def signature(self) -> str:
-        """What the failure looked like: a different signature means the mutant changed it."""
-        where = self.frames[-1][:2] if self.frames else ()
+        """What the failure looked like: a different signature means the mutant changed it. Not
+        where a hang was stopped: the limit lands on any line of the loop, differently in each
+        run. (Its message names the limit, so a plainly hung test that runs past a mutant run's
+        much shorter limit reads as changed: that limit cannot tell a hang from a longer loop.)"""
+        where = self.frames[-1][:2] if self.frames and self.outcome != "timeout" else ()
         return (
             f"{self.outcome}|{self.longrepr.splitlines()[0][:200] if self.longrepr else ''}|{where}"
         )
