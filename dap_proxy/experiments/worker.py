@@ -55,6 +55,28 @@ def _purge_project_modules(root: str) -> None:
             del sys.modules[name]
 
 
+def _cache_compiled_sources() -> None:
+    """Compile each module's source once per distinct text: every run imports the project again
+    (the mutant run's modules must be fresh), and without bytecode files each import compiled
+    every module of the project, although only the mutated one ever changes. Keyed by path and
+    text, so a mutant (same path, new text) is compiled, and the original is not again."""
+    from importlib.machinery import SourceFileLoader
+
+    compiled: dict[tuple[str, bytes], Any] = {}
+    original = SourceFileLoader.source_to_code
+
+    def source_to_code(self, data, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if args or kwargs or not isinstance(data, bytes):  # an optimization level: as asked
+            return original(self, data, path, *args, **kwargs)
+        key = (str(path), data)
+        code = compiled.get(key)
+        if code is None:
+            code = compiled[key] = original(self, data, path)
+        return code
+
+    SourceFileLoader.source_to_code = source_to_code  # type: ignore[method-assign]
+
+
 def _set_env(values: dict[str, str | None]) -> None:
     for name, value in values.items():
         if value is None:
@@ -84,6 +106,7 @@ def main() -> int:
     import pytest
 
     plugin = _load_plugin(plugin_path)
+    _cache_compiled_sources()
     files = plugin.ProjectFiles.load(root, files_path)
     with _offered(coverage_dir):
         tracer_kind = "coverage" if plugin.coverage_available() else "settrace"
