@@ -28,7 +28,7 @@ HUNG_TEST_TIMEOUT = 0.1  # seconds (+10x a typical test) for a test that hung in
 MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN = 20.0, 2.0
 # A suite of a second or less: the whole run aims at FAST_RUN seconds (mutants get what the plain
 # runs and the spectra leave, at least MUTANT_PHASE_MIN); past a second that target grows with
-# the square of the plain run, so a suite of two seconds or more keeps the cap above.
+# the square of the plain run, so a suite of about 2.5 s or more keeps the cap above.
 FAST_RUN, MUTANT_PHASE_MIN = 4.5, 1.5
 MAX_CANDIDATE_LINES = 40  # lines tried with mutants, best first
 MAX_MUTANTS = 400  # mutants planned in all (most are skipped once the evidence is conclusive)
