@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 # Validators are built on first use, not at import: the analysis builds most of these models
 # without validating them (`nodes.new_fact`, `model_construct`), and a short command such as
-# `smart-debug analyze FILE` would otherwise spend a fifth of its run building them.
+# `smart-debug analyze FILE` would otherwise spend an eighth of its run building them. (The
+# language server's worker threads may build one concurrently: pydantic >= 2.11.5 allows it.)
 _DEFERRED = ConfigDict(defer_build=True)
 
 
