@@ -1,12 +1,13 @@
 """The live session's probes: what each one reads where, how it becomes a guarded debugpy
 breakpoint, and how its tagged output is read back.
 
-An injected logpoint is a DAP logpoint whose message starts with a tag (`@@sd:p3@@`) and
-carries each expression as `repr(expr)[:N]`, separated by an ASCII unit separator (a repr never
-holds one raw), so its output is recognised, routed to evidence and never shown as program
-output. It is guarded through debugpy's hit condition, which pydevd evaluates inside a
-try/except (an exception there is simply "not hit"), unlike a condition, which pauses the
-program when it raises: `@HIT@ <= budget and (cond) and ((e1, e2,) or True)`. So a probe
+An injected logpoint is a DAP logpoint whose message starts with a tag (`@@sd:p3@<clock>@@`,
+the clock being the program's `time.perf_counter()` as it logs) and carries each expression as
+`repr(expr)[:N]`, separated by an ASCII unit separator (a repr never holds one raw), so its
+output is recognised, routed to evidence and never shown as program output. It is guarded
+through debugpy's hit condition, which pydevd evaluates inside a try/except (an exception there
+is simply "not hit"), unlike a condition, which pauses the program when it raises:
+`@HIT@ <= budget and (cond) and ((e1, e2, __import__,) or True)`. So a probe
 whose expression raises is silent instead of pausing, the budget silences it in debugpy itself,
 and the proxy removes it once its budget is spent. A snapshot probe is the same guard on a
 breakpoint without a message: it stops, the live session reads the frame, the breakpoints room
@@ -17,13 +18,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.expressions import is_side_effect_free, message_expressions
 from dap_proxy.breakpoints.hits import hit_test
 from dap_proxy.breakpoints.merge import Placed
+from dap_proxy.live.options import DEFAULT_MAX_PROBE_HITS
 
 # Builtins an injected expression may call: they read, never change, program state.
 SAFE_BUILTINS = frozenset(
@@ -55,8 +57,16 @@ TAG_END = "@@"
 SEPARATOR = "\x1f"
 MAX_VALUE_CHARS = 200  # per expression, cut inside the program before it is sent
 MAX_EXPRESSIONS = 8  # per probe
-_TAGGED = re.compile(r"^@@sd:(?P<id>[A-Za-z0-9_.:-]+)@@(?P<values>.*?)\r?\n?$", re.DOTALL)
+# the program's own clock when the probe logged: how often it fires, whatever the delay of the
+# output on its way to us (a hot loop leaves debugpy little time to send)
+CLOCK = "__import__('time').perf_counter()"
+_TAGGED = re.compile(
+    r"^@@sd:(?P<id>[A-Za-z0-9_.:-]+)(?:@(?P<clock>[0-9.eE+-]+))?@@(?P<values>.*?)\r?\n?$",
+    re.DOTALL,
+)
 _HIT = "@HIT@"
+HOT_HITS = 10  # hits of one probe that...
+HOT_WINDOW = 0.05  # ...come within this many seconds (of the program's clock) mean a hot loop
 
 ProbeKindName = Literal["logpoint", "snapshot"]
 ProbeSource = Literal["hypothesis", "accepted", "request", "launch"]
@@ -74,7 +84,7 @@ class LiveProbe(BaseModel):
     hit_condition: str | None = None  # a pydevd-form hit condition ("5", ">3", "%2")
     hypotheses: list[str] = Field(default_factory=list)  # the hypotheses it tests
     source: ProbeSource = "hypothesis"
-    budget: int = 100
+    budget: int = DEFAULT_MAX_PROBE_HITS
     hits: int = 0
     status: Literal["offered", "injected", "spent", "removed", "refused"] = "offered"
     reason: str = ""
@@ -145,16 +155,19 @@ def guard(probe: LiveProbe) -> str:
         parts.append(_hit_expression(probe.hit_condition))
     if probe.condition:
         parts.append(f"({probe.condition})")
-    if probe.expressions:
+    # the message reads the clock through __import__: where the program's builtins lack it
+    # (a sandbox), the guard is "not hit" rather than the message printing the error
+    read = [*probe.expressions, *(["__import__"] if probe.kind == "logpoint" else [])]
+    if read:
         # evaluates every expression (one that raises makes the whole guard "not hit"); a
         # non-empty tuple is true, and `or True` keeps the compiler quiet about literals
-        parts.append(f"(({', '.join(probe.expressions)},) or True)")
+        parts.append(f"(({', '.join(read)},) or True)")
     return " and ".join(parts)
 
 
 def log_message(probe: LiveProbe) -> str:
     values = SEPARATOR.join(f"{{repr({e})[:{MAX_VALUE_CHARS}]}}" for e in probe.expressions)
-    return f"{TAG}{probe.id}{TAG_END}{values}"
+    return f"{TAG}{probe.id}@{{{CLOCK}}}{TAG_END}{values}"
 
 
 def to_placed(probe: LiveProbe) -> Placed:
@@ -170,12 +183,33 @@ def to_placed(probe: LiveProbe) -> Placed:
     )
 
 
-def read_tagged(text: str) -> tuple[str, list[str]] | None:
-    """(probe id, values in expression order) for an injected logpoint's output, else None."""
+class Tagged(NamedTuple):
+    """An injected logpoint's output, read back."""
+
+    probe: str
+    values: list[str]  # in expression order
+    clock: float | None = None  # the program's perf_counter() when it logged
+
+
+def in_hot_loop(probe: LiveProbe, first: float | None, now: float) -> bool:
+    """A probe with the default budget (or a smaller one) hit HOT_HITS times within HOT_WINDOW
+    (`first`: the clock at its first hit, `now` at this one). A budget the user raised is
+    honoured: every hit up to it is read."""
+    if probe.budget > DEFAULT_MAX_PROBE_HITS or probe.hits < HOT_HITS or first is None:
+        return False
+    return now - first <= HOT_WINDOW
+
+
+def read_tagged(text: str) -> Tagged | None:
+    """An injected logpoint's output read back, else None."""
     if not text.startswith(TAG):
         return None
     match = _TAGGED.match(text)
     if match is None:
         return None
-    values = match.group("values")
-    return match.group("id"), values.split(SEPARATOR) if values else []
+    values, clock = match.group("values"), match.group("clock")
+    try:
+        when = float(clock) if clock else None
+    except ValueError:
+        when = None
+    return Tagged(match.group("id"), values.split(SEPARATOR) if values else [], when)

@@ -41,11 +41,18 @@ from dap_proxy.live.capture import (
 )
 from dap_proxy.live.context import Start, from_text, resolve_start
 from dap_proxy.live.failure import OutputTail, failure_in_output, traceback_from_exception
-from dap_proxy.live.options import DEFAULT_MAX_PROBE_HITS, ConfigError, LiveConfig, read_config
+from dap_proxy.live.options import ConfigError, LiveConfig, read_config
 from dap_proxy.live.pathmap import Mapping, infer, to_local, to_remote, workspace_files
 from dap_proxy.live.plan import from_probe, plan, relocate
 from dap_proxy.live.predictions import Judge, Verdict, derive
-from dap_proxy.live.probes import MAX_EXPRESSIONS, TAG, LiveProbe, read_tagged, to_placed
+from dap_proxy.live.probes import (
+    MAX_EXPRESSIONS,
+    TAG,
+    LiveProbe,
+    in_hot_loop,
+    read_tagged,
+    to_placed,
+)
 from dap_proxy.live.protocol import (
     EVIDENCE_EVENT,
     HYPOTHESES_EVENT,
@@ -64,8 +71,8 @@ MAX_ACCEPTED = 20  # accepted suggestions injected per session
 CONCLUDE_TIMEOUT = 5.0  # seconds the end of a session waits for its last verdicts and writes
 RECORD_WAIT = 2.0  # seconds an event waits for the session's first store record (its id)
 T = TypeVar("T")
-HOT_HITS = 10  # observations of one probe that...
-HOT_WINDOW = 0.05  # ...arriving within this many seconds mean a hot loop
+# a probe, its values and the program's clock when it logged (None: not known)
+Observation = tuple[LiveProbe, dict[str, str], float | None]
 OBSERVATION_QUEUE = 10_000  # observations waiting to be handled; beyond it they are counted
 
 
@@ -136,7 +143,7 @@ class LiveRoom(Room):
         self._queued = self._observed = 0
         self._idle = anyio.Event()  # set whenever every queued observation was handled
         self.dropped_observations = 0
-        self._first_seen: dict[str, float] = {}  # probe id -> when its first observation came
+        self._first_seen: dict[str, float] = {}  # probe id -> when it was first hit
         self._stops = 0
 
     def bind(self, session: Any) -> None:
@@ -424,9 +431,8 @@ class LiveRoom(Room):
             parsed = read_tagged(text)
             probe = self.probes.get(parsed[0]) if parsed else None
             if probe is not None and parsed is not None:
-                self._queue_observation(
-                    probe, dict(zip(probe.expressions, parsed[1], strict=False))
-                )
+                values = dict(zip(probe.expressions, parsed.values, strict=False))
+                self._queue_observation(probe, values, parsed.clock)
             return None  # ours, never program output
         category = data.get("category")
         if category == "stdout":
@@ -435,17 +441,19 @@ class LiveRoom(Room):
             self.stderr.add(text)
         return event
 
-    def _queue_observation(self, probe: LiveProbe, values: dict[str, str]) -> None:
+    def _queue_observation(
+        self, probe: LiveProbe, values: dict[str, str], clock: float | None
+    ) -> None:
         """Observations are handled beside the adapter's reader, in order: the messages behind
         one (a `stopped` event, an answer the editor waits for) are not kept waiting by it."""
         if self._observations is None:
-            send, receive = anyio.create_memory_object_stream[tuple[LiveProbe, dict[str, str]]](
+            send, receive = anyio.create_memory_object_stream[Observation](
                 max_buffer_size=OBSERVATION_QUEUE
             )
             self._observations = send
             self.session.spawn(lambda: self._handle_observations(receive))
         try:
-            self._observations.send_nowait((probe, values))
+            self._observations.send_nowait((probe, values, clock))
             self._queued += 1
             if self._idle.is_set():
                 self._idle = anyio.Event()
@@ -454,9 +462,9 @@ class LiveRoom(Room):
 
     async def _handle_observations(self, receive: Any) -> None:
         async with receive:
-            async for probe, values in receive:
+            async for probe, values, clock in receive:
                 try:
-                    await self._observe(probe, values)
+                    await self._observe(probe, values, clock=clock)
                 except Exception as exc:  # one bad observation never stops the next ones
                     await self.session.output(f"smart-debug: an observation was lost: {exc}")
                 finally:
@@ -475,6 +483,7 @@ class LiveRoom(Room):
         values: dict[str, str],
         thread: str | None = None,
         source: EvidenceSource = EvidenceSource.LOGPOINT,
+        clock: float | None = None,
     ) -> None:
         if probe.hits >= probe.budget:
             return  # a conditional probe's last hits before it came out
@@ -517,7 +526,7 @@ class LiveRoom(Room):
             await self.session.output(self._console_line(probe, values, verdicts))
         if verdicts:
             await self._apply(verdicts, "observation")
-        if probe.status == "injected" and (probe.hits >= probe.budget or self._hot(probe)):
+        if probe.status == "injected" and (probe.hits >= probe.budget or self._hot(probe, clock)):
             probe.status = "spent"
             self._keep_budgets(probe.file)
             self.breakpoints.remove([probe.id])
@@ -531,21 +540,21 @@ class LiveRoom(Room):
                 left = other.model_copy(update={"budget": max(1, other.budget - other.hits)})
                 self.breakpoints.place([to_placed(left)])
 
-    def _hot(self, probe: LiveProbe) -> bool:
-        """A probe in a hot loop, with the default budget (or a smaller one): debugpy sends a
-        logpoint's output far slower than a tight loop hits it, so when HOT_HITS observations
-        arrived within HOT_WINDOW it has usually hit its budget already (its guard stops the
-        logging in debugpy itself, exactly at the budget). Taking it out now, not when the last
-        queued observation arrives, keeps a hot loop from running traced; what it logged still
-        arrives and counts. The budget is a cap, not a promise: a loop that slows down at once
-        may leave a hot probe with fewer observations."""
-        now = time.monotonic()
+    def _hot(self, probe: LiveProbe, clock: float | None) -> bool:
+        """A probe in a hot loop, with the default budget (or a smaller one): HOT_HITS hits
+        within HOT_WINDOW of the program's own clock (an injected logpoint logs it; the time
+        its output arrives when it does not). Its guard stops the logging in debugpy itself,
+        exactly at the budget, but debugpy still checks the guard on every pass, and a tight
+        loop leaves debugpy's output thread so little time that the last of those hits may
+        arrive long after the loop ran through them: taking the probe out at its HOT_HITS-th
+        hit keeps the loop from running traced meanwhile. What it logged up to its budget
+        still arrives and counts. The budget is a cap, not a promise: a loop that slows down
+        at once may leave a hot probe with fewer observations."""
+        now = time.monotonic() if clock is None else clock
         if probe.hits == 1:
             self._first_seen[probe.id] = now
-        if probe.budget > DEFAULT_MAX_PROBE_HITS:
-            return False  # a budget the user raised is honoured: every hit up to it is read
         first = self._first_seen.get(probe.id)
-        if probe.hits < HOT_HITS or first is None or now - first > HOT_WINDOW:
+        if not in_hot_loop(probe, first, now):
             return False
         probe.reason = (
             f"taken out after {probe.hits} hits in {1000 * (now - first):.0f} ms (a hot loop); "

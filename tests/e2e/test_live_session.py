@@ -169,13 +169,57 @@ def test_a_raising_probe_never_pauses_and_a_snapshot_never_shows_as_a_stop(tmp_p
     assert all(a["success"] for a in answers), answers
     assert run.stops == [] and not run.events("continued")
     assert run.output("stdout") == "start\n36\nend\n"
-    assert "not defined" not in run.output("stdout", "stderr", "console", "important")
+    # no error text from a probe either (a logpoint's output has a `source`: run.output leaves it)
+    printed = "".join(b.get("output", "") for b in run.bodies("output"))
+    assert "not defined" not in printed and "no_such_attribute" not in printed, printed
     snapshot = answers[2]["body"]["probe"]["id"]
     captured = probe_events(run, snapshot)
     assert [e["values"].get("i") for e in captured] == ["3", "4", "5"]  # a snapshot's budget is 3
     assert all("total" in e["values"] for e in captured)
     for silent in (answers[0], answers[1]):
         assert probe_events(run, silent["body"]["probe"]["id"]) == []
+
+
+SANDBOXED = """\
+def run(n):
+    total = 0
+    for i in range(n):
+        total += i  # @bp sandboxed
+    return total
+"""
+SANDBOX_HOST = """\
+from pathlib import Path
+
+path = Path(__file__).with_name("sandboxed.py")
+# the code runs with builtins of its own, without __import__ (a template engine's, a sandbox's)
+scope = {"__builtins__": {"range": range, "repr": repr}}
+exec(compile(path.read_text(), str(path), "exec"), scope)
+print(scope["run"](4))
+"""
+
+
+def test_a_probe_in_code_without_import_stays_silent(tmp_path: Path) -> None:
+    """A logpoint reads the program's clock through __import__: where the code's builtins have
+    none, the probe is silent, as for any expression that raises, never an error message."""
+    sandboxed = write_program(tmp_path / "app", "sandboxed.py", SANDBOXED)
+    host = write_program(tmp_path / "app", "host.py", SANDBOX_HOST)
+    line = find_markers(sandboxed)["sandboxed"]
+    ids: list[str] = []
+
+    def add(client) -> None:
+        ids.append(
+            _add_probe(client, file=str(sandboxed), line=line, logMessage="{i}")["body"]["probe"][
+                "id"
+            ]
+        )
+
+    run = debug(host, before_configuration=add)
+    assert run.stops == []
+    assert run.output("stdout") == "6\n"
+    # every output the editor got, a logpoint's (debugpy gives it a `source`) included
+    printed = "".join(b.get("output", "") for b in run.bodies("output"))
+    assert "__import__" not in printed and "not defined" not in printed, printed
+    assert probe_events(run, ids[0]) == []
 
 
 def test_a_hot_loop_spends_a_probes_budget_and_the_probe_comes_out(tmp_path: Path) -> None:

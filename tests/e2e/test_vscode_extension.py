@@ -142,8 +142,8 @@ def test_code_lenses_accepted_become_breakpoints_that_the_next_session_uses(
         and "count > BULK_THRESHOLD at cart.py:28 in discount" in evidence
     )
     # The next session printed the logpoint's values for every cart (twice each: discount() runs in
-    # checkout.py and in total()), in order.
-    printed = [line for line in facts["console"].splitlines() if line.strip()]
+    # checkout.py and in total()), in order (a row the filter shows may hold a print's text too).
+    printed = [line for line in facts["console"].splitlines() if "[smart-debug]" in line]
     carts = ["[(2.5, 4), (1.25, 2)]", "[(3.0, 10)]", "[(1.0, 12)]"]
     assert printed == [f"[smart-debug] discount:27: items={c}" for c in carts for _ in (1, 2)]
     # Accepting was recorded in the workspace's store (later sessions of any editor inject it).
@@ -216,7 +216,7 @@ def test_a_session_with_a_failure_shows_its_hypotheses_live_and_prints_the_injec
     assert re.fullmatch(r"Suggested probes \(\d+\)", facts["probes"]), facts
     # The injected logpoint's values, labelled, next to the program's own output.
     assert "[smart-debug] cart.py:28 H1 · BULK_THRESHOLD=10, count=10" in facts["probeLines"]
-    assert [line for line in facts["programLines"].splitlines() if line.strip()] == OUTPUT
+    assert [line for line in facts["programLines"].splitlines() if "pays" in line] == OUTPUT
 
 
 def test_remote_attach_with_the_template_then_disconnect_leaves_the_program_running(

@@ -11,10 +11,6 @@ const ROW_SCROLL_PX = 66; // three rows of a tree view
 const SESSION_TIMEOUT_MS = 60_000; // a debug session reaching a breakpoint on a loaded machine
 const WORKBENCH_TIMEOUT_MS = 90_000; // code-server's first page load, extension host included
 
-function lines(text) {
-  return text.split('\n').filter((line) => line.trim());
-}
-
 class Workbench {
   constructor(page, baseUrl, screenshotDir) {
     this.page = page;
@@ -205,13 +201,17 @@ class Workbench {
   }
 
   /** The Debug Console's lines, only those matching `filter` when given (its filter box): the
-   * console draws only the rows in sight, so a long output is read a slice at a time. */
+   * console draws only the rows in sight, so a long output is read a slice at a time. A row may
+   * hold several outputs: VS Code appends an output to the row before when that one did not end
+   * its line, so a logpoint's output that arrives between a print's text and its newline (they
+   * come as two outputs) shares the print's row; such a logpoint output is put back on a line of
+   * its own here, as it was sent. */
   async debugConsoleText(expected, filter = '') {
     await this.page.keyboard.press('Control+Shift+Y');
     const box = this.page.getByPlaceholder(/^Filter \(e\.g\. text/).first();
     await box.fill(filter);
     const rows = this.page.locator('.repl .monaco-list-row');
-    // One line per output, in order: a row stands for `count` identical outputs in a row (its badge).
+    // One entry per row, in order: a row stands for `count` identical outputs in a row (its badge).
     const read = () =>
       rows.evaluateAll((found) =>
         found
@@ -220,15 +220,15 @@ class Workbench {
             const value = (row.querySelector('.value') ?? row).innerText.replace(/\u00a0/g, ' ');
             const badge = row.querySelector('.count-badge-wrapper:not([hidden])');
             return Array(badge ? Number(badge.innerText) || 1 : 1).fill(value);
-          })
-          .join('\n'),
+          }),
       );
-    return this.until(
+    const seen = await this.until(
       `"${expected}" in the Debug Console${filter ? ` filtered by "${filter}"` : ''}`,
       read,
-      (seen) => seen.includes(expected) && lines(seen).every((line) => line.includes(filter)),
+      (values) => values.join('\n').includes(expected) && values.every((v) => v.includes(filter)),
       SESSION_TIMEOUT_MS,
     );
+    return seen.join('\n').replace(/([^\n])\[smart-debug\]/g, '$1\n[smart-debug]');
   }
 
   async waitForNotification(pattern) {
