@@ -554,7 +554,7 @@ class LiveRoom(Room):
         if probe.hits == 1:
             self._first_seen[probe.id] = now
         first = self._first_seen.get(probe.id)
-        if not in_hot_loop(probe, first, now):
+        if first is None or not in_hot_loop(probe, first, now):
             return False
         probe.reason = (
             f"taken out after {probe.hits} hits in {1000 * (now - first):.0f} ms (a hot loop); "
