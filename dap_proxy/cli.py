@@ -18,7 +18,7 @@ COMMAND_MODULES = (
     "dap_proxy.hypotheses.command",
     "dap_proxy.experiments.command",
     "dap_proxy.workflow.command",
-    "dap_proxy.demo",
+    "dap_proxy.demo_command",
     "dap_proxy.mcp.command",
     "lsp.command",
 )

@@ -22,29 +22,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shopping_cart"
+from dap_proxy.demo_command import EXAMPLE
+
 FIXED = EXAMPLE.parent / "shopping_cart_fixed"
 SESSION_TIMEOUT = 60.0  # seconds: one DAP response or event in the demo session
 STEP_TIMEOUT = 300.0  # seconds: triage or localize as a whole
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="run the main job on the bundled shopping-cart example (debug session, triage, "
-        "localize)",
-        description="Debug the bundled example through the proxy and a real debugpy, then "
-        "triage and localize its bug.",
-    )
-    parser.add_argument(
-        "--example",
-        default=str(EXAMPLE),
-        help="example folder (default: the bundled shopping cart)",
-    )
-    parser.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
+def run_demo(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     console = Console()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dap_proxy.proxy.network import is_loopback
 from dap_proxy.serve import port_argument
 
 LOOPBACK = "127.0.0.1"
@@ -42,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from dap_proxy.proxy.network import is_loopback
+
     if args.tcp == 0:
         print(
             "smart-debug lsp: --tcp needs a port number; 0 would pick one the editor cannot know",

@@ -175,11 +175,12 @@ class Engine:
         return sorted(found.values(), key=lambda h: (-h.located.hypothesis.probability, h.line))
 
     def fixes(self, document: OpenDocument, text: str) -> list[PlacedFix]:
-        if document.rel is None:
+        hints = self.records.snapshot().fix_hints_in(document.rel) if document.rel else []
+        if not hints:  # the usual case: no need to split a large buffer into lines
             return []
         lines = split_lines(text)
         placed = []
-        for hint in self.records.snapshot().fix_hints_in(document.rel):
+        for hint in hints:
             line = relocate(lines, hint.line, hint.code)
             if line is not None:
                 placed.append(PlacedFix(hint, line, find_span(lines[line - 1], hint.old)))

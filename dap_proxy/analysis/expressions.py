@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import keyword
 import re
 from collections.abc import Iterable
 
@@ -88,12 +89,20 @@ def expression_parses(expr: str, language: str) -> bool:
         return False
     name = check_language(language)
     if name == PYTHON:
+        if _python_dotted_name(expr):  # most of what probes print: no need to compile it
+            return True
         try:
             ast.parse(expr.strip(), mode="eval")
         except (SyntaxError, ValueError):
             return False
         return True
     return _es_tree(expr, name) is not None
+
+
+def _python_dotted_name(expr: str) -> bool:
+    """`name` or `a.b.c` with no keyword in it: an expression Python parses, known without
+    parsing it (anything else, `True` included, goes to the parser)."""
+    return all(part.isidentifier() and not keyword.iskeyword(part) for part in expr.split("."))
 
 
 def expression_names(expr: str, language: str) -> set[str]:

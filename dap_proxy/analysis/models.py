@@ -6,7 +6,13 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+# Validators are built on first use, not at import: the analysis builds most of these models
+# without validating them (`nodes.new_fact`, `model_construct`), and a short command such as
+# `smart-debug analyze FILE` would otherwise spend an eighth of its run building them. (The
+# language server's worker threads may build one concurrently: pydantic >= 2.11.5 allows it.)
+_DEFERRED = ConfigDict(defer_build=True)
 
 
 class FactKind(str, Enum):
@@ -26,6 +32,8 @@ class FactKind(str, Enum):
 
 class Fact(BaseModel):
     """One thing the analysis found at a place in a file. Lines are 1-based and inclusive."""
+
+    model_config = _DEFERRED
 
     file: str
     start_line: int
@@ -48,6 +56,8 @@ class ProbeKind(str, Enum):
 
 class Probe(BaseModel):
     """A candidate breakpoint or logpoint, ready to become a DAP `SourceBreakpoint`."""
+
+    model_config = _DEFERRED
 
     kind: ProbeKind
     file: str
@@ -74,6 +84,8 @@ class Probe(BaseModel):
 class Frame(BaseModel):
     """One stack frame parsed from a traceback or failure output, innermost last."""
 
+    model_config = _DEFERRED
+
     file: str  # as written in the traceback
     line: int | None = None
     function: str | None = None
@@ -87,6 +99,8 @@ class Frame(BaseModel):
 class ExceptionInfo(BaseModel):
     """One exception of a (possibly chained) traceback."""
 
+    model_config = _DEFERRED
+
     type: str
     message: str = ""
     frames: list[Frame] = Field(default_factory=list)  # outermost first, as printed
@@ -97,6 +111,8 @@ class ExceptionInfo(BaseModel):
 
 class ParsedFailure(BaseModel):
     """Everything a traceback / pytest output / Node stack trace told us."""
+
+    model_config = _DEFERRED
 
     language: str = "python"  # python | javascript
     exceptions: list[ExceptionInfo] = Field(default_factory=list)  # oldest first; last = final
@@ -116,6 +132,8 @@ class ParsedFailure(BaseModel):
 class FunctionInfo(BaseModel):
     """One function, method, handler, lambda-like callback or test in a file (lines 1-based)."""
 
+    model_config = _DEFERRED
+
     name: str
     qualname: str  # dotted through enclosing classes and functions: `Cart.total`, `outer.inner`
     start_line: int
@@ -129,6 +147,8 @@ class FunctionInfo(BaseModel):
 class FileAnalysis(BaseModel):
     """What the whole-file pass found in one file. Data flow is computed on demand per function
     (see `dap_proxy.analysis.dataflow`) and cached on this object."""
+
+    model_config = _DEFERRED
 
     path: str
     language: str

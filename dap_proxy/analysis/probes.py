@@ -646,29 +646,35 @@ def probes_for_source(text: str | bytes, path: str, limit: int = 5) -> list[Prob
     return [] if analysis.refused is not None else whole_file_probes(analysis, limit)
 
 
+# How much each kind of fact makes a function worth probing when there is no failure to go on.
+_COMPLEXITY = {
+    FactKind.DECISION: 1.0,
+    FactKind.BOUNDARY: 2.0,
+    FactKind.ERROR_HANDLING: 1.5,
+    FactKind.RECURSION: 2.0,
+    FactKind.MUTATION: 0.5,
+    FactKind.LOOP: 1.0,
+}
+
+
 def whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
     """`probes_for_file` on an analysis at hand (not refused)."""
-    weights = {
-        FactKind.DECISION: 1.0,
-        FactKind.BOUNDARY: 2.0,
-        FactKind.ERROR_HANDLING: 1.5,
-        FactKind.RECURSION: 2.0,
-        FactKind.MUTATION: 0.5,
-        FactKind.LOOP: 1.0,
-    }
+    facts = _facts_by_function(analysis)
+    # One pass over each function's facts (the index is needed below anyway), summed in the
+    # facts' order, so equal totals rank as they always did.
     complexity: dict[str, float] = {}
-    for fact in analysis.facts:
-        if fact.function is not None:
-            complexity[fact.function] = complexity.get(fact.function, 0.0) + weights.get(
-                fact.kind, 0.0
-            )
+    for function, found in facts.items():
+        if function is not None:
+            total = 0.0
+            for fact in found:
+                total += _COMPLEXITY.get(fact.kind, 0.0)
+            complexity[function] = total
     if not complexity:
         return []
     top = max(complexity.values()) or 1.0
     ranked = sorted(complexity.items(), key=lambda item: -item[1])[: max(limit, 3)]
     by_name = {f.qualname: f for f in analysis.functions}
     candidates: list[_Candidate] = []
-    facts = _facts_by_function(analysis)
     for qualname, value in ranked:
         info = by_name.get(qualname)
         if info is None:

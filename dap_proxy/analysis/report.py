@@ -4,6 +4,7 @@ and unreadable files are reported on stderr and make the exit code 1; the rest s
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections import Counter
@@ -169,6 +170,10 @@ def print_human(report: AnalyzeReport) -> None:
 
 def run_analyze(paths: Sequence[str], traceback: str | None, as_json: bool, limit: int) -> int:
     """The command: returns 0, or 1 when some path could not be analysed."""
+    # What is loaded now (modules, pydantic's tables, the compiled queries to come) lives until
+    # the command exits: out of the collector's sight, the collections that a whole tree's
+    # analyses trigger stay short.
+    gc.freeze()
     try:
         traceback_text = _read_traceback(traceback) if traceback is not None else None
         report = build_report(paths, traceback_text, max(limit, 1))

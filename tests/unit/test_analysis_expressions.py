@@ -37,6 +37,18 @@ DATA = Path(__file__).parent.parent / "data" / "analysis"
         ("x = 1", "python", False),
         ("", "python", False),
         ("a\0", "python", False),
+        # names and dotted paths (answered without the parser) and their near misses
+        ("total", "python", True),
+        ("self.items.count", "python", True),
+        ("match", "python", True),  # a soft keyword is a name
+        ("_", "python", True),
+        ("True", "python", True),  # a keyword, but an expression
+        ("if", "python", False),
+        ("a.if", "python", False),
+        ("a.", "python", False),
+        ("a..b", "python", False),
+        ("a.1", "python", False),
+        (" x ", "python", True),
         ("a && b.c", "javascript", True),
         ("!(x > 1)", "javascript", True),
         ("a ?? b", "typescript", True),
