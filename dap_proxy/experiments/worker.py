@@ -58,20 +58,25 @@ def _purge_project_modules(root: str) -> None:
 def _cache_compiled_sources() -> None:
     """Compile each module's source once per distinct text: every run imports the project again
     (the mutant run's modules must be fresh), and without bytecode files each import compiled
-    every module of the project, although only the mutated one ever changes. Keyed by path and
-    text, so a mutant (same path, new text) is compiled, and the original is not again."""
+    every module of the project, although only the mutated one ever changes. Each path keeps
+    the first text it was imported with (the project's own: the worker's collection comes
+    first) and the latest other one, so a mutant (same path, new text) is compiled, the original
+    is not again, and a worker's memory does not grow with the mutants it ran."""
     from importlib.machinery import SourceFileLoader
 
-    compiled: dict[tuple[str, bytes], Any] = {}
+    first: dict[str, tuple[bytes, Any]] = {}
+    latest: dict[str, tuple[bytes, Any]] = {}
     original = SourceFileLoader.source_to_code
 
     def source_to_code(self, data, path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if args or kwargs or not isinstance(data, bytes):  # an optimization level: as asked
             return original(self, data, path, *args, **kwargs)
-        key = (str(path), data)
-        code = compiled.get(key)
-        if code is None:
-            code = compiled[key] = original(self, data, path)
+        key = str(path)
+        for kept in (first.get(key), latest.get(key)):
+            if kept is not None and kept[0] == data:
+                return kept[1]
+        code = original(self, data, path)
+        (latest if key in first else first)[key] = (data, code)
         return code
 
     SourceFileLoader.source_to_code = source_to_code  # type: ignore[method-assign]

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from dap_proxy.experiments import worker
 
+ORIGINAL = "VALUE = 1\n\ndef f():\n    return VALUE\n"
 # run in a child interpreter: the cache patches the import system of the process it runs in
 CHECK = """
 import importlib.util, sys
 sys.path.insert(0, sys.argv[2])
+ORIGINAL = open(sys.argv[2] + "/target.py").read()
 spec = importlib.util.spec_from_file_location("w", sys.argv[1])
 w = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(w)
@@ -29,13 +31,19 @@ with open(sys.argv[2] + "/target.py", "w") as handle:
     handle.write("VALUE = 2\\n")
 mutated = fresh()
 print(first.VALUE, again.VALUE, mutated.VALUE, first.f.__code__ is again.f.__code__)
+# mutants come and go; the original text stays compiled between them
+for text in ("VALUE = 3\\n", ORIGINAL, "VALUE = 4\\n", ORIGINAL):
+    with open(sys.argv[2] + "/target.py", "w") as handle:
+        handle.write(text)
+    latest = fresh()
+print(latest.VALUE, latest.f.__code__ is first.f.__code__)
 """
 
 
 def test_an_unchanged_module_reuses_its_code_and_a_changed_one_is_compiled(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "target.py").write_text("VALUE = 1\n\ndef f():\n    return VALUE\n")
+    (tmp_path / "target.py").write_text(ORIGINAL)
     done = subprocess.run(
         [sys.executable, "-c", CHECK, worker.__file__, str(tmp_path)],
         capture_output=True,
@@ -44,4 +52,4 @@ def test_an_unchanged_module_reuses_its_code_and_a_changed_one_is_compiled(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1", "1", "2", "True"]
+    assert done.stdout.split() == ["1", "1", "2", "True", "1", "True"]
