@@ -335,14 +335,13 @@ class _Generator:
         original = self.src.text[start:end]
         if new == original:
             return None
-        text = self.src.replace(start, end, new)
         try:
             compile(self._block_with(start, end, new), self.rel, "exec", dont_inherit=True)
         except (SyntaxError, ValueError):
             return None
         return Mutant(
             file=self.rel, line=line, operator=operator, original=original, replacement=new,
-            naturalness=weight, condition=condition, source=text,
+            naturalness=weight, condition=condition, source=self.src.replace(start, end, new),
         )  # fmt: skip
 
     def _expr_mutants(self, node: ast.AST, line: int, stmt: ast.stmt) -> Iterator[Mutant | None]:
