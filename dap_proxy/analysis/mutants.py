@@ -229,6 +229,59 @@ def _class_attributes(cls: ast.ClassDef | None) -> list[str]:
     return found
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _value_key(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> tuple[str, int, str] | None:
+    """What a value is known by: a variable by its name in its function (the same name may be
+    a number in another), an attribute by its name across the file."""
+    if isinstance(node, ast.Attribute):
+        return ("attr", 0, node.attr)
+    if not isinstance(node, ast.Name):
+        return None
+    scope = parents.get(node)
+    while scope is not None and not isinstance(scope, _SCOPES):
+        scope = parents.get(scope)
+    return ("name", id(scope), node.id)
+
+
+def _object_values(tree: ast.Module, parents: dict[ast.AST, ast.AST]) -> set[tuple[str, int, str]]:
+    """Variables and attributes the file uses as objects, never as numbers: something's
+    attributes are read (`curr.keys`), it is indexed (`links[key]`), or compared by identity
+    with something other than None (`curr is root`); and what is assigned from or to such a
+    value (`curr = root.prev`, `root.prev = root`). Adding 1 to one of them is a TypeError,
+    not a plausible slip, so no offset mutant is made for them."""
+    found: set[tuple[str, int, str]] = set()
+    groups: list[list[tuple[str, int, str]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) or (
+            isinstance(node, ast.Attribute) and not isinstance(node.value, ast.Constant)
+        ):
+            key = _value_key(node.value, parents)
+            if key is not None and key[2] not in ("self", "cls"):
+                found.add(key)
+        elif isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops
+        ):
+            operands = [node.left, *node.comparators]
+            if not any(isinstance(o, ast.Constant) for o in operands):
+                found.update(k for o in operands if (k := _value_key(o, parents)) is not None)
+        elif isinstance(node, ast.Assign):
+            values = [*node.targets, node.value]
+            group = [k for t in values if (k := _value_key(t, parents)) is not None]
+            if len(group) > 1:
+                groups.append(group)
+    for _ in range(3):  # a few rounds carry it along chains of plain assignments
+        grew = False
+        for group in groups:
+            if found.intersection(group) and not found.issuperset(group):
+                found.update(group)
+                grew = True
+        if not grew:
+            break
+    return found
+
+
 class _Generator:
     def __init__(self, rel: str, text: str, source: PythonSource):
         assert source.tree is not None
@@ -243,6 +296,8 @@ class _Generator:
             for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
             for a in n.names
         } | {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}  # fmt: skip
+        self.objects = _object_values(tree, self.parents)
+        self.attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         # short string literals of the file: the alternatives for a wrong string constant
         self.strings: list[tuple[int, str]] = []
         for node in ast.walk(tree):
@@ -432,6 +487,13 @@ class _Generator:
         elif (
             isinstance(node, ast.Subscript)
             and isinstance(node.ctx, ast.Load)
+            and isinstance(node.slice, ast.Slice)
+            and node.slice.lower is node.slice.upper is node.slice.step is None
+        ):  # `items[:]`: a copy where the original was meant (changes that never reach it)
+            yield self._make(line, "drop", span, _wrap(src, node.value), 0.7)
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Load)
             and not isinstance(node.slice, (ast.Slice, ast.Constant))
         ):  # `d[key]` that raises KeyError on one path
             container, key = _wrap(src, node.value), src.segment(node.slice)
@@ -461,7 +523,10 @@ class _Generator:
             if node.attr in _ATTR_SWAPS:
                 aend = span[1]
                 swapped = _ATTR_SWAPS[node.attr]
-                yield self._make(line, "name", (aend - len(node.attr), aend), swapped, 0.6)
+                # the file uses the other half of the pair too: a slip between the two is as
+                # plausible as an off-by-one; a pair the code never completes is a long shot
+                weight = 0.85 if swapped in self.attributes else 0.5
+                yield self._make(line, "name", (aend - len(node.attr), aend), swapped, weight)
             if isinstance(node.value, ast.Name) and node.value.id == "self":
                 cls = self._enclosing(node, (ast.ClassDef,))
                 others = [a for a in _class_attributes(cls) if a != node.attr]  # type: ignore[arg-type]
@@ -487,6 +552,8 @@ class _Generator:
     def _offset_site(self, node: ast.AST) -> bool:
         if not isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.BinOp, ast.Subscript)):
             return False
+        if _value_key(node, self.parents) in self.objects:
+            return False  # an object, not a number
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id != "len":
             return False
         parent = self.parents.get(node)
@@ -499,10 +566,22 @@ class _Generator:
         if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name):
             return parent.func.id == "range" and node in parent.args
         if isinstance(parent, ast.Compare):
+            if any(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops):
+                return False  # identity: `x + 1 is y` is never what was meant
+            if node is not parent.left and any(
+                isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops
+            ):
+                return False  # the container of a membership test
             return not isinstance(node, ast.Call) or (
                 isinstance(node.func, ast.Name) and node.func.id == "len"
             )
-        if isinstance(parent, (ast.Assign, ast.AugAssign, ast.Return)) and parent.value is node:
+        holder = self.parents.get(parent) if isinstance(parent, ast.Tuple) else None
+        assigned = isinstance(parent, (ast.Assign, ast.AugAssign, ast.Return)) and (
+            parent.value is node
+        )
+        if isinstance(holder, (ast.Assign, ast.Return)) and holder.value is parent:
+            assigned = True  # `c, n = c * k, n - 1`: each element is an assigned value
+        if assigned:
             return not isinstance(node, ast.Call) or (
                 isinstance(node.func, ast.Name) and node.func.id == "len"
             )

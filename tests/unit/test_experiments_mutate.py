@@ -128,3 +128,60 @@ def test_only_mutants_whose_whole_file_compiles_are_made() -> None:
         for mutant in found:
             compile(mutant.source, "limits.py", "exec")
             assert mutant.source.count("nonlocal total") == 1
+
+
+LINKED = """class Node:
+    def __init__(self, count):
+        self.count = count
+        self.prev = self.next = self
+
+
+def oldest(root, width):
+    curr = root.prev
+    if curr is root:
+        return None
+    total = curr.count + width
+    return curr.left
+"""
+
+
+def _linked(marker: str) -> list:  # type: ignore[type-arg]
+    line = next(i for i, text in enumerate(LINKED.splitlines(), 1) if marker in text)
+    return mutants_for_lines("node.py", LINKED, [line])[line]
+
+
+def test_no_offset_is_added_to_an_object_or_an_identity_operand() -> None:
+    offsets = {m.description for m in _linked("curr = root.prev") if m.operator == "offset"}
+    assert offsets == set()  # `curr` has attributes read: an object, so `root.prev` is one too
+    assert not [m for m in _linked("if curr is root") if m.operator == "offset"]
+    numbers = {m.description for m in _linked("total = curr.count") if m.operator == "offset"}
+    assert "`curr.count + width` -> `(curr.count + width) + 1`" in numbers
+
+
+def test_an_attribute_pair_the_file_completes_is_a_likely_slip() -> None:
+    swap = next(m for m in _linked("curr = root.prev") if m.replacement == "next")
+    assert swap.naturalness >= 0.85
+    lonely = next(m for m in _linked("return curr.left") if m.replacement == "right")
+    assert lonely.naturalness < swap.naturalness  # no `.right` anywhere in the file
+
+
+LOOPS = """def combinations(n, r, items):
+    c = 1
+    while n > r:
+        c, n = c * (n - r) // n, n
+    while items:
+        drain(items[:])
+    return c
+"""
+
+
+def test_each_value_of_a_tuple_assignment_gets_offsets() -> None:
+    line = next(i for i, t in enumerate(LOOPS.splitlines(), 1) if "c, n =" in t)
+    found = {m.description for m in mutants_for_lines("loops.py", LOOPS, [line])[line]}
+    assert "`n` -> `n - 1`" in found
+
+
+def test_a_full_slice_copy_may_be_where_the_original_was_meant() -> None:
+    line = next(i for i, t in enumerate(LOOPS.splitlines(), 1) if "drain(" in t)
+    found = {m.description for m in mutants_for_lines("loops.py", LOOPS, [line])[line]}
+    assert "`items[:]` -> `items`" in found
