@@ -36,6 +36,11 @@ INERT_AFTER = 5  # mutants of a line that changed no failing test before the lin
 CONCLUSIVE_NATURALNESS = 0.85  # a full fix this natural settles the question
 SETTLING_NATURALNESS = 0.6  # a full fix at least this natural confirms its line
 MAX_PASSING_PER_MUTANT = 25  # passing tests (that run the line) rerun with each mutant
+# A passing test that took this many times the suite's median passing test (and at least
+# SLOW_PASSING_FLOOR seconds) plainly is left out of the mutant runs when enough cheaper passing
+# tests run the line: one slow test repeated with every mutant made most of the phase's cost.
+SLOW_PASSING_FACTOR, SLOW_PASSING_FLOOR = 20.0, 0.05
+MIN_FAST_PASSING = 5
 WAVE_PER_WORKER = 4  # mutants per worker in one wave
 MAX_SESSION_CHECK = 50  # passing tests run to check a worker's live session
 
@@ -103,6 +108,7 @@ def plan(state: LocalizeState, evidence: list[LineEvidence], results: list[TestR
         for file, line in r.lines:
             covers.setdefault((file, line), set()).add(r.nodeid)
     limits, hung_limit = mutant_limits(results)
+    slow = _slow_passing(passing)
     ordered = sorted(evidence, key=lambda e: (-e.base_score(), e.file, e.line))
     ordered = ordered[:MAX_CANDIDATE_LINES]
     per_file: dict[str, list[LineEvidence]] = {}
@@ -130,7 +136,8 @@ def plan(state: LocalizeState, evidence: list[LineEvidence], results: list[TestR
         covering = covers.get((item.file, item.line), set())
         fail_ids = [r.nodeid for r in failing if r.nodeid in covering]
         pass_ids = _spread(
-            [r.nodeid for r in passing if r.nodeid in covering], MAX_PASSING_PER_MUTANT
+            _without_slow([r.nodeid for r in passing if r.nodeid in covering], slow),
+            MAX_PASSING_PER_MUTANT,
         )
         job = mutant_job(f"m{len(planned)}", {item.file: mutant.source},
                          [by_id[i] for i in fail_ids + pass_ids], limits, hung_limit, fast)  # fmt: skip
@@ -276,6 +283,24 @@ def _outcome(
         seconds=answer.seconds,
         timed_out=answer.timed_out,
     )
+
+
+def _slow_passing(passing: list[TestResult]) -> set[str]:
+    """The passing tests far slower than the suite's typical one (SLOW_PASSING_FACTOR x its
+    median, at least SLOW_PASSING_FLOOR seconds). The threshold sits far from the typical test,
+    so run-to-run noise in the durations hardly ever moves a test across it."""
+    if not passing:
+        return set()
+    durations = sorted(r.duration for r in passing)
+    limit = max(SLOW_PASSING_FLOOR, SLOW_PASSING_FACTOR * durations[len(durations) // 2])
+    return {r.nodeid for r in passing if r.duration > limit}
+
+
+def _without_slow(ids: list[str], slow: set[str]) -> list[str]:
+    """`ids` without the slow ones when at least MIN_FAST_PASSING others run the line (they
+    check that the mutant breaks nothing); a line that only slow tests run keeps them."""
+    fast = [i for i in ids if i not in slow]
+    return fast if len(fast) >= MIN_FAST_PASSING else ids
 
 
 def _spread(items: list[str], limit: int) -> list[str]:

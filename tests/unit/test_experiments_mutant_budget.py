@@ -12,9 +12,12 @@ from dap_proxy.experiments.baseline import line_evidence
 from dap_proxy.experiments.localize_state import BUDGET_RESERVE, LocalizeOptions, LocalizeState
 from dap_proxy.experiments.mutant_runs import (
     FAST_RUN,
+    MIN_FAST_PASSING,
     MUTANT_PHASE_FLOOR,
     MUTANT_PHASE_MIN,
     MUTANT_PHASE_PER_PLAIN,
+    _slow_passing,
+    _without_slow,
     mutant_phase_end,
 )
 from dap_proxy.experiments.runners import TestResult
@@ -86,3 +89,21 @@ def test_a_hang_marks_no_line_as_the_failure_point() -> None:
     table = spectra([(r.failed, r.lines) for r in results])
     distance = {e.line: e.crash_distance for e in line_evidence(state, table, results)}
     assert distance == {5: 0, 6: 99, 7: 99}
+
+
+def _passed(name: str, seconds: float) -> TestResult:
+    return TestResult(nodeid=name, outcome="passed", duration=seconds)
+
+
+def test_a_slow_passing_test_is_left_out_when_enough_cheap_ones_run_the_line() -> None:
+    passing = [_passed(f"t{i}", 0.001) for i in range(MIN_FAST_PASSING)] + [_passed("slow", 0.4)]
+    slow = _slow_passing(passing)
+    assert slow == {"slow"}
+    ids = [r.nodeid for r in passing]
+    assert _without_slow(ids, slow) == ids[:-1]
+    few = ["t0", "slow"]  # too few cheap ones check the mutant: the slow one stays
+    assert _without_slow(few, slow) == few
+
+
+def test_a_suite_of_uniformly_slow_tests_has_no_slow_outliers() -> None:
+    assert _slow_passing([_passed(f"t{i}", 0.5) for i in range(10)]) == set()
