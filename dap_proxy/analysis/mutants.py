@@ -298,6 +298,7 @@ class _Generator:
         } | {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}  # fmt: skip
         self.objects = _object_values(tree, self.parents)
         self.attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        self._unused: dict[int, list[str]] = {}  # function id -> parameters it never reads
         # short string literals of the file: the alternatives for a wrong string constant
         self.strings: list[tuple[int, str]] = []
         for node in ast.walk(tree):
@@ -543,11 +544,48 @@ class _Generator:
                     close = [p for p in params if p in node.attr or node.attr in p]
                     for other in (close or params)[:2]:
                         yield self._make(line, "name", span, other, 0.55, cond(other))
+        # a parameter the function never reads: the value it was to give is a constant or
+        # another name instead (`next(it, None)` in a function that takes `default`)
+        if self._reads_a_value(node):
+            for other in self._unused_parameters(node):
+                yield self._make(line, "name", span, other, 0.8)
         # +/- 1 on integer-ish places: indexes, slice bounds, range()/len() arguments, comparisons
         if self._offset_site(node):
             for sign in ("+", "-"):
                 new = f"{_wrap(src, node)} {sign} 1"
                 yield self._make(line, "offset", span, new, 0.7, cond(new))
+
+    def _reads_a_value(self, node: ast.AST) -> bool:
+        """A constant or a variable read as a value (not a called name, not `self`)."""
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return False
+        if isinstance(node, ast.Name):
+            return isinstance(node.ctx, ast.Load) and node.id not in ("self", "cls")
+        return isinstance(node, ast.Constant) and not isinstance(parent, ast.JoinedStr)
+
+    def _unused_parameters(self, node: ast.AST) -> list[str]:
+        """Parameters of the function holding `node` that its body never reads (not `self`,
+        not `_private` ones, which say they are unused on purpose)."""
+        func = self._enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return []
+        found = self._unused.get(id(func))
+        if found is None:
+            args = func.args
+            params = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+            read = {
+                n.id
+                for n in ast.walk(func)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            }
+            found = [
+                p
+                for p in params
+                if p not in read and p not in ("self", "cls") and not p.startswith("_")
+            ][:MAX_NAME_ALTERNATIVES]
+            self._unused[id(func)] = found
+        return found
 
     def _offset_site(self, node: ast.AST) -> bool:
         if not isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.BinOp, ast.Subscript)):

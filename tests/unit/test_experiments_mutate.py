@@ -185,3 +185,21 @@ def test_a_full_slice_copy_may_be_where_the_original_was_meant() -> None:
     line = next(i for i, t in enumerate(LOOPS.splitlines(), 1) if "drain(" in t)
     found = {m.description for m in mutants_for_lines("loops.py", LOOPS, [line])[line]}
     assert "`items[:]` -> `items`" in found
+
+
+UNUSED = """def nth(iterable, n, default=None):
+    return next(iter(iterable[n:]), None)
+
+
+def method(self, key, _ignored):
+    return key
+"""
+
+
+def test_a_parameter_the_function_never_reads_may_be_what_a_constant_replaced() -> None:
+    found = {m.description: m for m in mutants_for_lines("nth.py", UNUSED, [2])[2]}
+    assert found["`None` -> `default`"].naturalness >= 0.8
+    ignored = [
+        m for m in mutants_for_lines("nth.py", UNUSED, [6])[6] if "_ignored" in m.replacement
+    ]
+    assert all(m.naturalness < 0.8 for m in ignored)  # `_ignored` says it is unused on purpose
