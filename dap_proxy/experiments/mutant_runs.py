@@ -9,8 +9,9 @@ Deterministic: mutants run in waves, most promising first; what the next wave sk
 already confirmed by a natural fix, a line whose mutants change nothing, anything less natural
 once a natural full fix is in) is decided only from the waves before it, in their rank order, so
 two runs on the same program try the same mutants and rank the same. Only the time cap can cut a
-run short: the phase gets MUTANT_PHASE_FLOOR seconds or MUTANT_PHASE_PER_PLAIN x the plain run,
-and a suite of about a second no more than its whole run's target (`mutant_phase_end`).
+run short, and never before the first MIN_MUTANTS: the phase gets MUTANT_PHASE_FLOOR seconds or
+MUTANT_PHASE_PER_PLAIN x the plain run, and a suite of about a second no more than its whole
+run's target (`mutant_phase_end`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ MUTANT_PHASE_FLOOR, MUTANT_PHASE_PER_PLAIN = 20.0, 2.0
 # runs and the spectra leave, at least MUTANT_PHASE_MIN); past a second that target grows with
 # the square of the plain run, so a suite of about 2.5 s or more keeps the cap above.
 FAST_RUN, MUTANT_PHASE_MIN = 4.5, 1.5
+# The first MIN_MUTANTS mutants (the likeliest fixes) run whatever the time cap says, within
+# the budget: cut by the clock, the head of the queue, and so the ranking, depended on how
+# loaded the machine was; a fast suite's mutants cost little, a slower one's cap is far off.
+MIN_MUTANTS = 16
 MAX_CANDIDATE_LINES = 40  # lines tried with mutants, best first
 MAX_MUTANTS = 400  # mutants planned in all (most are skipped once the evidence is conclusive)
 INERT_AFTER = 5  # mutants of a line that changed no failing test before the line is dropped
@@ -194,16 +199,21 @@ def run_mutants(state: LocalizeState, pool: Pool, evidence: list[LineEvidence],
     phase_end = mutant_phase_end(state, started)
     verdicts = _Verdicts()
     wave_size = WAVE_PER_WORKER * max(1, len(pool.runners))
-    ran = 0
+    ran = submitted = 0
     position = 0
-    while position < len(queue) and time.monotonic() < phase_end:
+    budget_end = state.deadline - BUDGET_RESERVE  # the head of the queue waits for no cap
+    while position < len(queue) and (time.monotonic() < phase_end or submitted < MIN_MUTANTS):
         wave: list[Planned] = []
         while position < len(queue) and len(wave) < wave_size:
             candidate = queue[position]
             position += 1
             if not verdicts.skip(candidate):
                 wave.append(candidate)
-        futures = [pool.submit(p.job, deadline=phase_end) for p in wave]
+        futures = [
+            pool.submit(p.job, deadline=budget_end if submitted + k < MIN_MUTANTS else phase_end)
+            for k, p in enumerate(wave)
+        ]
+        submitted += len(wave)
         for planned, future in zip(wave, futures, strict=True):
             answer = future.result()
             if answer is None:

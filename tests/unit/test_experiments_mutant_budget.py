@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dap_proxy.experiments import mutant_runs
 from dap_proxy.experiments.baseline import line_evidence
 from dap_proxy.experiments.localize_state import BUDGET_RESERVE, LocalizeOptions, LocalizeState
 from dap_proxy.experiments.mutant_runs import (
@@ -20,7 +21,7 @@ from dap_proxy.experiments.mutant_runs import (
     _without_slow,
     mutant_phase_end,
 )
-from dap_proxy.experiments.runners import TestResult
+from dap_proxy.experiments.runners import RunAnswer, TestResult
 from dap_proxy.experiments.spectra import spectra
 
 
@@ -107,3 +108,46 @@ def test_a_slow_passing_test_is_left_out_when_enough_cheap_ones_run_the_line() -
 
 def test_a_suite_of_uniformly_slow_tests_has_no_slow_outliers() -> None:
     assert _slow_passing([_passed(f"t{i}", 0.5) for i in range(10)]) == set()
+
+
+class _RecordingPool:
+    """Answers every mutant job at once with the original outcomes (no effect), recording the
+    deadline each was given; the mutant phase's own cap is already over."""
+
+    def __init__(self) -> None:
+        self.runners: list[object] = [object(), object()]
+        self.deadlines: list[float | None] = []
+
+    def submit(self, job, deadline=None):  # type: ignore[no-untyped-def]
+        from concurrent.futures import Future
+
+        self.deadlines.append(deadline)
+        done: Future[RunAnswer | None] = Future()
+        results = [
+            TestResult(nodeid=i, outcome="failed" if "f" in i else "passed") for i in job.only
+        ]
+        done.set_result(RunAnswer(results=results))
+        return done
+
+
+def test_the_head_of_the_mutant_queue_runs_even_when_the_time_cap_is_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "x.py").write_text(
+        "def f(a, b):\n    c = a + b\n    if c > 2:\n        c = c * 3 - 1\n    return c\n",
+        encoding="utf-8",
+    )
+    state = LocalizeState(LocalizeOptions(command=["pytest"], cwd=tmp_path), None)
+    lines = [("x.py", n) for n in (2, 3, 4, 5)]
+    results = [
+        TestResult(nodeid="t::f", outcome="failed", lines=lines),
+        TestResult(nodeid="t::p", outcome="passed", lines=lines[:2]),
+    ]
+    evidence = line_evidence(state, spectra([(r.failed, r.lines) for r in results]), results)
+    monkeypatch.setattr(mutant_runs, "mutant_phase_end", lambda state, started: 0.0)
+    pool = _RecordingPool()
+    mutant_runs.run_mutants(state, pool, evidence, results, fast=True)  # type: ignore[arg-type]
+    assert len(pool.deadlines) >= mutant_runs.MIN_MUTANTS
+    head = pool.deadlines[: mutant_runs.MIN_MUTANTS]
+    assert all(d == state.deadline - BUDGET_RESERVE for d in head)
+    assert all(d == 0.0 for d in pool.deadlines[mutant_runs.MIN_MUTANTS :])
