@@ -396,11 +396,12 @@ def _static_candidates(
     ]
     records = index.records
     by_line: dict[int, list[int]] = {}
+    statements = flow.controls
     for i in index.by_function().get(function.qualname, ()):
-        start, _, kind = records[i][:3]
+        record = records[i]
         # Only statement lines: a probe on a continuation line may never fire.
-        if kind in _PRIOR_KINDS and start in flow.controls:
-            by_line.setdefault(start, []).append(i)
+        if record[2] in _PRIOR_KINDS and record[0] in statements:
+            by_line.setdefault(record[0], []).append(i)
     for line, ids in by_line.items():
         # The strongest prior names the probe; every fact on the line justifies it.
         ranked = [
