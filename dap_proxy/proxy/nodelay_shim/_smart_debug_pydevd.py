@@ -27,6 +27,8 @@ only (loaded by `_smart_debug_nodelay`'s finder when pydevd imports these module
 Standard library only, Python 3.8 syntax; a patch that fails leaves pydevd's own code in place.
 """
 
+# ruff: noqa: SIM105 - try/except/pass on purpose: no contextlib import in the user's process
+
 PATCHED_MARK = "__smart_debug_pydevd__"
 _HIT = "@HIT@"
 _TAG = "@@sd:"  # starts the message of every probe the live session injects (live/probes.py)
@@ -90,11 +92,12 @@ def leave_tracer_view(breakpoint):
 
     py_db = get_global_debugger()
     tables = getattr(py_db, "breakpoints", None)
-    if not isinstance(tables, dict):
+    line = getattr(breakpoint, "line", None)
+    if not isinstance(tables, dict) or line is None:
         return
     for lines in list(tables.values()):  # list(): one atomic copy while pydevd adds files
-        if isinstance(lines, dict) and lines.get(breakpoint.line) is breakpoint:
-            lines.pop(breakpoint.line, None)
+        if isinstance(lines, dict) and lines.get(line) is breakpoint:
+            lines.pop(line, None)
 
 
 def patch_pydevd_breakpoints(module):
@@ -106,19 +109,23 @@ def patch_pydevd_breakpoints(module):
     original = cls.handle_hit_condition
 
     def spent(self):
-        # the count only grows, so once it reached N every later hit is past it
-        text = self.hit_condition
-        if not text:
+        # the count only grows, so once it reached N every later hit is past it. Read with
+        # defaults: an error here would reach pydevd as a failing condition, which pauses
+        text = getattr(self, "hit_condition", None)
+        if not text or not hasattr(self, "_hit_condition_lock"):
             return False
         limit = spent_after(text)
-        return limit is not None and self._hit_count >= limit
+        return limit is not None and getattr(self, "_hit_count", -1) >= limit
 
     def handle_hit_condition(self, frame):
         if spent(self):
             with self._hit_condition_lock:
                 self._hit_count += 1
             if is_probe(self):
-                leave_tracer_view(self)
+                try:
+                    leave_tracer_view(self)
+                except Exception:
+                    pass  # pydevd changed shape: the probe stays checked, and answered at once
             return False
         return original(self, frame)
 
