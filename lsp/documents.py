@@ -72,8 +72,10 @@ class OpenDocument:
             return None
         if self._analysis is None or self._analysis[0] != text:
             try:
+                # Lenses read the facts of the few functions they rank first: the rest are
+                # counted from their records and never built.
                 found: FileAnalysis | None = analyze_source(
-                    text.encode("utf-8", "replace"), self.path
+                    text.encode("utf-8", "replace"), self.path, lazy_facts=True
                 )
             except AnalysisError:
                 found = None

@@ -5,6 +5,8 @@ cached on the `FileAnalysis`. Flow-insensitive where that is cheap and safe (doc
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 import tree_sitter as ts
 from pydantic import BaseModel, Field
 
@@ -51,6 +53,8 @@ def function_at(analysis: FileAnalysis, line: int, name: str | None = None) -> F
 
 
 def _function_at(analysis: FileAnalysis, line: int, name: str | None) -> FunctionInfo | None:
+    if not name:
+        return _innermost_at(analysis, line)
     containing = [f for f in analysis.functions if f.start_line <= line <= f.end_line]
     if not containing:
         return None
@@ -63,6 +67,30 @@ def _function_at(analysis: FileAnalysis, line: int, name: str | None) -> Functio
     earlier = [f for f in containing if f.start_line < line]
     pool = earlier or containing
     return max(pool, key=lambda f: (f.start_line, -f.end_line))
+
+
+def _innermost_at(analysis: FileAnalysis, line: int) -> FunctionInfo | None:
+    """`_function_at` without a name, by bisection over the functions by first line rather
+    than a pass over all of them: the latest-starting function before `line` that contains it
+    (the shortest of those starting there, the first listed on a tie), else the shortest one
+    starting on `line`."""
+    functions = analysis.functions
+    table: tuple[list[int], list[int]] | None = analysis.memo.get("functions_by_start")
+    if table is None:
+        order = sorted(range(len(functions)), key=lambda i: functions[i].start_line)
+        table = (order, [functions[i].start_line for i in order])
+        analysis.memo["functions_by_start"] = table
+    order, starts = table
+    position = bisect_left(starts, line)
+    for k in range(position - 1, -1, -1):
+        if functions[order[k]].end_line >= line:  # the latest start before `line` that holds it
+            first = bisect_left(starts, starts[k])
+            pool = [i for i in order[first : k + 1] if functions[i].end_line >= line]
+            return functions[min(pool, key=lambda i: (functions[i].end_line, i))]
+    pool = [
+        i for i in order[position : bisect_right(starts, line)] if functions[i].end_line >= line
+    ]
+    return functions[min(pool, key=lambda i: (functions[i].end_line, i))] if pool else None
 
 
 def find_function(
@@ -205,6 +233,11 @@ def _module_names(analysis: FileAnalysis) -> frozenset[str]:
 def code_names(analysis: FileAnalysis, line: int) -> set[str]:
     """Names bound at `line` to modules, functions and classes (imports, def, class): in scope,
     but not data worth printing."""
+    return set(frozen_code_names(analysis, line))
+
+
+def frozen_code_names(analysis: FileAnalysis, line: int) -> frozenset[str]:
+    """`code_names`, the cached set itself (not to be changed)."""
     function = function_at(analysis, line)
     key = (
         "code_names",
@@ -219,7 +252,7 @@ def code_names(analysis: FileAnalysis, line: int) -> set[str]:
                 names.update(flow_of(analysis, outer).code_names)
         found = frozenset(names)
         analysis.memo[key] = found
-    return set(found)
+    return found
 
 
 def _enclosing_functions(analysis: FileAnalysis, function: FunctionInfo) -> list[FunctionInfo]:
@@ -267,6 +300,49 @@ def names_in_scope(analysis: FileAnalysis, line: int) -> set[str]:
     names.update(d.name for d in flow.defs if d.line < line)
     names.difference_update(flow.declared_global - _module_names(analysis))
     return names
+
+
+class ScopeTest:
+    """`name in names_in_scope(analysis, line)` without building that set (a module's names
+    can be hundreds, and a probe asks about a few)."""
+
+    __slots__ = ("hidden", "local", "outer", "parameters", "shared")
+
+    def __init__(
+        self,
+        local: set[str],
+        shared: frozenset[str] = frozenset(),
+        outer: frozenset[str] = frozenset(),
+        parameters: frozenset[str] = frozenset(),
+        hidden: frozenset[str] = frozenset(),
+    ) -> None:
+        self.local, self.shared, self.outer = local, shared, outer
+        self.parameters, self.hidden = parameters, hidden
+
+    def __contains__(self, name: object) -> bool:
+        return (
+            name in self.local
+            or name in self.parameters
+            or name in self.outer
+            or name in self.shared
+        ) and name not in self.hidden
+
+
+def scope_test(analysis: FileAnalysis, line: int) -> ScopeTest:
+    """`names_in_scope(analysis, line)` as a membership test (the same answers)."""
+    function = function_at(analysis, line)
+    if function is None:
+        flow = flow_of(analysis, None)
+        return ScopeTest({d.name for d in flow.defs if d.line < line})
+    module = _module_names(analysis)
+    flow = flow_of(analysis, function)
+    return ScopeTest(
+        {d.name for d in flow.defs if d.line < line},
+        module,
+        _outer_names(analysis, function),
+        frozenset(flow.parameters),
+        frozenset(flow.declared_global - module),
+    )
 
 
 def bound_names(analysis: FileAnalysis, line: int) -> set[str]:

@@ -58,6 +58,7 @@ def analyze_source(
     boundaries: BoundaryConfig | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     previous: FileAnalysis | None = None,
+    lazy_facts: bool = False,
 ) -> FileAnalysis:
     """Analyse one file's bytes: its facts (entry points, decisions, mutations, boundaries,
     error handling, loops, recursion, returns) and its functions with their line ranges.
@@ -66,7 +67,11 @@ def analyze_source(
     `boundaries` extends the default boundary table. Pass the `previous` analysis of the same
     file to reparse incrementally. Binary or larger-than-`max_bytes` input gives an analysis
     with `refused` set and no facts. Invalid UTF-8 and syntax errors are tolerated: the parts
-    that parse still yield facts, and `syntax_error_lines` says where recovery happened."""
+    that parse still yield facts, and `syntax_error_lines` says where recovery happened.
+
+    `lazy_facts` leaves each `Fact` to be built when it is read: `facts` builds them all on
+    first read, and `analysis.pending` (`pending.PendingFacts`) gives some of them, or counts
+    them, without building the rest (what the whole-file probes and `analyze`'s report do)."""
     if language is None:
         language = language_for_path(path)
         if language is None:
@@ -99,16 +104,20 @@ def analyze_source(
     else:
         tree = parser.parse(source)
     result = extract(tree, source, path, language, config)
+    # Every field given: a default factory left to model_construct costs more than the pass.
     analysis = FileAnalysis.model_construct(
         path=path,
         language=language,
         content_hash=digest,
         line_count=line_count(source),
-        facts=result.facts,
+        facts=None if lazy_facts else result.facts,
         functions=result.functions,
         syntax_error_lines=result.syntax_error_lines,
         refused=None,
     )
+    if lazy_facts:  # built on first read of `facts` (FileAnalysis.__getattr__)
+        del analysis.__dict__["facts"]
+        analysis.__pydantic_fields_set__.discard("facts")
     # model_construct skips __init__, which is what sets up private attributes.
     analysis.__pydantic_private__ = {
         "_tree": tree,
@@ -117,6 +126,7 @@ def analyze_source(
         "_aliases": result.aliases,
         "_default_boundaries": boundaries is None,
         "_cache": {},
+        "_pending": result.pending,
     }
     return analysis
 
@@ -164,14 +174,19 @@ def analyze_file(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     cache: bool = True,
+    lazy_facts: bool = False,
 ) -> FileAnalysis:
     """`analyze_source` on a file, cached by content hash: an unchanged file is not reparsed,
     an edited one is reparsed incrementally from its previous tree. Raises `AnalysisError`
     for unreadable or unsupported files. `cache=False` neither reads nor fills the cache: a
     single pass over a whole tree would only fill memory with trees it never reads again (and
-    every object kept alive makes each full garbage collection longer)."""
+    every object kept alive makes each full garbage collection longer). `lazy_facts` is
+    `analyze_source`'s (with the cache, a cached analysis is returned as it was made)."""
     if not cache:
-        return analyze_source(read_source(path), str(path), language, max_bytes=max_bytes)
+        source = read_source(path)
+        return analyze_source(
+            source, str(path), language, max_bytes=max_bytes, lazy_facts=lazy_facts
+        )
     # The spelling is part of the key: facts and probes carry the path as the caller gave it.
     key = f"{Path(path).resolve()}\0{path}"
     source = read_source(path)
@@ -179,7 +194,9 @@ def analyze_file(
     if previous is not None and previous.content_hash == content_hash(source):
         _cache.move_to_end(key)
         return previous
-    analysis = analyze_source(source, str(path), language, max_bytes=max_bytes, previous=previous)
+    analysis = analyze_source(
+        source, str(path), language, max_bytes=max_bytes, previous=previous, lazy_facts=lazy_facts
+    )
     _cache[key] = analysis
     _cache.move_to_end(key)
     while len(_cache) > CACHE_SIZE:

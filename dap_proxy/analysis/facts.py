@@ -14,21 +14,18 @@ from dap_proxy.analysis.boundaries import BoundaryConfig
 from dap_proxy.analysis.languages import PYTHON, captures, facts_query
 from dap_proxy.analysis.models import Fact, FactKind, FunctionInfo
 from dap_proxy.analysis.nodes import (
-    FACT_FIELDS,
-    LINES,
     Lines,
     ecma_body_line,
     ecma_import,
     ecma_require,
     identifiers,
-    new_fact,
     new_function,
     node_text,
     python_body_line,
     python_imports,
-    setattr_,
     syntax_error_lines,
 )
+from dap_proxy.analysis.pending import RECORD_LINES, PendingFacts, Record
 
 _K = FactKind
 
@@ -97,6 +94,7 @@ _HANDLER_DECORATOR = re.compile(
 )
 _DOTTED = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
 _SELF_BYTES = {b"self", b"cls", b"this"}
+_NO_NAMES: list[str] = []  # shared by the records of facts that name nothing (each fact copies)
 # Methods that change their receiver, by language family (matched on the callee's last name).
 MUTATING_METHODS = {
     True: {
@@ -182,12 +180,16 @@ class _Scope:
 
 @dataclass
 class PassResult:
-    facts: list[Fact]
+    pending: PendingFacts  # the facts, built when read
     functions: list[FunctionInfo]
     syntax_error_lines: list[int]
     # Each function's byte span, in `functions` order (to find its node again on demand).
     function_spans: list[tuple[int, int]] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> list[Fact]:
+        return self.pending.all()
 
 
 _config_cache: dict[int, tuple[BoundaryConfig, frozenset[bytes], frozenset[bytes]]] = {}
@@ -335,15 +337,16 @@ class _Builder:
         self.starts = [s.start for s in ordered]
         # Indexed by `enclosing()`, whose -1 (module level) picks the trailing None.
         self.qualnames: list[str | None] = [s.qualname for s in ordered] + [None]
-        facts: list[Fact] = []
+        facts: list[Record] = []
         functions, function_nodes = self._functions(facts)
         for name, captured in self.items:
             self._facts_for(facts, name, captured)
         self._classify_calls(facts)
         self._global_mutations(facts)
-        facts.sort(key=LINES)
+        facts.sort(key=RECORD_LINES)
         spans = [(node.start_byte, node.end_byte) for node in function_nodes]
-        return PassResult(facts, functions, syntax_error_lines(self.root), spans, self.aliases)
+        pending = PendingFacts(facts, self.source, self.path, self.lines)
+        return PassResult(pending, functions, syntax_error_lines(self.root), spans, self.aliases)
 
     def enclosing(self, byte: int, functions_only: bool = True) -> int:
         """Index in `ordered` of the innermost function (or class) containing `byte`, or -1.
@@ -357,7 +360,7 @@ class _Builder:
             index = scope.parent
         return -1
 
-    def _functions(self, facts: list[Fact]) -> tuple[list[FunctionInfo], list[ts.Node]]:
+    def _functions(self, facts: list[Record]) -> tuple[list[FunctionInfo], list[ts.Node]]:
         functions: list[FunctionInfo] = []
         nodes: list[ts.Node] = []
         for scope in self.ordered:
@@ -388,16 +391,18 @@ class _Builder:
                 outer = scope.parent
                 while outer >= 0 and self.ordered[outer].is_class:
                     outer = self.ordered[outer].parent
+                function = self.ordered[outer].qualname if outer >= 0 else None
                 facts.append(
-                    new_fact(
-                        file=self.path,
-                        start_line=start,
-                        end_line=end,
-                        kind=_K.ENTRY,
-                        reason=reason,
-                        function=self.ordered[outer].qualname if outer >= 0 else None,
-                        names=[],
-                        text=self.lines.text_at(start - 1, node.start_byte),
+                    (
+                        start,
+                        end,
+                        _K.ENTRY,
+                        reason,
+                        function,
+                        _NO_NAMES,
+                        start - 1,
+                        node.start_byte,
+                        0,
                     )
                 )
         return functions, nodes
@@ -422,67 +427,55 @@ class _Builder:
             return "method", f"method {scope.qualname}"
         return "function", f"function {scope.qualname}"
 
-    def _facts_for(self, facts: list[Fact], capture: str, nodes: list[ts.Node]) -> None:
-        """Facts for every node of one capture (constants hoisted: this loop is the hot path
+    def _facts_for(self, facts: list[Record], capture: str, nodes: list[ts.Node]) -> None:
+        """Records for every node of one capture (constants hoisted: this loop is the hot path
         of the whole-repository pass)."""
         kind, reason = CAPTURE_FACTS[capture]
         named = capture in _NAMED_CAPTURES
         main_check = capture == "decision.if" and self.is_python
         division = capture == "arithmetic.division"
-        path = self.path
         starts = self.starts
         ordered = self.ordered
         qualnames = self.qualnames
         source = self.source
-        texts = self.lines.cache
-        line_text = self.lines.text_at
+        string_start = _STRING_START.match
         append = facts.append
-        new = Fact.__new__
-        fields_set = FACT_FIELDS
-        names: list[str] = []
+        names = None if named else _NO_NAMES  # None: the identifiers of the node's code
         for node in nodes:
             start = node.start_point[0]
-            if named:
-                raw = source[node.start_byte : node.end_byte]
-                if division and _STRING_START.match(raw):
-                    continue  # `"%s" % x` formats a string: no divisor
-                names = identifiers(raw)
-                if main_check and raw.startswith(b"__name__") and b"__main__" in raw:
-                    self._main_block(facts, node)
-            text = texts.get(start)
-            if text is None:
-                text = line_text(start, node.start_byte)
-            # `enclosing()` and `new_fact` inlined: the innermost loop of the whole pass.
             byte = node.start_byte
+            end_byte = node.end_byte
+            if named:
+                if division and string_start(source, byte):
+                    continue  # `"%s" % x` formats a string: no divisor
+                if (
+                    main_check
+                    and source.startswith(b"__name__", byte)
+                    and source.find(b"__main__", byte, end_byte) >= 0
+                ):
+                    self._main_block(facts, node)
+            # `enclosing()` inlined: the innermost loop of the whole pass.
             index = bisect_right(starts, byte) - 1
             while index >= 0:
                 scope = ordered[index]
                 if scope.end > byte and not scope.is_class:
                     break
                 index = scope.parent
-            fact = new(Fact)
-            setattr_(
-                fact,
-                "__dict__",
-                {
-                    "file": path,
-                    "start_line": start + 1,
-                    "end_line": node.end_point[0] + 1,
-                    "kind": kind,
-                    "reason": reason,
-                    "function": qualnames[index],
-                    "names": names,
-                    "text": text,
-                },
+            append(
+                (
+                    start + 1,
+                    node.end_point[0] + 1,
+                    kind,
+                    reason,
+                    qualnames[index],
+                    names,
+                    start,
+                    byte,
+                    end_byte,
+                )
             )
-            setattr_(fact, "__pydantic_fields_set__", fields_set)
-            setattr_(fact, "__pydantic_extra__", None)
-            setattr_(fact, "__pydantic_private__", None)
-            append(fact)
-            if named:
-                names = []
 
-    def _main_block(self, facts: list[Fact], condition: ts.Node) -> None:
+    def _main_block(self, facts: list[Record], condition: ts.Node) -> None:
         """`if __name__ == "__main__":` at module level is an entry point."""
         statement = condition.parent
         if statement is None or self.enclosing(statement.start_byte) >= 0:
@@ -493,24 +486,17 @@ class _Builder:
         self._fact(facts, "entry.main", statement, 'if __name__ == "__main__" block', [])
 
     def _fact(
-        self, facts: list[Fact], capture: str, node: ts.Node, reason: str, names: list[str]
+        self, facts: list[Record], capture: str, node: ts.Node, reason: str, names: list[str]
     ) -> None:
         kind, _ = CAPTURE_FACTS[capture]
         start = node.start_point[0]
+        byte = node.start_byte
+        function = self.qualnames[self.enclosing(byte)]
         facts.append(
-            new_fact(
-                file=self.path,
-                start_line=start + 1,
-                end_line=node.end_point[0] + 1,
-                kind=kind,
-                reason=reason,
-                function=self.qualnames[self.enclosing(node.start_byte)],
-                names=names,
-                text=self.lines.text_at(start, node.start_byte),
-            )
+            (start + 1, node.end_point[0] + 1, kind, reason, function, names, start, byte, 0)
         )
 
-    def _classify_calls(self, facts: list[Fact]) -> None:
+    def _classify_calls(self, facts: list[Record]) -> None:
         """Boundary calls and recursion. Most calls are neither, so each is first tested on
         raw bytes sliced from the source (cheaper than `node.text` and a decode)."""
         boundaries = self.boundaries
@@ -564,7 +550,7 @@ class _Builder:
                 category = modules[module]
             self._boundary(facts, node, dotted, category)
 
-    def _mutating_call(self, facts: list[Fact], node: ts.Node, raw: bytes, method: bytes) -> None:
+    def _mutating_call(self, facts: list[Record], node: ts.Node, raw: bytes, method: bytes) -> None:
         receiver = raw[: len(raw) - len(method) - 1]
         self._fact(
             facts,
@@ -574,45 +560,49 @@ class _Builder:
             identifiers(receiver)[:1],
         )
 
-    def _boundary(self, facts: list[Fact], node: ts.Node, callee: str, category: str) -> None:
+    def _boundary(self, facts: list[Record], node: ts.Node, callee: str, category: str) -> None:
         call = node
         while call.type not in ("call", "call_expression", "new_expression") and call.parent:
             call = call.parent
         function = self.enclosing(node.start_byte)
+        row = call.start_point.row
         facts.append(
-            new_fact(
-                file=self.path,
-                start_line=call.start_point.row + 1,
-                end_line=call.end_point.row + 1,
-                kind=_K.BOUNDARY,
-                reason=f"{category} call {callee}()",
-                function=self.ordered[function].qualname if function >= 0 else None,
-                names=[callee],
-                text=self.lines.text_at(call.start_point[0], call.start_byte),
+            (
+                row + 1,
+                call.end_point.row + 1,
+                _K.BOUNDARY,
+                f"{category} call {callee}()",
+                self.ordered[function].qualname if function >= 0 else None,
+                [callee],
+                row,
+                call.start_byte,
+                0,
             )
         )
 
-    def _recursion(self, facts: list[Fact], node: ts.Node, name: str, method: bool) -> None:
+    def _recursion(self, facts: list[Record], node: ts.Node, name: str, method: bool) -> None:
         index = self.enclosing(node.start_byte)
         if index < 0:
             return
         scope = self.ordered[index]
         if scope.name != name or scope.in_class != method:
             return
+        row = node.start_point.row
         facts.append(
-            new_fact(
-                file=self.path,
-                start_line=node.start_point.row + 1,
-                end_line=node.end_point.row + 1,
-                kind=_K.RECURSION,
-                reason=f"recursive call: {scope.qualname} calls itself",
-                function=scope.qualname,
-                names=[name],
-                text=self.lines.text_at(node.start_point[0], node.start_byte),
+            (
+                row + 1,
+                node.end_point.row + 1,
+                _K.RECURSION,
+                f"recursive call: {scope.qualname} calls itself",
+                scope.qualname,
+                [name],
+                row,
+                node.start_byte,
+                0,
             )
         )
 
-    def _global_mutations(self, facts: list[Fact]) -> None:
+    def _global_mutations(self, facts: list[Record]) -> None:
         """Assignments to names a function declared `global`/`nonlocal` (rare, so a small walk
         of just those functions is cheap)."""
         declared: dict[int, set[str]] = {}

@@ -191,6 +191,16 @@ class Walker:
         """Nothing to read: comments, type annotations, property names, string text."""
 
     on_type = on_type_annotation = on_property_identifier = on_string_content = on_comment
+    # Leaves that read nothing: a handler spares the walk their (empty) list of children.
+    on_integer = on_float = on_none = on_true = on_false = on_comment
+    on_null = on_undefined = on_number = on_string_fragment = on_escape_sequence = on_comment
+
+    def on_string(self, node: ts.Node, store: bool) -> None:
+        """Only a Python f-string's interpolations read names (a string's other parts are its
+        delimiters and text): a quarter of the nodes a walk meets are those parts."""
+        for child in node.named_children:
+            if child.type == "interpolation":
+                self.visit(child)
 
     def on_block(self, node: ts.Node, store: bool) -> None:
         self.block(node)

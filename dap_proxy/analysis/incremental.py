@@ -199,5 +199,6 @@ def reanalyze(
         "_aliases": aliases,
         "_default_boundaries": True,
         "_cache": {},
+        "_pending": None,
     }
     return analysis

@@ -4,7 +4,7 @@ candidate probes. The proxy, the hypotheses, the experiments and the language se
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -161,13 +161,58 @@ class FileAnalysis(BaseModel):
 
     # Engine state, never serialised: the tree-sitter tree and source (for incremental reparse
     # and on-demand data flow), each function's byte span (in `functions` order), the import
-    # aliases seen, whether the default boundary table was used, and per-function caches.
+    # aliases seen, whether the default boundary table was used, per-function caches, and the
+    # facts' records (`pending.PendingFacts`) when `facts` is built on first read.
     _tree: Any = PrivateAttr(default=None)
     _source: bytes = PrivateAttr(default=b"")
     _function_spans: list[tuple[int, int]] = PrivateAttr(default_factory=list)
     _aliases: dict[str, str] = PrivateAttr(default_factory=dict)
     _default_boundaries: bool = PrivateAttr(default=True)
     _cache: dict[Any, Any] = PrivateAttr(default_factory=dict)
+    _pending: Any = PrivateAttr(default=None)
+
+    if not TYPE_CHECKING:  # to the type checker, `facts` is the plain field it always is
+
+        def __getattr__(self, name: str) -> Any:
+            # `analyze_source(lazy_facts=True)` leaves `facts` out of the instance until it is
+            # first read: then every fact is built from the records, once.
+            if name == "facts":
+                return self.complete_facts()
+            return super().__getattr__(name)
+
+    def complete_facts(self) -> list[Fact]:
+        """`facts`, built now if they were left to be built on first read."""
+        facts: list[Fact] | None = self.__dict__.get("facts")
+        if facts is None:
+            pending = self.pending
+            facts = self.__dict__["facts"] = [] if pending is None else pending.all()
+            self.__pydantic_fields_set__.add("facts")
+        return facts
+
+    @property
+    def pending(self) -> Any:
+        """The facts' records (a `pending.PendingFacts`), or None when the analysis was read
+        from elsewhere (an incremental reanalysis, a refusal): then `facts` is all there is."""
+        private = self.__pydantic_private__
+        return None if private is None else private.get("_pending")
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self.complete_facts()
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self.complete_facts()
+        return super().model_dump_json(**kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        self.complete_facts()
+        if isinstance(other, FileAnalysis):
+            other.complete_facts()
+        return super().__eq__(other)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self.complete_facts()
+        return super().__getstate__()
 
     @property
     def memo(self) -> dict[Any, Any]:

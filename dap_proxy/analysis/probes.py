@@ -6,18 +6,18 @@ and reads only names bound at the probe's line (see `expressions.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 
 from dap_proxy.analysis.dataflow import (
     FunctionFlow,
     backward_slice,
     bound_names,
-    code_names,
     find_function,
     flow_of,
+    frozen_code_names,
     function_at,
-    names_in_scope,
+    scope_test,
 )
 from dap_proxy.analysis.engine import AnalysisError, analyze_file, analyze_source
 from dap_proxy.analysis.expressions import (
@@ -38,6 +38,7 @@ from dap_proxy.analysis.models import (
     Probe,
     ProbeKind,
 )
+from dap_proxy.analysis.pending import PendingFacts, fact_index
 
 MAX_EXPRESSIONS = 6  # per log message: more is noise in the debug console
 CALLER_DECAY = 0.8  # each frame further from the crash counts this much less
@@ -66,29 +67,23 @@ SCORE_STATIC_ARITHMETIC = 0.38
 
 def facts_in_lines(analysis: FileAnalysis, start: int, end: int) -> list[Fact]:
     """Facts that start within lines `start..end` (inclusive), in line order."""
-    if start == end:  # the common question, answered from a per-line index
-        index: dict[int, list[Fact]] | None = analysis.memo.get("facts_by_line")
-        if index is None:
-            index = {}
-            for fact in analysis.facts:
-                index.setdefault(fact.start_line, []).append(fact)
-            analysis.memo["facts_by_line"] = index
-        return list(index.get(start, ()))
+    if start == end:  # the common question: without building the facts of other lines
+        return fact_index(analysis).at_line(start)
     return [f for f in analysis.facts if start <= f.start_line <= end]
 
 
 def _at(analysis: FileAnalysis, line: int, *kinds: FactKind) -> list[Fact]:
-    facts = facts_in_lines(analysis, line, line)
-    return [f for f in facts if not kinds or f.kind in kinds]
+    index = fact_index(analysis)
+    return [index.fact(i) for i in index.indexes_at(line) if not kinds or index.kind(i) in kinds]
 
 
 def _readable(
-    analysis: FileAnalysis, flow: FunctionFlow, line: int, scope: set[str], skip: Iterable[str] = ()
+    analysis: FileAnalysis, flow: FunctionFlow, line: int, scope: Container[str]
 ) -> list[str]:
     """Expressions worth printing at `line`: the names the statement reads that are in scope
     (not merely called), then `a.b` paths rooted at them. Each one parses."""
     called = flow.calls_on_line.get(line, set())
-    skipped = set(skip) | code_names(analysis, line)
+    skipped = frozen_code_names(analysis, line)
     names = [
         n
         for n in sorted(flow.uses.get(line, set()))
@@ -135,7 +130,7 @@ def probes_at_line(analysis: FileAnalysis, line: int, weight: float = 1.0) -> li
     function = function_at(analysis, line)
     flow = flow_of(analysis, function)
     statement = line if line in flow.controls else _statement(flow, line)
-    scope = names_in_scope(analysis, statement)
+    scope = scope_test(analysis, statement)
     probes: list[Probe] = []
     exprs = _readable(analysis, flow, statement, scope)
     here = _at(analysis, statement)
@@ -256,7 +251,7 @@ def _guard_probe(
                     score=round(SCORE_GUARD * weight, 4),
                 )
             ]
-    scope = names_in_scope(analysis, header)
+    scope = scope_test(analysis, header)
     exprs = _readable(analysis, flow, header, scope)
     if condition is not None:
         exprs = [e for e in exprs if e in expression_names(condition, language) or "." in e]
@@ -287,7 +282,7 @@ def _slice_probes(
     candidates = [s for s in reversed(lines) if s in defining]
     probes: list[Probe] = []
     for rank, target in enumerate(candidates[:SLICE_PROBES]):
-        scope = names_in_scope(analysis, target)
+        scope = scope_test(analysis, target)
         exprs = _readable(analysis, flow, target, scope)
         if not exprs:
             continue
@@ -321,7 +316,7 @@ def probes_for_caller(analysis: FileAnalysis, line: int, weight: float) -> list[
     function = function_at(analysis, line)
     flow = flow_of(analysis, function)
     statement = line if line in flow.controls else _statement(flow, line)
-    exprs = _readable(analysis, flow, statement, names_in_scope(analysis, statement))
+    exprs = _readable(analysis, flow, statement, scope_test(analysis, statement))
     if not exprs:
         return []
     return [
@@ -345,12 +340,19 @@ _STATIC_PRIORS = {
 }
 
 
-class _Candidate:
-    """A static probe before its expressions are read (reading them is the costly part)."""
+# The kinds as a tuple, and the weights by the kinds' identities: a dict lookup by a `FactKind`
+# calls Enum's `__hash__`, written in Python, and these are asked once per fact of a file.
+_PRIOR_KINDS = tuple(_STATIC_PRIORS)
 
-    def __init__(self, score: float, line: int, reason: str, facts: list[Fact],
-                 flow: FunctionFlow, entry: Probe | None = None) -> None:  # fmt: skip
-        self.score, self.line, self.reason, self.facts = score, line, reason, facts
+
+class _Candidate:
+    """A static probe before its expressions are read (reading them is the costly part), and
+    before its facts are built (`fact_ids` in `index`; an entry probe has its own)."""
+
+    def __init__(self, score: float, line: int, reason: str, index: PendingFacts,
+                 fact_ids: list[int], flow: FunctionFlow, entry: Probe | None = None) -> None:  # fmt: skip
+        self.score, self.line, self.reason = score, line, reason
+        self.index, self.fact_ids = index, fact_ids
         self.flow, self.entry = flow, entry
         self._probe: Probe | None = entry
         self._read = entry is not None
@@ -358,23 +360,27 @@ class _Candidate:
     def probe(self, analysis: FileAnalysis) -> Probe | None:
         if not self._read:
             self._read = True
-            scope = names_in_scope(analysis, self.line)
-            exprs = _readable(analysis, self.flow, self.line, scope)
+            exprs = _readable(analysis, self.flow, self.line, scope_test(analysis, self.line))
             if exprs:
-                self._probe = _logpoint(
-                    analysis, self.line, exprs, self.score, self.reason, self.facts
-                )
+                facts = [self.index.fact(i) for i in self.fact_ids]
+                self._probe = _logpoint(analysis, self.line, exprs, self.score, self.reason, facts)
         return self._probe
 
 
-def _facts_by_function(analysis: FileAnalysis) -> dict[str | None, list[Fact]]:
-    index: dict[str | None, list[Fact]] | None = analysis.memo.get("facts_by_function")
-    if index is None:
-        index = {}
-        for fact in analysis.facts:
-            index.setdefault(fact.function, []).append(fact)
-        analysis.memo["facts_by_function"] = index
-    return index
+def _complexity(index: PendingFacts) -> dict[str, float]:
+    """Each function's weight of facts (`_COMPLEXITY`), the functions in the order of their
+    first fact; summed in the facts' order, so equal totals rank as they always did. From the
+    facts' records: no fact is built."""
+    complexity: dict[str, float] = {}
+    weight = _COMPLEXITY_BY_ID.get
+    records = index.records
+    for function, ids in index.by_function().items():
+        if function is not None:
+            total = 0.0
+            for i in ids:
+                total += weight(id(records[i][2]), 0.0)
+            complexity[function] = total
+    return complexity
 
 
 def _static_candidates(
@@ -383,25 +389,30 @@ def _static_candidates(
     """The entry parameters, then one candidate per statement line holding a decision,
     boundary call, error handling, assertion or return of one function, by static priors."""
     flow = flow_of(analysis, function)
+    index = fact_index(analysis)
     found = [
-        _Candidate(entry.score, entry.line, entry.reason, entry.facts, flow, entry)
+        _Candidate(entry.score, entry.line, entry.reason, index, [], flow, entry)
         for entry in _entry_probe(analysis, function, flow, SCORE_STATIC_ENTRY * weight, avoid=-1)
     ]
-    by_line: dict[int, list[Fact]] = {}
-    for fact in _facts_by_function(analysis).get(function.qualname, []):
+    records = index.records
+    by_line: dict[int, list[int]] = {}
+    statements = flow.controls
+    for i in index.by_function().get(function.qualname, ()):
+        record = records[i]
         # Only statement lines: a probe on a continuation line may never fire.
-        if fact.kind in _STATIC_PRIORS and fact.start_line in flow.controls:
-            by_line.setdefault(fact.start_line, []).append(fact)
-    for line, facts in by_line.items():
+        if record[2] in _PRIOR_KINDS and record[0] in statements:
+            by_line.setdefault(record[0], []).append(i)
+    for line, ids in by_line.items():
         # The strongest prior names the probe; every fact on the line justifies it.
         ranked = [
             (SCORE_ASSERT, "assertion: the values it checks")
-            if f.reason == "assertion"
-            else _STATIC_PRIORS[f.kind]
-            for f in facts
+            if records[i][3] == "assertion"
+            else _STATIC_PRIORS[records[i][2]]
+            for i in ids
         ]
         base, reason = max(ranked)
-        found.append(_Candidate(round(min(base * weight, 1.0), 4), line, reason, facts, flow))
+        score = round(min(base * weight, 1.0), 4)
+        found.append(_Candidate(score, line, reason, index, ids, flow))
     return found
 
 
@@ -640,7 +651,7 @@ def probes_for_source(text: str | bytes, path: str, limit: int = 5) -> list[Prob
     whose extension picks the language. Binary, oversized or unsupported text gets none."""
     source = text.encode("utf-8", "replace") if isinstance(text, str) else text
     try:
-        analysis = analyze_source(source, path)
+        analysis = analyze_source(source, path, lazy_facts=True)
     except AnalysisError:
         return []
     return [] if analysis.refused is not None else whole_file_probes(analysis, limit)
@@ -655,20 +666,13 @@ _COMPLEXITY = {
     FactKind.MUTATION: 0.5,
     FactKind.LOOP: 1.0,
 }
+_COMPLEXITY_BY_ID = {id(kind): weight for kind, weight in _COMPLEXITY.items()}
 
 
 def whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
     """`probes_for_file` on an analysis at hand (not refused)."""
-    facts = _facts_by_function(analysis)
-    # One pass over each function's facts (the index is needed below anyway), summed in the
-    # facts' order, so equal totals rank as they always did.
-    complexity: dict[str, float] = {}
-    for function, found in facts.items():
-        if function is not None:
-            total = 0.0
-            for fact in found:
-                total += _COMPLEXITY.get(fact.kind, 0.0)
-            complexity[function] = total
+    index = fact_index(analysis)
+    complexity = _complexity(index)
     if not complexity:
         return []
     top = max(complexity.values()) or 1.0
@@ -681,8 +685,9 @@ def whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
             continue
         weight = 0.5 + 0.5 * value / top
         # the best this function could give: its data flow is walked only if that can enter
-        priors = [SCORE_ASSERT if f.reason == "assertion" else _STATIC_PRIORS[f.kind][0]
-                  for f in facts.get(qualname, []) if f.kind in _STATIC_PRIORS]  # fmt: skip
+        records = [index.records[i] for i in index.by_function().get(qualname, ())]
+        priors = [SCORE_ASSERT if r[3] == "assertion" else _STATIC_PRIORS[r[2]][0]
+                  for r in records if r[2] in _PRIOR_KINDS]  # fmt: skip
         bound = round(min(max([SCORE_STATIC_ENTRY, *priors]) * weight, 1.0), 4)
         if candidates and bound < _threshold(analysis, candidates, limit):
             continue

@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
 from dap_proxy.analysis.languages import language_for_path
-from dap_proxy.analysis.models import ParsedFailure, Probe
+from dap_proxy.analysis.models import FactKind, FileAnalysis, ParsedFailure, Probe
+from dap_proxy.analysis.pending import pending_of
 from dap_proxy.analysis.probes import candidate_probes, whole_file_probes
 
 SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__", ".smart-debug"}
@@ -69,6 +70,14 @@ def walk(paths: Sequence[str], errors: list[str]) -> Iterator[Path]:
             errors.append(f"{raw}: no such file or directory")
 
 
+def fact_counts(analysis: FileAnalysis) -> dict[FactKind, int]:
+    """How many facts of each kind, in the order the kinds first occur."""
+    pending = pending_of(analysis)
+    if pending is not None:
+        return pending.kind_counts()
+    return dict(Counter(f.kind for f in analysis.facts))
+
+
 def _read_traceback(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
@@ -91,8 +100,11 @@ def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -
     files = list(walk(paths, report.errors))
     for path in files:
         try:
-            # A traceback's probes read its frames' files again: keep those analyses.
-            analysis = analyze_file(path, cache=traceback_text is not None)
+            # A traceback's probes read its frames' files again: keep those analyses. Without
+            # one, the report counts the facts and prints the few its probes rest on, so the
+            # others are never built.
+            whole_file = traceback_text is None
+            analysis = analyze_file(path, cache=not whole_file, lazy_facts=whole_file)
         except AnalysisError as error:
             report.errors.append(str(error))
             continue
@@ -100,7 +112,7 @@ def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -
             path=str(path),
             language=analysis.language,
             functions=len(analysis.functions),
-            facts={kind.value: n for kind, n in Counter(f.kind for f in analysis.facts).items()},
+            facts={kind.value: n for kind, n in fact_counts(analysis).items()},
             syntax_error_lines=analysis.syntax_error_lines,
             refused=analysis.refused,
         )

@@ -37,6 +37,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from enum import Enum
+from functools import lru_cache
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -116,6 +117,7 @@ _BARE_ASSIGN = re.compile(rf"(?i)(\b{_NAME}=)([^\s;,'\"&)\]}}<>\[]+)")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 
 
+@lru_cache(maxsize=4096)  # the environment's names, checked again for every redacted object
 def looks_secret_name(name: str) -> bool:
     """True for a variable/key name that suggests its value is a credential."""
     return name.upper() not in _NOT_SECRET_ENV and bool(_SECRET_NAME.search(name))

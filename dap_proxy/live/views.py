@@ -4,6 +4,7 @@ workspace where they are inside it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from dap_proxy.breakpoints.merge import Placed
@@ -23,6 +24,7 @@ from dap_proxy.live.protocol import (
 MAX_DECIDING = 6  # evidence items shown per hypothesis
 
 
+@lru_cache(maxsize=1024)  # each probe's file, once per observation: no resolve() each time
 def relative(path: str | None, workspace: Path) -> str:
     if not path:
         return ""

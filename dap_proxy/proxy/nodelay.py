@@ -21,7 +21,8 @@ debugpy's own socket helpers, never the user's sockets):
   imports them, and then runs the user's own `sitecustomize` (the next one on sys.path), so that
   keeps working. The user's PYTHONPATH is kept after ours: the one from the launch `env` when it
   sets one (debugpy lets it replace the inherited one), else the proxy's own. The shim only adds
-  two module names to the debuggee (`sitecustomize` is chained, `_smart_debug_nodelay`).
+  three module names to the debuggee (`sitecustomize` is chained, `_smart_debug_nodelay`, and
+  `_smart_debug_pydevd`, whose pydevd patches keep a hot loop's spent probes cheap).
 - **attach listen / processId**: the debuggee is started by the user (`python -m debugpy
   --connect`) or injected into a running process, so its pydevd keeps Nagle on, and NODELAY on
   the adapter's end alone measured no gain (44 ms stays). So the adapter also re-arms TCP_QUICKACK

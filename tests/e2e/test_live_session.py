@@ -241,6 +241,68 @@ def test_a_hot_loop_spends_a_probes_budget_and_the_probe_comes_out(tmp_path: Pat
     assert run.output("stdout") == "done\n"
 
 
+HOT_BESIDE_MINE = """\
+import sys
+
+
+def hot(n):
+    total = 0
+    for i in range(n):
+        a = i  # @bp p1
+        b = a + 1  # @bp p2
+        total += b  # @bp mine
+    return total  # @bp after
+
+
+def patched():
+    module = sys.modules.get("_pydevd_bundle.pydevd_breakpoints")
+    return getattr(getattr(module, "LineBreakpoint", None), "__smart_debug_pydevd__", False)
+
+
+print(hot(3000))
+print("patched", patched())
+"""
+
+
+def test_spent_probes_leave_the_users_own_breakpoints_in_their_file_as_they_were(
+    tmp_path: Path,
+) -> None:
+    """In the debuggee smart-debug starts, a probe past its budget is answered "not hit" and
+    taken out of pydevd's tracer table by pydevd itself (nodelay_shim/_smart_debug_pydevd.py):
+    every observation up to the budget still arrives, the program's exit loses none, and the
+    user's logpoint with a hit condition and conditional breakpoint in the same file and loop
+    behave exactly as debugpy makes them."""
+    program = write_program(tmp_path / "app", "hot.py", HOT_BESIDE_MINE)
+    lines = find_markers(program)
+    ids: list[str] = []
+
+    def add(client) -> None:
+        for name in ("p1", "p2"):
+            answer = _add_probe(client, file=str(program), line=lines[name], logMessage="{i}")
+            ids.append(answer["body"]["probe"]["id"])
+
+    mine = [
+        {"line": lines["mine"], "logMessage": "mine {i}", "hitCondition": "<=3"},
+        {"line": lines["after"], "condition": "total > 0"},
+    ]
+    run = debug(
+        program,
+        {program: mine},
+        before_configuration=add,
+        extra={"smartDebug": {"maxProbeHits": 40}},
+    )
+    for probe in ids:
+        seen = probe_events(run, probe)
+        assert [e["hit"] for e in seen] == list(range(1, 41)), probe
+        assert [e["values"]["i"] for e in seen] == [str(i) for i in range(40)], probe
+    logged = [b["output"] for b in run.bodies("output") if b.get("output", "").startswith("mine")]
+    assert logged == ["mine 0\n", "mine 1\n", "mine 2\n"]
+    assert [(s["reason"], s.get("hitBreakpointIds") is not None) for s in run.stops] == [
+        ("breakpoint", True)
+    ]
+    assert run.output("stdout") == f"{sum(i + 1 for i in range(3000))}\npatched True\n"
+
+
 def test_custom_requests_answer_and_refuse_clearly(tmp_path: Path) -> None:
     shop = copy_example(tmp_path)
     answers: dict[str, dict] = {}

@@ -22,7 +22,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_shim_directory_ships_the_sitecustomize_and_the_patch_module() -> None:
     names = sorted(p.name for p in nodelay.SHIM_DIR.glob("*.py"))
     # Anything else in this directory would become importable by the user's program.
-    assert names == ["_smart_debug_nodelay.py", "sitecustomize.py"]
+    assert names == ["_smart_debug_nodelay.py", "_smart_debug_pydevd.py", "sitecustomize.py"]
 
 
 def test_adapter_command_runs_the_nodelay_wrapper_under_the_given_python() -> None:

@@ -1,14 +1,17 @@
-"""Set TCP_NODELAY on the sockets debugpy and pydevd open (debugpy issue #2054).
+"""Set TCP_NODELAY on the sockets debugpy and pydevd open (debugpy issue #2054), and hook in
+smart-debug's other pydevd patches (`_smart_debug_pydevd.py`).
 
 Loaded in three kinds of processes: debugpy's adapter (by `dap_proxy.proxy.nodelay`), and the
 launcher and the debuggee (by the `sitecustomize.py` next to this file, which smart-debug puts
-first on PYTHONPATH). It only patches two debugpy modules, when they are imported:
+first on PYTHONPATH). It only patches three debugpy modules, when they are imported:
 
 - `debugpy.common.sockets` (adapter and launcher): every socket from `_new_sock` (listeners and
   outgoing connections) and every socket `serve` accepts gets TCP_NODELAY; accepted sockets also
   re-arm TCP_QUICKACK after each receive (Linux), for peers that keep Nagle on (a debuggee
   started by the user for attach).
 - `_pydevd_bundle.pydevd_comm` (debuggee): the sockets `start_client` / `start_server` return.
+- `_pydevd_bundle.pydevd_breakpoints` and `pydevd_comm` again (debuggee): the patches of
+  `_smart_debug_pydevd.py`, next to this file, that keep a hot loop's spent probes cheap.
 
 The user's own sockets are never touched. This file runs under the user's interpreter, which may be
 older than the proxy's and cannot import smart-debug, so it uses the standard library only and
@@ -121,28 +124,48 @@ def patch_pydevd_comm(module):
     setattr(module, PATCHED_MARK, True)
 
 
+def _pydevd_patch(name):
+    """A patch from `_smart_debug_pydevd` (probes past their budget, the writer at exit)."""
+
+    def patch(module):
+        # imported here: it sits next to this file on the debuggee's PYTHONPATH, and only the
+        # debuggee imports pydevd (the adapter loads this file from its package)
+        import _smart_debug_pydevd
+
+        getattr(_smart_debug_pydevd, name)(module)
+
+    return patch
+
+
+# module name -> the patches applied to it, each on its own (one failing leaves the others)
 TARGETS = {
-    "debugpy.common.sockets": patch_debugpy_sockets,
-    "_pydevd_bundle.pydevd_comm": patch_pydevd_comm,
+    "debugpy.common.sockets": [patch_debugpy_sockets],
+    "_pydevd_bundle.pydevd_comm": [patch_pydevd_comm, _pydevd_patch("patch_pydevd_comm")],
+    "_pydevd_bundle.pydevd_breakpoints": [_pydevd_patch("patch_pydevd_breakpoints")],
 }
+
+
+def apply(patches, module):
+    for patch in patches:
+        try:
+            patch(module)
+        except Exception:
+            pass  # debugpy changed shape: run it unpatched rather than fail
 
 
 class _PatchingLoader:
     """Delegates to the real loader, then applies the patch to the freshly executed module."""
 
-    def __init__(self, loader, patch):
+    def __init__(self, loader, patches):
         self._loader = loader
-        self._patch = patch
+        self._patches = patches
 
     def create_module(self, spec):
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
         self._loader.exec_module(module)
-        try:
-            self._patch(module)
-        except Exception:
-            pass  # debugpy changed shape: run it unpatched rather than fail
+        apply(self._patches, module)
 
     def __getattr__(self, name):
         # get_source, get_filename, is_package ... (linecache, inspect, pydevd itself)
@@ -158,8 +181,8 @@ class NodelayFinder:
     __smart_debug_nodelay__ = True
 
     def find_spec(self, name, path=None, target=None):
-        patch = TARGETS.get(name)
-        if patch is None:
+        patches = TARGETS.get(name)
+        if patches is None:
             return None
         spec = None
         for finder in list(sys.meta_path):
@@ -173,15 +196,15 @@ class NodelayFinder:
                 break
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
-        spec.loader = _PatchingLoader(spec.loader, patch)
+        spec.loader = _PatchingLoader(spec.loader, patches)
         return spec
 
 
 def install():
     """Patch the target modules already imported and those imported from now on. Idempotent."""
-    for name, patch in TARGETS.items():
+    for name, patches in TARGETS.items():
         module = sys.modules.get(name)
         if module is not None:
-            patch(module)
+            apply(patches, module)
     if not any(getattr(finder, PATCHED_MARK, False) for finder in sys.meta_path):
         sys.meta_path.insert(0, NodelayFinder())
