@@ -133,21 +133,21 @@ def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFl
     if function is None:
         flow = FunctionFlow("<module>", 1, max(analysis.line_count, 1))
         if tree is not None:
-            walker = Walker(flow, python)
+            walker = Walker(flow, python, analysis._source)
             for statement in tree.root_node.named_children:
                 walker.visit(statement)
     else:
         flow = FunctionFlow(function.qualname, function.start_line, function.end_line)
         node = _function_node(analysis, function)
         if node is not None:
-            _walk_function(flow, node, python)
+            _walk_function(flow, node, python, analysis._source)
     analysis.memo[key] = flow
     return flow
 
 
-def _walk_function(flow: FunctionFlow, node: ts.Node, python: bool) -> None:
+def _walk_function(flow: FunctionFlow, node: ts.Node, python: bool, source: bytes) -> None:
     params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-    walker = Walker(flow, python)
+    walker = Walker(flow, python, source)
     if params is not None:
         flow.parameters = parameter_names(params, python)
         for child in params.named_children:  # defaults and annotations read outer names
