@@ -304,24 +304,29 @@ def names_in_scope(analysis: FileAnalysis, line: int) -> set[str]:
 
 class ScopeTest:
     """`name in names_in_scope(analysis, line)` without building that set (a module's names
-    can be hundreds, and a probe asks about a few)."""
+    can be hundreds, and a probe asks about a few). A local is in scope when its first
+    definition comes before `line`."""
 
-    __slots__ = ("hidden", "local", "outer", "parameters", "shared")
+    __slots__ = ("first_lines", "hidden", "line", "outer", "parameters", "shared")
 
     def __init__(
         self,
-        local: set[str],
+        first_lines: dict[str, int],
+        line: int,
         shared: frozenset[str] = frozenset(),
         outer: frozenset[str] = frozenset(),
         parameters: frozenset[str] = frozenset(),
         hidden: frozenset[str] = frozenset(),
     ) -> None:
-        self.local, self.shared, self.outer = local, shared, outer
+        self.first_lines, self.line = first_lines, line
+        self.shared, self.outer = shared, outer
         self.parameters, self.hidden = parameters, hidden
 
     def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
         return (
-            name in self.local
+            self.first_lines.get(name, self.line) < self.line
             or name in self.parameters
             or name in self.outer
             or name in self.shared
@@ -332,12 +337,12 @@ def scope_test(analysis: FileAnalysis, line: int) -> ScopeTest:
     """`names_in_scope(analysis, line)` as a membership test (the same answers)."""
     function = function_at(analysis, line)
     if function is None:
-        flow = flow_of(analysis, None)
-        return ScopeTest({d.name for d in flow.defs if d.line < line})
+        return ScopeTest(flow_of(analysis, None).first_lines(), line)
     module = _module_names(analysis)
     flow = flow_of(analysis, function)
     return ScopeTest(
-        {d.name for d in flow.defs if d.line < line},
+        flow.first_lines(),
+        line,
         module,
         _outer_names(analysis, function),
         frozenset(flow.parameters),

@@ -79,9 +79,21 @@ class FunctionFlow:
     exit_guards: set[int] = field(default_factory=set)  # `if ...: return` lines guarding the rest
     if_end: dict[int, int] = field(default_factory=dict)  # if line -> last line of the statement
     code_names: set[str] = field(default_factory=set)  # bound by import/def/class: not data
+    _first_lines: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def defs_of(self, name: str) -> list[WalkDef]:
         return [d for d in self.defs if d.name == name]
+
+    def first_lines(self) -> dict[str, int]:
+        """Each defined name's earliest definition line (once the walk is done): a name is
+        defined before `line` when that comes first."""
+        if self._first_lines is None:
+            first: dict[str, int] = {}
+            for d in self.defs:
+                if d.line < first.get(d.name, d.line + 1):
+                    first[d.name] = d.line
+            self._first_lines = first
+        return self._first_lines
 
 
 def _text(node: ts.Node | None) -> str:
