@@ -106,7 +106,13 @@ def find_function(
 
 def _function_node(analysis: FileAnalysis, function: FunctionInfo) -> ts.Node | None:
     """The function's node in the analysis's tree, found again from its byte span."""
-    index = next((i for i, f in enumerate(analysis.functions) if f is function), None)
+    positions: dict[int, int] | None = analysis.memo.get("function_positions")
+    if positions is None:  # each function's first position, by identity: once per analysis
+        positions = {}
+        for i, f in enumerate(analysis.functions):
+            positions.setdefault(id(f), i)
+        analysis.memo["function_positions"] = positions
+    index = positions.get(id(function))
     if index is None:
         try:
             index = analysis.functions.index(function)
