@@ -106,7 +106,13 @@ def find_function(
 
 def _function_node(analysis: FileAnalysis, function: FunctionInfo) -> ts.Node | None:
     """The function's node in the analysis's tree, found again from its byte span."""
-    index = next((i for i, f in enumerate(analysis.functions) if f is function), None)
+    positions: dict[int, int] | None = analysis.memo.get("function_positions")
+    if positions is None:  # each function's first position, by identity: once per analysis
+        positions = {}
+        for i, f in enumerate(analysis.functions):
+            positions.setdefault(id(f), i)
+        analysis.memo["function_positions"] = positions
+    index = positions.get(id(function))
     if index is None:
         try:
             index = analysis.functions.index(function)
@@ -133,21 +139,21 @@ def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFl
     if function is None:
         flow = FunctionFlow("<module>", 1, max(analysis.line_count, 1))
         if tree is not None:
-            walker = Walker(flow, python)
+            walker = Walker(flow, python, analysis._source)
             for statement in tree.root_node.named_children:
                 walker.visit(statement)
     else:
         flow = FunctionFlow(function.qualname, function.start_line, function.end_line)
         node = _function_node(analysis, function)
         if node is not None:
-            _walk_function(flow, node, python)
+            _walk_function(flow, node, python, analysis._source)
     analysis.memo[key] = flow
     return flow
 
 
-def _walk_function(flow: FunctionFlow, node: ts.Node, python: bool) -> None:
+def _walk_function(flow: FunctionFlow, node: ts.Node, python: bool, source: bytes) -> None:
     params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-    walker = Walker(flow, python)
+    walker = Walker(flow, python, source)
     if params is not None:
         flow.parameters = parameter_names(params, python)
         for child in params.named_children:  # defaults and annotations read outer names
@@ -304,24 +310,29 @@ def names_in_scope(analysis: FileAnalysis, line: int) -> set[str]:
 
 class ScopeTest:
     """`name in names_in_scope(analysis, line)` without building that set (a module's names
-    can be hundreds, and a probe asks about a few)."""
+    can be hundreds, and a probe asks about a few). A local is in scope when its first
+    definition comes before `line`."""
 
-    __slots__ = ("hidden", "local", "outer", "parameters", "shared")
+    __slots__ = ("first_lines", "hidden", "line", "outer", "parameters", "shared")
 
     def __init__(
         self,
-        local: set[str],
+        first_lines: dict[str, int],
+        line: int,
         shared: frozenset[str] = frozenset(),
         outer: frozenset[str] = frozenset(),
         parameters: frozenset[str] = frozenset(),
         hidden: frozenset[str] = frozenset(),
     ) -> None:
-        self.local, self.shared, self.outer = local, shared, outer
+        self.first_lines, self.line = first_lines, line
+        self.shared, self.outer = shared, outer
         self.parameters, self.hidden = parameters, hidden
 
     def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
         return (
-            name in self.local
+            self.first_lines.get(name, self.line) < self.line
             or name in self.parameters
             or name in self.outer
             or name in self.shared
@@ -332,12 +343,12 @@ def scope_test(analysis: FileAnalysis, line: int) -> ScopeTest:
     """`names_in_scope(analysis, line)` as a membership test (the same answers)."""
     function = function_at(analysis, line)
     if function is None:
-        flow = flow_of(analysis, None)
-        return ScopeTest({d.name for d in flow.defs if d.line < line})
+        return ScopeTest(flow_of(analysis, None).first_lines(), line)
     module = _module_names(analysis)
     flow = flow_of(analysis, function)
     return ScopeTest(
-        {d.name for d in flow.defs if d.line < line},
+        flow.first_lines(),
+        line,
         module,
         _outer_names(analysis, function),
         frozenset(flow.parameters),

@@ -79,9 +79,21 @@ class FunctionFlow:
     exit_guards: set[int] = field(default_factory=set)  # `if ...: return` lines guarding the rest
     if_end: dict[int, int] = field(default_factory=dict)  # if line -> last line of the statement
     code_names: set[str] = field(default_factory=set)  # bound by import/def/class: not data
+    _first_lines: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def defs_of(self, name: str) -> list[WalkDef]:
         return [d for d in self.defs if d.name == name]
+
+    def first_lines(self) -> dict[str, int]:
+        """Each defined name's earliest definition line (once the walk is done): a name is
+        defined before `line` when that comes first."""
+        if self._first_lines is None:
+            first: dict[str, int] = {}
+            for d in self.defs:
+                if d.line < first.get(d.name, d.line + 1):
+                    first[d.name] = d.line
+            self._first_lines = first
+        return self._first_lines
 
 
 def _text(node: ts.Node | None) -> str:
@@ -95,18 +107,29 @@ def _line(node: ts.Node) -> int:
 class Walker:
     """One pass over a function's subtree recording defs, uses and control dependence."""
 
-    def __init__(self, flow: FunctionFlow, python: bool) -> None:
+    def __init__(self, flow: FunctionFlow, python: bool, source: bytes) -> None:
         self.flow = flow
         self.python = python
+        self.source = source  # the bytes the tree was parsed from
         self.stmt = flow.start_line
         self.control: list[int] = []
         self.shadow: list[set[str]] = []  # names bound by a lambda/comprehension being walked
+
+    def text(self, node: ts.Node | None) -> str:
+        """`_text(node)`, sliced from the source: `node.text` costs several times more, and
+        the walk reads the text of every identifier it meets."""
+        if node is None:
+            return ""
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     # --- recording --------------------------------------------------------------------------
     def use(self, name: str) -> None:
         if self.shadow and any(name in s for s in self.shadow):
             return
-        self.flow.uses.setdefault(self.stmt, set()).add(name)
+        uses = self.flow.uses.get(self.stmt)
+        if uses is None:
+            uses = self.flow.uses[self.stmt] = set()
+        uses.add(name)
 
     def define(self, name: str, strong: bool = True, extra: tuple[int, ...] = ()) -> None:
         if self.shadow and any(name in s for s in self.shadow):
@@ -115,7 +138,7 @@ class Walker:
 
     def path(self, node: ts.Node) -> None:
         """Remember `a.b` / `a.b.c` reads rooted at a name (what a logpoint may print)."""
-        text = _text(node)
+        text = self.text(node)
         if (
             text.replace(".", "").replace("_", "").replace("$", "").isalnum()
             and text.count(".") <= 2
@@ -176,7 +199,7 @@ class Walker:
             self.visit(child, child_store)
 
     def on_identifier(self, node: ts.Node, store: bool) -> None:
-        name = (node.text or b"").decode("utf-8", "replace")
+        name = self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
         if store:
             self.define(name)
         else:
@@ -185,7 +208,7 @@ class Walker:
     on_shorthand_property_identifier_pattern = on_identifier
 
     def on_shorthand_property_identifier(self, node: ts.Node, store: bool) -> None:
-        self.use(_text(node))
+        self.use(self.text(node))
 
     def on_comment(self, node: ts.Node, store: bool) -> None:
         """Nothing to read: comments, type annotations, property names, string text."""
@@ -213,7 +236,7 @@ class Walker:
             if inner is None:
                 return None
             node = inner
-        return _text(node) if node.type == "identifier" else None
+        return self.text(node) if node.type == "identifier" else None
 
     def _store_target(self, node: ts.Node) -> None:
         """Store into a target: rebinding for names, a weak definition of the base otherwise."""
@@ -248,8 +271,8 @@ class Walker:
         function = node.child_by_field_name("function")
         if function is not None:
             if function.type == "identifier":
-                self.flow.calls_on_line.setdefault(self.stmt, set()).add(_text(function))
-                self.use(_text(function))
+                self.flow.calls_on_line.setdefault(self.stmt, set()).add(self.text(function))
+                self.use(self.text(function))
             elif function.type in ("attribute", "member_expression"):
                 # `obj.method(...)` reads obj; the bound method itself is not a value to print.
                 obj = function.child_by_field_name("object")
@@ -287,7 +310,7 @@ class Walker:
         self.visit(node.child_by_field_name("value") or node)
         name = node.child_by_field_name("name")
         if name is not None:
-            self.define(_text(name))
+            self.define(self.text(name))
 
     def on_keyword_argument(self, node: ts.Node, store: bool) -> None:
         value = node.child_by_field_name("value")
@@ -299,7 +322,7 @@ class Walker:
         self.flow.if_end[header] = node.end_point.row + 1
         condition = node.child_by_field_name("condition")
         if condition is not None:
-            self.flow.conditions[header] = _condition_text(condition)
+            self.flow.conditions[header] = _condition_text(self.text(condition))
             self.visit(condition)
         self.in_branch(header, node.child_by_field_name("consequence"))
         headers = [header]
@@ -312,7 +335,7 @@ class Walker:
             if alternative.type == "elif_clause":
                 cond = alternative.child_by_field_name("condition")
                 if cond is not None:
-                    self.flow.conditions[alt_line] = _condition_text(cond)
+                    self.flow.conditions[alt_line] = _condition_text(self.text(cond))
                     self.visit(cond)
                 self.in_branch(alt_line, alternative.child_by_field_name("consequence"))
             else:
@@ -360,7 +383,7 @@ class Walker:
     def on_while_statement(self, node: ts.Node, store: bool) -> None:
         condition = node.child_by_field_name("condition")
         if condition is not None:
-            self.flow.conditions[_line(node)] = _condition_text(condition)
+            self.flow.conditions[_line(node)] = _condition_text(self.text(condition))
         self._loop(node, ["condition"], None)
 
     def on_do_statement(self, node: ts.Node, store: bool) -> None:
@@ -418,11 +441,11 @@ class Walker:
             if child.type == "dotted_name" and child.named_child_count == 1:
                 parent_kind = node.type
                 if parent_kind == "class_pattern" and child == node.named_children[0]:
-                    self.use(_text(child))
-                elif _text(child) != "_":
-                    self.define(_text(child))
+                    self.use(self.text(child))
+                elif self.text(child) != "_":
+                    self.define(self.text(child))
             elif child.type == "identifier" and node.type in ("as_pattern", "splat_pattern"):
-                self.define(_text(child))
+                self.define(self.text(child))
             elif child.type == "keyword_pattern":
                 for part in child.named_children[1:]:
                     self._case_pattern_leaf(part)
@@ -431,7 +454,7 @@ class Walker:
 
     def _case_pattern_leaf(self, node: ts.Node) -> None:
         if node.type == "dotted_name" and node.named_child_count == 1:
-            self.define(_text(node))
+            self.define(self.text(node))
         else:
             self._case_pattern(node)
 
@@ -443,7 +466,7 @@ class Walker:
 
     def on_global_statement(self, node: ts.Node, store: bool) -> None:
         for child in node.named_children:
-            self.flow.declared_global.add(_text(child))
+            self.flow.declared_global.add(self.text(child))
 
     on_nonlocal_statement = on_global_statement
 
@@ -460,16 +483,16 @@ class Walker:
             return
         for name in node.children_by_field_name("name"):
             if name.type == "aliased_import":
-                self.code_name(_text(name.child_by_field_name("alias")))
+                self.code_name(self.text(name.child_by_field_name("alias")))
             else:
-                self.code_name(_text(name).split(".")[0])
+                self.code_name(self.text(name).split(".")[0])
 
     def on_import_from_statement(self, node: ts.Node, store: bool) -> None:
         for name in node.children_by_field_name("name"):
             if name.type == "aliased_import":
-                self.code_name(_text(name.child_by_field_name("alias")))
+                self.code_name(self.text(name.child_by_field_name("alias")))
             else:
-                self.code_name(_text(name))
+                self.code_name(self.text(name))
 
     def on_function_definition(self, node: ts.Node, store: bool) -> None:
         """A nested def binds its name; defaults are read now; its body is another scope."""
@@ -480,7 +503,7 @@ class Walker:
                 self.visit(value)
         name = node.child_by_field_name("name")
         if name is not None:
-            self.code_name(_text(name))
+            self.code_name(self.text(name))
 
     def on_class_definition(self, node: ts.Node, store: bool) -> None:
         superclasses = node.child_by_field_name("superclasses")
@@ -488,7 +511,7 @@ class Walker:
             self.visit(superclasses)
         name = node.child_by_field_name("name")
         if name is not None:
-            self.code_name(_text(name))
+            self.code_name(self.text(name))
 
     def on_decorator(self, node: ts.Node, store: bool) -> None:
         for child in node.named_children:
@@ -542,7 +565,7 @@ class Walker:
         if name is None:
             return
         callee = value.child_by_field_name("function") if value is not None else None
-        if callee is not None and _text(callee) == "require":  # a module, not data
+        if callee is not None and self.text(callee) == "require":  # a module, not data
             for bound in _identifiers(name):
                 self.code_name(bound)
         else:
@@ -583,7 +606,7 @@ class Walker:
         walk its body with its own parameters and declarations shadowed."""
         name = node.child_by_field_name("name")
         if name is not None and node.type == "function_declaration":
-            self.code_name(_text(name))
+            self.code_name(self.text(name))
         params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
         bound = set(parameter_names(params, python=False)) if params is not None else set()
         body = node.child_by_field_name("body")
@@ -618,10 +641,9 @@ def _dispatch(kind: str) -> tuple[bool, Handler | None]:
     return statement, getattr(Walker, f"on_{kind}", None)
 
 
-def _condition_text(node: ts.Node) -> str:
-    """A condition as an expression (JavaScript wraps it in parentheses; keep them, they are
-    harmless) on one line."""
-    text = _text(node)
+def _condition_text(text: str) -> str:
+    """A condition's code as an expression (JavaScript wraps it in parentheses; keep them,
+    they are harmless) on one line."""
     return " ".join(part.strip() for part in text.splitlines()) if "\n" in text else text
 
 

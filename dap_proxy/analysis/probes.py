@@ -6,6 +6,7 @@ and reads only names bound at the probe's line (see `expressions.py`)."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 
@@ -425,16 +426,38 @@ def probes_for_function(
     return [p for p in probes if p is not None]
 
 
-def _threshold(analysis: FileAnalysis, candidates: list[_Candidate], limit: int) -> float:
-    """The score a probe must reach to enter the top `limit` (-1 while fewer are known)."""
-    best: dict[int, float] = {}
-    for candidate in sorted(candidates, key=lambda c: -c.score):
-        if len(best) >= limit and candidate.score < sorted(best.values())[-limit]:
-            break
-        probe = candidate.probe(analysis) if candidate.line not in best else None
-        if probe is not None:
-            best[candidate.line] = probe.score
-    return sorted(best.values())[-limit] if len(best) >= limit else -1.0
+class _Threshold:
+    """The score a probe must reach to enter the top `limit` lines of the candidates given so
+    far (-1 while fewer lines have a probe): the `limit`-th best of each line's best probe.
+    Kept as candidates come, function by function, rather than worked out again over all of
+    them: it only rises, so a candidate that scores below it once never matters again, and
+    its expressions are never read here."""
+
+    def __init__(self, analysis: FileAnalysis, limit: int) -> None:
+        self.analysis, self.limit = analysis, limit
+        self.best: dict[int, float] = {}  # line -> the score of its best probe
+        self.value = -1.0
+        self._unread: list[_Candidate] = []
+
+    def add(self, candidates: list[_Candidate]) -> None:
+        self._unread += candidates
+
+    def current(self) -> float:
+        """The threshold over every candidate added (read only as far as it needs)."""
+        best, limit = self.best, self.limit
+        for candidate in sorted(self._unread, key=lambda c: -c.score):
+            if len(best) >= limit and candidate.score < self.value:
+                break  # nor can any after it: they score no more
+            known = best.get(candidate.line)
+            if known is not None and candidate.score <= known:
+                continue
+            probe = candidate.probe(self.analysis)
+            if probe is not None and (known is None or probe.score > known):
+                best[candidate.line] = probe.score
+                if len(best) >= limit:
+                    self.value = sorted(best.values())[-limit]
+        self._unread = []
+        return self.value
 
 
 def _top_static(analysis: FileAnalysis, candidates: list[_Candidate], limit: int) -> list[Probe]:
@@ -443,18 +466,20 @@ def _top_static(analysis: FileAnalysis, candidates: list[_Candidate], limit: int
     are decided, nothing scoring lower can enter."""
     order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, i))
     best: dict[int, Probe] = {}
-    decided: list[float] = []
-    for position, index in enumerate(order):
+    decided: list[float] = []  # the `limit` best scores decided, a heap: the lowest first
+    for index in order:
         candidate = candidates[index]
-        if len(decided) >= limit and candidate.score < sorted(decided, reverse=True)[limit - 1]:
-            order = order[:position]
+        if len(decided) >= limit and candidate.score < decided[0]:
             break
         if candidate.line in best:
             continue
         probe = candidate.probe(analysis)
         if probe is not None:
             best[candidate.line] = probe
-            decided.append(probe.score)
+            if len(decided) < limit:
+                heapq.heappush(decided, probe.score)
+            else:
+                heapq.heappushpop(decided, probe.score)
     # the lines kept: their other probes' facts are merged in, as _best_per_line does
     kept = sorted(best.values(), key=lambda p: (-p.score, p.file, p.line))[:limit]
     lines = {p.line for p in kept}
@@ -679,6 +704,7 @@ def whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
     ranked = sorted(complexity.items(), key=lambda item: -item[1])[: max(limit, 3)]
     by_name = {f.qualname: f for f in analysis.functions}
     candidates: list[_Candidate] = []
+    threshold = _Threshold(analysis, limit)
     for qualname, value in ranked:
         info = by_name.get(qualname)
         if info is None:
@@ -689,7 +715,9 @@ def whole_file_probes(analysis: FileAnalysis, limit: int) -> list[Probe]:
         priors = [SCORE_ASSERT if r[3] == "assertion" else _STATIC_PRIORS[r[2]][0]
                   for r in records if r[2] in _PRIOR_KINDS]  # fmt: skip
         bound = round(min(max([SCORE_STATIC_ENTRY, *priors]) * weight, 1.0), 4)
-        if candidates and bound < _threshold(analysis, candidates, limit):
+        if candidates and bound < threshold.current():
             continue
-        candidates += _static_candidates(analysis, info, weight)
+        found = _static_candidates(analysis, info, weight)
+        candidates += found
+        threshold.add(found)
     return _top_static(analysis, candidates, limit)
