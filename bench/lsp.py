@@ -14,6 +14,9 @@ for its lenses: the server's own floor (the 200 KB message, its JSON, the handle
 with no analysis. That floor plus the raw parse of the same round is the least any server that
 parses the whole text before answering could take.
 
+Last, the raw parse alone in a loop for 15 s, as medians of half-second windows: this machine's
+speed changes in phases, and the row says which phases the rounds above may have met.
+
 Usage: .venv/bin/python bench/lsp.py [--rounds N]
 """
 
@@ -29,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import tree_sitter as ts
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
@@ -45,6 +49,8 @@ from dap_proxy.analysis.probes import probes_for_source  # noqa: E402
 from lsp.options import DEFAULT_MAX_LENSES  # noqa: E402
 
 P95_TARGET_MS = 50.0
+PHASE_SECONDS = 15.0  # the parse-only loop at the end
+PHASE_WINDOW = 0.5  # seconds per median it prints
 REFRESH_TIMEOUT = 60.0  # seconds for the server to finish analysing an edited text
 WARMUP_ROUNDS = 1  # imports and query compilation in the server, not counted
 CAPABILITIES = types.ClientCapabilities(
@@ -161,6 +167,21 @@ class Bench:
         return {"open": open_ms, "resolve": resolve_ms, "edit": edit_ms, "fresh": fresh_ms}
 
 
+def parse_phases(parser: ts.Parser, source: bytes) -> list[float]:
+    """Median ms of the raw parse in each PHASE_WINDOW of a PHASE_SECONDS loop."""
+    medians: list[float] = []
+    end = time.monotonic() + PHASE_SECONDS
+    while time.monotonic() < end:
+        window_end = time.monotonic() + PHASE_WINDOW
+        window: list[float] = []
+        while time.monotonic() < window_end:
+            start = time.perf_counter()
+            parser.parse(source)
+            window.append((time.perf_counter() - start) * 1000)
+        medians.append(statistics.median(window))
+    return medians
+
+
 async def run(rounds: int) -> int:
     source = bench_analysis.five_thousand_lines()
     text = source.decode("utf-8")
@@ -221,6 +242,11 @@ async def run(rounds: int) -> int:
     print(
         f"a server that only parsed the text before answering: p95 {p95(column['bound']):.1f} ms "
         f"(the plain-text floor plus the raw parse, round by round)"
+    )
+    phases = parse_phases(parser, source)
+    print(
+        f"raw parse alone, {PHASE_SECONDS:.0f} s loop, median ms per {PHASE_WINDOW} s: "
+        + " ".join(f"{m:.0f}" for m in phases)
     )
     missed = [key for key in ("open", "edit") if p95(column[key]) > P95_TARGET_MS]
     for key in ("open", "edit"):
