@@ -103,34 +103,34 @@ class Bench:
         )
         return list(found or [])
 
+    def open(self, uri: str, language: str, text: str) -> None:
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id=language, version=1, text=text
+                )
+            )
+        )
+
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+
     async def floor(self, path: Path, text: str) -> float:
         """ms from opening `text` as plain text to its (empty) lenses."""
         uri = path.as_uri()
         start = time.perf_counter()
-        self.client.text_document_did_open(
-            types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(
-                    uri=uri, language_id="plaintext", version=1, text=text
-                )
-            )
-        )
+        self.open(uri, "plaintext", text)
         assert not await self.lenses(uri), "lenses on a plain text buffer"
         elapsed = (time.perf_counter() - start) * 1000
-        self.client.text_document_did_close(
-            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
-        )
+        self.close(uri)
         return elapsed
 
     async def round(self, path: Path, text: str, target: int) -> dict[str, float]:
         uri = path.as_uri()
         start = time.perf_counter()
-        self.client.text_document_did_open(
-            types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(
-                    uri=uri, language_id="python", version=1, text=text
-                )
-            )
-        )
+        self.open(uri, "python", text)
         opened = await self.lenses(uri)
         open_ms = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
@@ -161,9 +161,7 @@ class Bench:
         await asyncio.wait_for(self.refreshed.wait(), REFRESH_TIMEOUT)
         fresh_ms = (time.perf_counter() - start) * 1000
         assert edited and await self.lenses(uri)
-        self.client.text_document_did_close(
-            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
-        )
+        self.close(uri)
         return {"open": open_ms, "resolve": resolve_ms, "edit": edit_ms, "fresh": fresh_ms}
 
 
