@@ -21,7 +21,7 @@ setup: $(STAMP) bytecode
 # where PYTHONDONTWRITEBYTECODE is set would otherwise compile every module at each start (a
 # third of `smart-debug analyze`'s start-up). Files already compiled are skipped.
 bytecode: $(STAMP)
-	$(PY) -m compileall -q dap_proxy lsp >/dev/null
+	$(PY) -m compileall -q dap_proxy lsp
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
