@@ -298,14 +298,19 @@ def names_in_scope(analysis: FileAnalysis, line: int) -> set[str]:
     function = function_at(analysis, line)
     names = set(_module_names(analysis)) if analysis.language == PYTHON or function else set()
     if function is None:
-        flow = flow_of(analysis, None)
-        return {d.name for d in flow.defs if d.line < line}
+        return _defined_before(flow_of(analysis, None), line)
     names.update(_outer_names(analysis, function))
     flow = flow_of(analysis, function)
     names.update(flow.parameters)
-    names.update(d.name for d in flow.defs if d.line < line)
+    names.update(_defined_before(flow, line))
     names.difference_update(flow.declared_global - _module_names(analysis))
     return names
+
+
+def _defined_before(flow: FunctionFlow, line: int) -> set[str]:
+    """The flow's names first defined on a line before `line` (what `ScopeTest` asks of
+    `first_lines` one name at a time)."""
+    return {name for name, first in flow.first_lines().items() if first < line}
 
 
 class ScopeTest:
