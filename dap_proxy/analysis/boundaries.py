@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from dap_proxy.analysis.models import DEFERRED_BUILD
+
 FILE_IO = "file I/O"
 NETWORK = "network"
 DATABASE = "database"
@@ -22,6 +24,8 @@ class BoundaryConfig(BaseModel):
     callee (`socket.create_connection`, or a name imported from that module); `calls` match a
     bare or dotted callee exactly (`open`, `Math.random`); `pure` lists dotted calls under a
     boundary module that do not leave the program (`os.path.join`)."""
+
+    model_config = DEFERRED_BUILD
 
     modules: dict[str, str] = Field(default_factory=dict)
     calls: dict[str, str] = Field(default_factory=dict)
@@ -40,7 +44,9 @@ def _table(category: str, *names: str) -> dict[str, str]:
     return dict.fromkeys(names, category)
 
 
-PYTHON_BOUNDARIES = BoundaryConfig(
+# The defaults are built without validation (they are ours, and well typed): validating them would
+# build the model's validator at import, in every command that analyses code.
+PYTHON_BOUNDARIES = BoundaryConfig.model_construct(
     modules={
         **_table(OS, "os", "signal", "select", "selectors", "ctypes"),
         **_table(FILE_IO, "io", "shutil", "tempfile", "glob", "fileinput", "zipfile", "tarfile"),
@@ -111,7 +117,7 @@ PYTHON_BOUNDARIES = BoundaryConfig(
     },
 )
 
-ECMASCRIPT_BOUNDARIES = BoundaryConfig(
+ECMASCRIPT_BOUNDARIES = BoundaryConfig.model_construct(
     modules={
         **_table(FILE_IO, "fs", "readline", "stream"),
         **_table(

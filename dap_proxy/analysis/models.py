@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 # without validating them (`nodes.new_fact`, `model_construct`), and a short command such as
 # `smart-debug analyze FILE` would otherwise spend an eighth of its run building them. (The
 # language server's worker threads may build one concurrently: pydantic >= 2.11.5 allows it.)
-_DEFERRED = ConfigDict(defer_build=True)
+DEFERRED_BUILD = ConfigDict(defer_build=True)
 
 
 class FactKind(str, Enum):
@@ -33,7 +33,7 @@ class FactKind(str, Enum):
 class Fact(BaseModel):
     """One thing the analysis found at a place in a file. Lines are 1-based and inclusive."""
 
-    model_config = _DEFERRED
+    model_config = DEFERRED_BUILD
 
     file: str
     start_line: int
@@ -57,7 +57,7 @@ class ProbeKind(str, Enum):
 class Probe(BaseModel):
     """A candidate breakpoint or logpoint, ready to become a DAP `SourceBreakpoint`."""
 
-    model_config = _DEFERRED
+    model_config = DEFERRED_BUILD
 
     kind: ProbeKind
     file: str
@@ -84,7 +84,7 @@ class Probe(BaseModel):
 class Frame(BaseModel):
     """One stack frame parsed from a traceback or failure output, innermost last."""
 
-    model_config = _DEFERRED
+    model_config = DEFERRED_BUILD
 
     file: str  # as written in the traceback
     line: int | None = None
@@ -99,7 +99,7 @@ class Frame(BaseModel):
 class ExceptionInfo(BaseModel):
     """One exception of a (possibly chained) traceback."""
 
-    model_config = _DEFERRED
+    model_config = DEFERRED_BUILD
 
     type: str
     message: str = ""
@@ -112,7 +112,7 @@ class ExceptionInfo(BaseModel):
 class ParsedFailure(BaseModel):
     """Everything a traceback / pytest output / Node stack trace told us."""
 
-    model_config = _DEFERRED
+    model_config = DEFERRED_BUILD
 
     language: str = "python"  # python | javascript
     exceptions: list[ExceptionInfo] = Field(default_factory=list)  # oldest first; last = final
@@ -132,7 +132,7 @@ class ParsedFailure(BaseModel):
 class FunctionInfo(BaseModel):
     """One function, method, handler, lambda-like callback or test in a file (lines 1-based)."""
 
-    model_config = _DEFERRED
+    model_config = DEFERRED_BUILD
 
     name: str
     qualname: str  # dotted through enclosing classes and functions: `Cart.total`, `outer.inner`
@@ -148,7 +148,7 @@ class FileAnalysis(BaseModel):
     """What the whole-file pass found in one file. Data flow is computed on demand per function
     (see `dap_proxy.analysis.dataflow`) and cached on this object."""
 
-    model_config = _DEFERRED
+    model_config = DEFERRED_BUILD
 
     path: str
     language: str

@@ -15,7 +15,13 @@ from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.engine import AnalysisError, analyze_file
 from dap_proxy.analysis.languages import language_for_path
-from dap_proxy.analysis.models import FactKind, FileAnalysis, ParsedFailure, Probe
+from dap_proxy.analysis.models import (
+    DEFERRED_BUILD,
+    FactKind,
+    FileAnalysis,
+    ParsedFailure,
+    Probe,
+)
 from dap_proxy.analysis.pending import pending_of
 from dap_proxy.analysis.probes import candidate_probes, whole_file_probes
 
@@ -25,6 +31,8 @@ EXIT_PATH_ERROR = 1
 
 
 class FileReport(BaseModel):
+    model_config = DEFERRED_BUILD
+
     path: str
     language: str
     functions: int = 0
@@ -35,6 +43,8 @@ class FileReport(BaseModel):
 
 
 class FailureReport(BaseModel):
+    model_config = DEFERRED_BUILD
+
     exception: str = ""
     frames: int = 0
     probes: list[Probe] = Field(default_factory=list)
@@ -42,6 +52,8 @@ class FailureReport(BaseModel):
 
 class AnalyzeReport(BaseModel):
     """The `--json` output."""
+
+    model_config = DEFERRED_BUILD
 
     files: list[FileReport] = Field(default_factory=list)
     failure: FailureReport | None = None
@@ -96,7 +108,9 @@ def _parse_failure(text: str) -> ParsedFailure:
 
 
 def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -> AnalyzeReport:
-    report = AnalyzeReport()
+    # Built without validation (the values are the engine's own): the models' validators are
+    # then never built by a command that prints text.
+    report = AnalyzeReport.model_construct()
     files = list(walk(paths, report.errors))
     for path in files:
         try:
@@ -108,16 +122,18 @@ def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -
         except AnalysisError as error:
             report.errors.append(str(error))
             continue
-        entry = FileReport(
+        probes = []
+        if analysis.refused is None and traceback_text is None:
+            probes = whole_file_probes(analysis, limit)
+        entry = FileReport.model_construct(
             path=str(path),
             language=analysis.language,
             functions=len(analysis.functions),
             facts={kind.value: n for kind, n in fact_counts(analysis).items()},
             syntax_error_lines=analysis.syntax_error_lines,
             refused=analysis.refused,
+            probes=probes,
         )
-        if analysis.refused is None and traceback_text is None:
-            entry.probes = whole_file_probes(analysis, limit)
         report.files.append(entry)
     if traceback_text is not None:
         failure = _parse_failure(traceback_text)
