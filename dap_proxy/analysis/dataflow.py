@@ -11,13 +11,23 @@ import tree_sitter as ts
 from pydantic import BaseModel, Field
 
 from dap_proxy.analysis.facts import FUNCTION_TYPES
-from dap_proxy.analysis.flowwalk import FunctionFlow, WalkDef, Walker, parameter_names
+from dap_proxy.analysis.flowwalk import (
+    BindingsWalker,
+    FunctionFlow,
+    WalkDef,
+    Walker,
+    parameter_names,
+)
 from dap_proxy.analysis.languages import PYTHON
-from dap_proxy.analysis.models import FileAnalysis, FunctionInfo
+from dap_proxy.analysis.models import DEFERRED_BUILD, FileAnalysis, FunctionInfo
+
+_MODULE_FLOW = ("flow", None, 0)  # the memo key of the module body's flow
 
 
 class DefUseChain(BaseModel):
     """One definition of a name and the later lines that may read that value."""
+
+    model_config = DEFERRED_BUILD
 
     name: str
     def_line: int
@@ -26,6 +36,8 @@ class DefUseChain(BaseModel):
 
 class DefUse(BaseModel):
     """Definitions and uses of every name in one function (lines are statement start lines)."""
+
+    model_config = DEFERRED_BUILD
 
     function: str
     parameters: list[str] = Field(default_factory=list)
@@ -130,7 +142,7 @@ def _function_node(analysis: FileAnalysis, function: FunctionInfo) -> ts.Node | 
 
 def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFlow:
     """The (cached) data flow of a function, or of the module body when `function` is None."""
-    key = ("flow", function.qualname if function else None, function.start_line if function else 0)
+    key = ("flow", function.qualname, function.start_line) if function else _MODULE_FLOW
     cached = analysis.memo.get(key)
     if cached is not None:
         return cached
@@ -228,10 +240,27 @@ def _reaching(flow: FunctionFlow, name: str, line: int) -> list[WalkDef]:
     return reaching
 
 
+def _module_bindings(analysis: FileAnalysis) -> FunctionFlow:
+    """What the module body binds (its defs and code names, not its reads): the module's flow
+    when it is at hand, else a walk that skips reading values (`BindingsWalker`)."""
+    full: FunctionFlow | None = analysis.memo.get(_MODULE_FLOW)
+    if full is not None:
+        return full
+    found: FunctionFlow | None = analysis.memo.get("module_bindings")
+    if found is None:
+        found = FunctionFlow("<module>", 1, max(analysis.line_count, 1))
+        if analysis._tree is not None:
+            walker = BindingsWalker(found, analysis.language == PYTHON, analysis._source)
+            for statement in analysis._tree.root_node.named_children:
+                walker.visit(statement)
+        analysis.memo["module_bindings"] = found
+    return found
+
+
 def _module_names(analysis: FileAnalysis) -> frozenset[str]:
     found: frozenset[str] | None = analysis.memo.get("module_names")
     if found is None:
-        found = frozenset(d.name for d in flow_of(analysis, None).defs if d.strong)
+        found = frozenset(d.name for d in _module_bindings(analysis).defs if d.strong)
         analysis.memo["module_names"] = found
     return found
 
@@ -252,7 +281,7 @@ def frozen_code_names(analysis: FileAnalysis, line: int) -> frozenset[str]:
     )
     found: frozenset[str] | None = analysis.memo.get(key)
     if found is None:
-        names = set(flow_of(analysis, None).code_names)
+        names = set(_module_bindings(analysis).code_names)
         if function is not None:
             for outer in [*_enclosing_functions(analysis, function), function]:
                 names.update(flow_of(analysis, outer).code_names)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import tree_sitter as ts
 
@@ -107,6 +108,14 @@ def _line(node: ts.Node) -> int:
 class Walker:
     """One pass over a function's subtree recording defs, uses and control dependence."""
 
+    # node kind -> (whether it starts a statement, its `on_<kind>` handler): looked up once per
+    # kind, not once per node (the walk visits every node of the functions it reads). One
+    # table per class: a subclass's handlers are its own.
+    dispatch: ClassVar[dict[str, tuple[bool, Handler | None]]] = {}
+
+    def __init_subclass__(cls) -> None:
+        cls.dispatch = {}
+
     def __init__(self, flow: FunctionFlow, python: bool, source: bytes) -> None:
         self.flow = flow
         self.python = python
@@ -184,9 +193,10 @@ class Walker:
     # --- the walk -----------------------------------------------------------------------------
     def visit(self, node: ts.Node, store: bool = False) -> None:
         kind = node.type
-        known = _DISPATCH.get(kind)
+        table = self.dispatch
+        known = table.get(kind)
         if known is None:
-            known = _DISPATCH[kind] = _dispatch(kind)
+            known = table[kind] = _dispatch(type(self), kind)
         starts_statement, handler = known
         if starts_statement:
             self.statement_line(node)
@@ -628,17 +638,74 @@ class Walker:
             self.visit(child)
 
 
+class BindingsWalker(Walker):
+    """The walk for what a body binds (its defs and code names), not what it reads: a Python
+    expression is not read unless it may hold a `:=`, the one Python expression that binds a
+    name. Its defs and code names are the full walk's; its uses, paths and conditions are not.
+    (A module's tables of constants are most of its body.)"""
+
+    def visit(self, node: ts.Node, store: bool = False) -> None:
+        if (
+            not store
+            and self.python
+            and node.type in _PY_EXPRESSIONS
+            and self.source.find(b":=", node.start_byte, node.end_byte) < 0
+        ):
+            return
+        super().visit(node, store)
+
+
+# Python expressions read by the walk, none of which binds a name but through a `:=` inside.
+# (`as` patterns, `for` targets and case patterns bind, and are not among them.)
+_PY_EXPRESSIONS = {
+    "identifier",
+    "attribute",
+    "subscript",
+    "call",
+    "argument_list",
+    "keyword_argument",
+    "list_splat",
+    "dictionary_splat",
+    "parenthesized_expression",
+    "tuple",
+    "list",
+    "set",
+    "dictionary",
+    "pair",
+    "string",
+    "concatenated_string",
+    "integer",
+    "float",
+    "true",
+    "false",
+    "none",
+    "ellipsis",
+    "binary_operator",
+    "boolean_operator",
+    "comparison_operator",
+    "not_operator",
+    "unary_operator",
+    "conditional_expression",
+    "lambda",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+    "await",
+    "slice",
+    "expression_list",
+    "decorator",
+}
+
+
 Handler = Callable[[Walker, ts.Node, bool], None]
-# node kind -> (whether it starts a statement, its `on_<kind>` handler): looked up once per
-# kind, not once per node (the walk visits every node of the functions it reads).
-_DISPATCH: dict[str, tuple[bool, Handler | None]] = {}
 
 
-def _dispatch(kind: str) -> tuple[bool, Handler | None]:
+def _dispatch(walker: type[Walker], kind: str) -> tuple[bool, Handler | None]:
     statement = kind not in _CLAUSES and (
         kind.endswith(("_statement", "_declaration")) or kind in _DEFINITIONS
     )
-    return statement, getattr(Walker, f"on_{kind}", None)
+    return statement, getattr(walker, f"on_{kind}", None)
 
 
 def _condition_text(text: str) -> str:

@@ -151,3 +151,72 @@ def test_required_modules_are_code_not_data() -> None:
     read = at("js-read", "handlers.js")
     assert "fs" in names_in_scope(analysis, read)  # bound...
     assert "fs" in code_names(analysis, read)  # ...but never printed by a logpoint
+
+
+BINDINGS = b'''import os.path, json as j
+from typing import Any as A
+TABLE = {"a": 1, "b": [x for x in range(3)]}
+first = second = len(TABLE)
+left, right = pair = (1, 2)
+SIZE = (n := 10) * 2
+ALL = [y for v in range(3) if (y := v)]
+LABEL = f"{(tag := 'x')}"
+CALLBACK = lambda k=(kw := 1): k
+COUNT: int = 0
+COUNT += 1
+ONLY: int
+TABLE["c"] = obj.attr = 3
+def helper(a=(d := 4)): pass
+@decorate(flag := True)
+class Thing(Base if (base := 1) else object): pass
+for item in TABLE: pass
+with open(os.path.join("x")) as handle: pass
+try:
+    import missing
+except ImportError as error:
+    missing = None
+if __name__ == "__main__" and (mode := "cli"):
+    main = True
+match mode:
+    case {"k": bound}: pass
+'''
+
+
+@pytest.mark.parametrize("source", [BINDINGS, (DATA / "guards.py").read_bytes()])
+def test_the_bindings_walk_finds_every_binding_the_full_walk_does(source: bytes) -> None:
+    # What the module binds comes from a walk that skips reading values without `:=`; it must
+    # give the full walk's definitions (name, line, branches, strength) and code names.
+    from dap_proxy.analysis.engine import analyze_source
+    from dap_proxy.analysis.flowwalk import BindingsWalker, FunctionFlow, Walker
+
+    analysis = analyze_source(source, "bindings.py")
+    flows = []
+    for walker_class in (Walker, BindingsWalker):
+        flow = FunctionFlow("<module>", 1, analysis.line_count)
+        walker = walker_class(flow, True, source)
+        for statement in analysis._tree.root_node.named_children:
+            walker.visit(statement)
+        flows.append(flow)
+    full, bindings = flows
+    assert bindings.defs == full.defs and bindings.code_names == full.code_names
+    if source is BINDINGS:
+        names = {d.name for d in full.defs}
+        assert {"n", "y", "tag", "d", "flag", "base", "mode", "bound", "pair"} <= names
+        assert {"first", "second", "handle", "error", "missing", "COUNT"} <= names
+        assert "ONLY" not in names and "x" not in names and "v" not in names
+        assert {"os", "j", "A", "helper", "Thing"} <= full.code_names
+        # Only values that may hold a `:=` were read.
+        walrus_lines = {i for i, text in enumerate(source.split(b"\n"), 1) if b":=" in text}
+        assert set(bindings.uses) <= walrus_lines and len(full.uses) > len(bindings.uses)
+
+
+def test_module_names_are_the_same_before_and_after_the_module_flow_is_built() -> None:
+    from dap_proxy.analysis.dataflow import _module_names, code_names, flow_of
+    from dap_proxy.analysis.engine import analyze_source
+
+    light = analyze_source(BINDINGS, "light.py")
+    names, code = _module_names(light), code_names(light, 1)
+    full = analyze_source(BINDINGS, "full.py")
+    flow_of(full, None)  # the module's flow first: both read it then
+    assert _module_names(full) == names and code_names(full, 1) == code
+    assert "n" in names_in_scope(light, 20) and "missing" in names_in_scope(light, 24)
