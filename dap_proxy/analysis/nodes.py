@@ -10,7 +10,7 @@ from operator import attrgetter
 import tree_sitter as ts
 
 from dap_proxy.analysis.boundaries import module_root
-from dap_proxy.analysis.models import Fact, FunctionInfo
+from dap_proxy.analysis.models import Fact, FunctionInfo, Probe, ProbeKind
 
 MAX_SYNTAX_ERRORS = 50
 TEXT_LIMIT = 160
@@ -80,6 +80,33 @@ def new_function(**values: object) -> FunctionInfo:
     setattr_(info, "__pydantic_extra__", None)
     setattr_(info, "__pydantic_private__", None)
     return info
+
+
+_LOGPOINT_SET = frozenset(("kind", "file", "line", "log_message", "reason", "facts", "score"))
+
+
+def new_logpoint(
+    file: str, line: int, log_message: str, reason: str, facts: list[Fact], score: float
+) -> Probe:
+    """A logpoint `Probe` from trusted values, like `new_fact`: the same object validation
+    gives, without building `Probe`'s validator in a command that only prints probes."""
+    probe = Probe.__new__(Probe)
+    values = {
+        "kind": ProbeKind.LOGPOINT,
+        "file": file,
+        "line": line,
+        "condition": None,
+        "hit_condition": None,
+        "log_message": log_message,
+        "reason": reason,
+        "facts": facts,
+        "score": score,
+    }
+    setattr_(probe, "__dict__", values)
+    setattr_(probe, "__pydantic_fields_set__", set(_LOGPOINT_SET))
+    setattr_(probe, "__pydantic_extra__", None)
+    setattr_(probe, "__pydantic_private__", None)
+    return probe
 
 
 def node_text(node: ts.Node) -> str:

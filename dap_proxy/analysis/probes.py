@@ -39,6 +39,7 @@ from dap_proxy.analysis.models import (
     Probe,
     ProbeKind,
 )
+from dap_proxy.analysis.nodes import new_logpoint
 from dap_proxy.analysis.pending import PendingFacts, fact_index
 
 MAX_EXPRESSIONS = 6  # per log message: more is noise in the debug console
@@ -112,14 +113,13 @@ def _logpoint(
     reason: str,
     facts: list[Fact],
 ) -> Probe:
-    return Probe(
-        kind=ProbeKind.LOGPOINT,
-        file=analysis.path,
-        line=line,
-        log_message=log_message(_label(function_at(analysis, line), line), exprs),
-        reason=reason,
-        facts=facts,
-        score=round(min(score, 1.0), 4),
+    return new_logpoint(
+        analysis.path,
+        line,
+        log_message(_label(function_at(analysis, line), line), exprs),
+        reason,
+        facts,
+        round(min(score, 1.0), 4),
     )
 
 

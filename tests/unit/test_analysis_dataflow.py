@@ -153,7 +153,7 @@ def test_required_modules_are_code_not_data() -> None:
     assert "fs" in code_names(analysis, read)  # ...but never printed by a logpoint
 
 
-BINDINGS = b'''import os.path, json as j
+BINDINGS = b"""import os.path, json as j
 from typing import Any as A
 TABLE = {"a": 1, "b": [x for x in range(3)]}
 first = second = len(TABLE)
@@ -179,7 +179,7 @@ if __name__ == "__main__" and (mode := "cli"):
     main = True
 match mode:
     case {"k": bound}: pass
-'''
+"""
 
 
 @pytest.mark.parametrize("source", [BINDINGS, (DATA / "guards.py").read_bytes()])
