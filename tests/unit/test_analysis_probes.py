@@ -216,3 +216,17 @@ def test_probes_for_source_reads_unsaved_text_like_the_file(tmp_path: Path) -> N
     }
     assert lines == {5}
     assert probes_for_source("\0binary", "blob.py") == []
+
+
+def test_a_logpoint_built_without_validation_is_the_validated_one() -> None:
+    # `new_logpoint` skips pydantic: it must stay the object validation gives (fields, order,
+    # the fields counted as set), or a field added to `Probe` would be missing from it.
+    from dap_proxy.analysis.models import Probe, ProbeKind
+    from dap_proxy.analysis.nodes import new_logpoint
+
+    values = {"file": "f.py", "line": 3, "log_message": "x={x}", "reason": "why", "score": 0.5}
+    fast = new_logpoint(facts=[], **values)  # type: ignore[arg-type]
+    validated = Probe(kind=ProbeKind.LOGPOINT, facts=[], **values)  # type: ignore[arg-type]
+    assert fast == validated and list(fast.__dict__) == list(validated.__dict__)
+    assert fast.model_fields_set == validated.model_fields_set
+    assert fast.model_dump_json() == validated.model_dump_json()
