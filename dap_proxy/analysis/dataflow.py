@@ -163,8 +163,28 @@ def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFl
     return flow
 
 
+def parameters_of(analysis: FileAnalysis, function: FunctionInfo) -> list[str]:
+    """`flow_of(analysis, function).parameters`, without walking the body when the flow is
+    not at hand (an entry probe needs only these)."""
+    flow: FunctionFlow | None = analysis.memo.get(("flow", function.qualname, function.start_line))
+    if flow is not None:
+        return flow.parameters
+    key = ("parameters", function.qualname, function.start_line)
+    found: list[str] | None = analysis.memo.get(key)
+    if found is None:
+        node = _function_node(analysis, function)
+        params = _parameters_node(node) if node is not None else None
+        python = analysis.language == PYTHON
+        found = analysis.memo[key] = parameter_names(params, python) if params is not None else []
+    return found
+
+
+def _parameters_node(function: ts.Node) -> ts.Node | None:
+    return function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+
+
 def _walk_function(flow: FunctionFlow, node: ts.Node, python: bool, source: bytes) -> None:
-    params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+    params = _parameters_node(node)
     walker = Walker(flow, python, source)
     if params is not None:
         flow.parameters = parameter_names(params, python)

@@ -18,6 +18,7 @@ from dap_proxy.analysis.dataflow import (
     flow_of,
     frozen_code_names,
     function_at,
+    parameters_of,
     scope_test,
 )
 from dap_proxy.analysis.engine import AnalysisError, analyze_file, analyze_source
@@ -158,7 +159,9 @@ def probes_at_line(analysis: FileAnalysis, line: int, weight: float = 1.0) -> li
             )
         )
     if function is not None:
-        probes.extend(_entry_probe(analysis, function, flow, SCORE_ENTRY * weight, statement))
+        probes.extend(
+            _entry_probe(analysis, function, flow.parameters, SCORE_ENTRY * weight, statement)
+        )
     probes.extend(_guard_probe(analysis, flow, statement, weight))
     probes.extend(_slice_probes(analysis, flow, statement, weight))
     if function is not None:
@@ -188,9 +191,9 @@ def _statement(flow: FunctionFlow, line: int) -> int:
 
 
 def _entry_probe(
-    analysis: FileAnalysis, function: FunctionInfo, flow: FunctionFlow, score: float, avoid: int
+    analysis: FileAnalysis, function: FunctionInfo, parameters: list[str], score: float, avoid: int
 ) -> list[Probe]:
-    params = [p for p in flow.parameters if p not in _SELF_NAMES] or list(flow.parameters)
+    params = [p for p in parameters if p not in _SELF_NAMES] or list(parameters)
     params = [p for p in params if expression_parses(p, analysis.language)][:MAX_EXPRESSIONS]
     if not params or function.body_line == avoid:
         return []
@@ -347,21 +350,26 @@ _PRIOR_KINDS = tuple(_STATIC_PRIORS)
 
 
 class _Candidate:
-    """A static probe before its expressions are read (reading them is the costly part), and
-    before its facts are built (`fact_ids` in `index`; an entry probe has its own)."""
+    """A static probe before its expressions are read (reading them is the costly part: it
+    walks the function's data flow), and before its facts are built (`fact_ids` in `index`;
+    an entry probe has its own, and needs only the parameters)."""
 
     def __init__(self, score: float, line: int, reason: str, index: PendingFacts,
-                 fact_ids: list[int], flow: FunctionFlow, entry: Probe | None = None) -> None:  # fmt: skip
+                 fact_ids: list[int], function: FunctionInfo, entry: Probe | None = None) -> None:  # fmt: skip
         self.score, self.line, self.reason = score, line, reason
         self.index, self.fact_ids = index, fact_ids
-        self.flow, self.entry = flow, entry
+        self.function, self.entry = function, entry
         self._probe: Probe | None = entry
         self._read = entry is not None
 
     def probe(self, analysis: FileAnalysis) -> Probe | None:
         if not self._read:
             self._read = True
-            exprs = _readable(analysis, self.flow, self.line, scope_test(analysis, self.line))
+            flow = flow_of(analysis, self.function)
+            # Only statement lines: a probe on a continuation line may never fire.
+            if self.line not in flow.controls:
+                return None
+            exprs = _readable(analysis, flow, self.line, scope_test(analysis, self.line))
             if exprs:
                 facts = [self.index.fact(i) for i in self.fact_ids]
                 self._probe = _logpoint(analysis, self.line, exprs, self.score, self.reason, facts)
@@ -389,19 +397,18 @@ def _static_candidates(
 ) -> list[_Candidate]:
     """The entry parameters, then one candidate per statement line holding a decision,
     boundary call, error handling, assertion or return of one function, by static priors."""
-    flow = flow_of(analysis, function)
     index = fact_index(analysis)
+    parameters = parameters_of(analysis, function)
     found = [
-        _Candidate(entry.score, entry.line, entry.reason, index, [], flow, entry)
-        for entry in _entry_probe(analysis, function, flow, SCORE_STATIC_ENTRY * weight, avoid=-1)
+        _Candidate(entry.score, entry.line, entry.reason, index, [], function, entry)
+        for entry in _entry_probe(analysis, function, parameters, SCORE_STATIC_ENTRY * weight, -1)
     ]
     records = index.records
     by_line: dict[int, list[int]] = {}
-    statements = flow.controls
     for i in index.by_function().get(function.qualname, ()):
         record = records[i]
-        # Only statement lines: a probe on a continuation line may never fire.
-        if record[2] in _PRIOR_KINDS and record[0] in statements:
+        # (A line that is not a statement's gives no probe: `_Candidate.probe` tells.)
+        if record[2] in _PRIOR_KINDS:
             by_line.setdefault(record[0], []).append(i)
     for line, ids in by_line.items():
         # The strongest prior names the probe; every fact on the line justifies it.
@@ -413,7 +420,7 @@ def _static_candidates(
         ]
         base, reason = max(ranked)
         score = round(min(base * weight, 1.0), 4)
-        found.append(_Candidate(score, line, reason, index, ids, flow))
+        found.append(_Candidate(score, line, reason, index, ids, function))
     return found
 
 

@@ -230,3 +230,32 @@ def test_a_logpoint_built_without_validation_is_the_validated_one() -> None:
     assert fast == validated and list(fast.__dict__) == list(validated.__dict__)
     assert fast.model_fields_set == validated.model_fields_set
     assert fast.model_dump_json() == validated.model_dump_json()
+
+
+def test_a_function_is_walked_only_when_a_probe_inside_it_is_read() -> None:
+    # The entry probe needs the parameters only; the data-flow walk (the costly part) waits
+    # until a candidate's expressions are read, and a continuation line then gives no probe.
+    from dap_proxy.analysis.dataflow import find_function, flow_of, parameters_of
+    from dap_proxy.analysis.engine import analyze_source
+    from dap_proxy.analysis.probes import _static_candidates
+
+    source = (
+        b"def clamp(value, low, high):\n"
+        b"    if value < low:\n"
+        b"        return low\n"
+        b"    result = max(\n"
+        b"        high if value > high else value, low)\n"
+        b"    return result\n"
+    )
+    analysis = analyze_source(source, "clamp.py")
+    function = find_function(analysis, "clamp")
+    assert function is not None
+    walked = ("flow", function.qualname, function.start_line)
+    assert parameters_of(analysis, function) == ["value", "low", "high"]
+    candidates = _static_candidates(analysis, function, 1.0)
+    assert candidates[0].entry is not None and walked not in analysis.memo
+    by_line = {c.line: c for c in candidates}
+    assert 5 in by_line  # the ternary's line holds a decision but starts no statement
+    assert by_line[5].probe(analysis) is None and walked in analysis.memo
+    assert by_line[2].probe(analysis) is not None
+    assert parameters_of(analysis, function) is flow_of(analysis, function).parameters
