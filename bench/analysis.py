@@ -28,7 +28,7 @@ EDIT_FILE_LINES = 5000
 RATIO_TARGET = 2.0
 REANALYSIS_MS_TARGET = 20.0
 CLI_RATIO_TARGET = 3.0
-CLI_ROUNDS = 5
+CLI_ROUNDS = 8
 
 
 def stdlib_files(limit: int | None) -> list[tuple[str, bytes]]:
