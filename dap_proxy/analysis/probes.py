@@ -395,8 +395,9 @@ def _complexity(index: PendingFacts) -> dict[str, float]:
 def _static_candidates(
     analysis: FileAnalysis, function: FunctionInfo, weight: float
 ) -> list[_Candidate]:
-    """The entry parameters, then one candidate per statement line holding a decision,
-    boundary call, error handling, assertion or return of one function, by static priors."""
+    """The entry parameters, then one candidate per line holding a decision, boundary call,
+    error handling, assertion or return of one function, by static priors (a line that starts
+    no statement gives no probe when read). Nothing here walks the function's data flow."""
     index = fact_index(analysis)
     parameters = parameters_of(analysis, function)
     found = [

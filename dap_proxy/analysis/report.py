@@ -122,7 +122,7 @@ def build_report(paths: Sequence[str], traceback_text: str | None, limit: int) -
         except AnalysisError as error:
             report.errors.append(str(error))
             continue
-        probes = []
+        probes: list[Probe] = []
         if analysis.refused is None and traceback_text is None:
             probes = whole_file_probes(analysis, limit)
         entry = FileReport.model_construct(
