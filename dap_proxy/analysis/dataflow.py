@@ -17,11 +17,10 @@ from dap_proxy.analysis.flowwalk import (
     WalkDef,
     Walker,
     parameter_names,
+    parameters_node,
 )
 from dap_proxy.analysis.languages import PYTHON
 from dap_proxy.analysis.models import DEFERRED_BUILD, FileAnalysis, FunctionInfo
-
-_MODULE_FLOW = ("flow", None, 0)  # the memo key of the module body's flow
 
 
 class DefUseChain(BaseModel):
@@ -140,51 +139,55 @@ def _function_node(analysis: FileAnalysis, function: FunctionInfo) -> ts.Node | 
     return node
 
 
+def flow_key(function: FunctionInfo | None) -> tuple[str, str | None, int]:
+    """The memo key of the data flow of a function, or of the module body."""
+    return ("flow", function.qualname, function.start_line) if function else ("flow", None, 0)
+
+
 def flow_of(analysis: FileAnalysis, function: FunctionInfo | None) -> FunctionFlow:
     """The (cached) data flow of a function, or of the module body when `function` is None."""
-    key = ("flow", function.qualname, function.start_line) if function else _MODULE_FLOW
+    key = flow_key(function)
     cached = analysis.memo.get(key)
     if cached is not None:
         return cached
-    python = analysis.language == PYTHON
-    tree = analysis._tree
     if function is None:
-        flow = FunctionFlow("<module>", 1, max(analysis.line_count, 1))
-        if tree is not None:
-            walker = Walker(flow, python, analysis._source)
-            for statement in tree.root_node.named_children:
-                walker.visit(statement)
+        flow = _walk_module(analysis, Walker)
     else:
         flow = FunctionFlow(function.qualname, function.start_line, function.end_line)
         node = _function_node(analysis, function)
         if node is not None:
-            _walk_function(flow, node, python, analysis._source)
+            _walk_function(flow, node, analysis.language == PYTHON, analysis._source)
     analysis.memo[key] = flow
+    return flow
+
+
+def _walk_module(analysis: FileAnalysis, walker_class: type[Walker]) -> FunctionFlow:
+    flow = FunctionFlow("<module>", 1, max(analysis.line_count, 1))
+    if analysis._tree is not None:
+        walker = walker_class(flow, analysis.language == PYTHON, analysis._source)
+        for statement in analysis._tree.root_node.named_children:
+            walker.visit(statement)
     return flow
 
 
 def parameters_of(analysis: FileAnalysis, function: FunctionInfo) -> list[str]:
     """`flow_of(analysis, function).parameters`, without walking the body when the flow is
     not at hand (an entry probe needs only these)."""
-    flow: FunctionFlow | None = analysis.memo.get(("flow", function.qualname, function.start_line))
+    flow: FunctionFlow | None = analysis.memo.get(flow_key(function))
     if flow is not None:
         return flow.parameters
     key = ("parameters", function.qualname, function.start_line)
     found: list[str] | None = analysis.memo.get(key)
     if found is None:
         node = _function_node(analysis, function)
-        params = _parameters_node(node) if node is not None else None
+        params = parameters_node(node) if node is not None else None
         python = analysis.language == PYTHON
         found = analysis.memo[key] = parameter_names(params, python) if params is not None else []
     return found
 
 
-def _parameters_node(function: ts.Node) -> ts.Node | None:
-    return function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
-
-
 def _walk_function(flow: FunctionFlow, node: ts.Node, python: bool, source: bytes) -> None:
-    params = _parameters_node(node)
+    params = parameters_node(node)
     walker = Walker(flow, python, source)
     if params is not None:
         flow.parameters = parameter_names(params, python)
@@ -263,17 +266,12 @@ def _reaching(flow: FunctionFlow, name: str, line: int) -> list[WalkDef]:
 def _module_bindings(analysis: FileAnalysis) -> FunctionFlow:
     """What the module body binds (its defs and code names, not its reads): the module's flow
     when it is at hand, else a walk that skips reading values (`BindingsWalker`)."""
-    full: FunctionFlow | None = analysis.memo.get(_MODULE_FLOW)
+    full: FunctionFlow | None = analysis.memo.get(flow_key(None))
     if full is not None:
         return full
     found: FunctionFlow | None = analysis.memo.get("module_bindings")
     if found is None:
-        found = FunctionFlow("<module>", 1, max(analysis.line_count, 1))
-        if analysis._tree is not None:
-            walker = BindingsWalker(found, analysis.language == PYTHON, analysis._source)
-            for statement in analysis._tree.root_node.named_children:
-                walker.visit(statement)
-        analysis.memo["module_bindings"] = found
+        found = analysis.memo["module_bindings"] = _walk_module(analysis, BindingsWalker)
     return found
 
 

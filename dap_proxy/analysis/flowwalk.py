@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import tree_sitter as ts
 
@@ -108,14 +107,6 @@ def _line(node: ts.Node) -> int:
 class Walker:
     """One pass over a function's subtree recording defs, uses and control dependence."""
 
-    # node kind -> (whether it starts a statement, its `on_<kind>` handler): looked up once per
-    # kind, not once per node (the walk visits every node of the functions it reads). One
-    # table per class: a subclass's handlers are its own.
-    dispatch: ClassVar[dict[str, tuple[bool, Handler | None]]] = {}
-
-    def __init_subclass__(cls) -> None:
-        cls.dispatch = {}
-
     def __init__(self, flow: FunctionFlow, python: bool, source: bytes) -> None:
         self.flow = flow
         self.python = python
@@ -193,10 +184,9 @@ class Walker:
     # --- the walk -----------------------------------------------------------------------------
     def visit(self, node: ts.Node, store: bool = False) -> None:
         kind = node.type
-        table = self.dispatch
-        known = table.get(kind)
+        known = _DISPATCH.get(kind)
         if known is None:
-            known = table[kind] = _dispatch(type(self), kind)
+            known = _DISPATCH[kind] = _dispatch(kind)
         starts_statement, handler = known
         if starts_statement:
             self.statement_line(node)
@@ -617,7 +607,7 @@ class Walker:
         name = node.child_by_field_name("name")
         if name is not None and node.type == "function_declaration":
             self.code_name(self.text(name))
-        params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+        params = parameters_node(node)
         bound = set(parameter_names(params, python=False)) if params is not None else set()
         body = node.child_by_field_name("body")
         if body is not None:
@@ -699,13 +689,16 @@ _PY_EXPRESSIONS = {
 
 
 Handler = Callable[[Walker, ts.Node, bool], None]
+# node kind -> (whether it starts a statement, its `on_<kind>` handler): looked up once per
+# kind, not once per node (the walk visits every node of the functions it reads).
+_DISPATCH: dict[str, tuple[bool, Handler | None]] = {}
 
 
-def _dispatch(walker: type[Walker], kind: str) -> tuple[bool, Handler | None]:
+def _dispatch(kind: str) -> tuple[bool, Handler | None]:
     statement = kind not in _CLAUSES and (
         kind.endswith(("_statement", "_declaration")) or kind in _DEFINITIONS
     )
-    return statement, getattr(walker, f"on_{kind}", None)
+    return statement, getattr(Walker, f"on_{kind}", None)
 
 
 def _condition_text(text: str) -> str:
@@ -743,6 +736,11 @@ def _es_declared(body: ts.Node) -> set[str]:
             if name is not None:
                 names.add(_text(name))
     return names
+
+
+def parameters_node(function: ts.Node) -> ts.Node | None:
+    """A function's parameter list (`x => ...` has a single `parameter`)."""
+    return function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
 
 
 def parameter_names(params: ts.Node, python: bool) -> list[str]:

@@ -12,7 +12,7 @@ from collections import Counter
 from operator import itemgetter
 
 from dap_proxy.analysis.models import Fact, FactKind, FileAnalysis
-from dap_proxy.analysis.nodes import FACT_FIELDS, Lines, identifiers, setattr_
+from dap_proxy.analysis.nodes import FACT_FIELDS, Lines, identifiers, trusted
 
 # (start_line, end_line, kind, reason, function, names, text_row, start_byte, end_byte): what
 # a `Fact` holds, with `names` None for "the identifiers of the code in start_byte:end_byte"
@@ -44,10 +44,8 @@ class PendingFacts:
 
     def _build(self, record: Record) -> Fact:
         start, end, kind, reason, function, names, row, byte, end_byte = record
-        fact = Fact.__new__(Fact)
-        setattr_(
-            fact,
-            "__dict__",
+        return trusted(
+            Fact,
             {
                 "file": self.path,
                 "start_line": start,
@@ -58,11 +56,8 @@ class PendingFacts:
                 "names": identifiers(self.source[byte:end_byte]) if names is None else [*names],
                 "text": self.lines.text_at(row, byte),
             },
+            FACT_FIELDS,
         )
-        setattr_(fact, "__pydantic_fields_set__", FACT_FIELDS)
-        setattr_(fact, "__pydantic_extra__", None)
-        setattr_(fact, "__pydantic_private__", None)
-        return fact
 
     def all(self) -> list[Fact]:
         """Every fact, in order (the ones built already are reused)."""

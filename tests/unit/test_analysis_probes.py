@@ -235,7 +235,7 @@ def test_a_logpoint_built_without_validation_is_the_validated_one() -> None:
 def test_a_function_is_walked_only_when_a_probe_inside_it_is_read() -> None:
     # The entry probe needs the parameters only; the data-flow walk (the costly part) waits
     # until a candidate's expressions are read, and a continuation line then gives no probe.
-    from dap_proxy.analysis.dataflow import find_function, flow_of, parameters_of
+    from dap_proxy.analysis.dataflow import find_function, flow_key, flow_of, parameters_of
     from dap_proxy.analysis.engine import analyze_source
     from dap_proxy.analysis.probes import _static_candidates
 
@@ -250,7 +250,7 @@ def test_a_function_is_walked_only_when_a_probe_inside_it_is_read() -> None:
     analysis = analyze_source(source, "clamp.py")
     function = find_function(analysis, "clamp")
     assert function is not None
-    walked = ("flow", function.qualname, function.start_line)
+    walked = flow_key(function)
     assert parameters_of(analysis, function) == ["value", "low", "high"]
     candidates = _static_candidates(analysis, function, 1.0)
     assert candidates[0].entry is not None and walked not in analysis.memo
