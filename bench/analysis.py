@@ -114,6 +114,14 @@ def top_level_modules() -> list[Path]:
     return [p for p in sorted(root.glob("*.py")) if refusal(p.read_bytes()) is None]
 
 
+def cli_command() -> list[str]:
+    """`smart-debug` as a user runs it: the installed script, else the same entry point."""
+    script = Path(sys.executable).with_name("smart-debug")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from dap_proxy.cli import main; sys.exit(main())"]
+
+
 def cli_ratio(rounds: int = CLI_ROUNDS) -> tuple[list[float], list[float], int]:
     """Per round, CPU seconds of `smart-debug analyze FILES...` (the project's own CLI from
     interpreter start to exit, output discarded), with the raw tree-sitter parse of the same
@@ -123,11 +131,7 @@ def cli_ratio(rounds: int = CLI_ROUNDS) -> tuple[list[float], list[float], int]:
     changes in phases of seconds, and the best of three parses once fell in no fast phase
     while the CLI's best did (2.24x that run, against 3.15x a few minutes before)."""
     files = top_level_modules()
-    script = Path(sys.executable).with_name("smart-debug")
-    cli = [str(script)] if script.is_file() else [
-        sys.executable, "-c", "import sys; from dap_proxy.cli import main; sys.exit(main())"
-    ]  # fmt: skip
-    command = [*cli, "analyze", *map(str, files)]
+    command = [*cli_command(), "analyze", *map(str, files)]
     parser = new_parser("python")
     sources = [p.read_bytes() for p in files]
 
