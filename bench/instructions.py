@@ -2,10 +2,10 @@
 
 The CLI over the interpreter's top-level standard library modules (bench/analysis.py's CLI
 side) and the raw tree-sitter parse of the same files, each counted by valgrind's callgrind in
-one run of this script, with their ratio: instructions, not seconds. This
-machine's speed moves in phases of seconds (the same parse takes 0.6 to 1.3 s minutes apart),
-and the timed ratio moves with them; an instruction count does not, so it says whether a change
-made the work smaller. It is not the target (bench/analysis.py times that): Python's work runs
+one run of this script, with their ratio: instructions, not seconds. This machine's speed moves
+in phases of seconds (the same parse takes 0.6 to 1.3 s minutes apart), and the timed ratio
+moves with them; an instruction count does not, so it says whether a change made the work
+smaller. It is not the target (bench/analysis.py times that): Python's work runs
 fewer instructions per second than the parser's, so the timed ratio is the larger.
 
 With --every N, also the whole-file pass (bench/analysis.py's first side, `analyze_source`)
@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from analysis import cli_command, stdlib_files, top_level_modules  # noqa: E402
 
-# The parse side: the files' bytes are read, then parsed unless PARSE is "0".
+# The parse side: the files' bytes are read, and parsed when PARSE is "1".
 PARSE_SCRIPT = """
 import os, sys
 from dap_proxy.analysis.languages import new_parser
