@@ -12,8 +12,9 @@ With --every N, also the whole-file pass (bench/analysis.py's first side, `analy
 against the raw parse over every Nth file of the standard library, in instructions.
 
 Each side is a fresh interpreter under callgrind with PYTHONHASHSEED=0 (set iteration order,
-and with it the work, the same every run). The parse side's interpreter start, imports and
-file reads are counted by a third run that does everything but parse, and taken out.
+and with it the work, the same every run). The parse side's interpreter start, imports (the
+engine's, whose query is compiled too) and file reads are counted by a run that does everything
+but parse, and taken out.
 Under callgrind everything runs about 50x slower: expect 3-5 minutes.
 
 Usage: .venv/bin/python bench/instructions.py [--limit N] [--every N]
@@ -33,19 +34,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from analysis import cli_command, stdlib_files, top_level_modules  # noqa: E402
 
-# The parse side: the files' bytes are read, and parsed when PARSE is "1".
-PARSE_SCRIPT = """
-import os, sys
-from dap_proxy.analysis.languages import new_parser
-sources = [open(path, "rb").read() for path in sys.argv[1:]]
-parser = new_parser("python")
-if os.environ["PARSE"] == "1":
-    for source in sources:
-        parser.parse(source)
-"""
-# The whole-pass side: each file analysed (WORK=analyze) or parsed (WORK=parse), or neither;
-# the engine is imported and its query compiled in all three.
-PASS_SCRIPT = """
+# Every side but the CLI: the files are read, the engine imported and its query compiled, then
+# each file analysed (WORK=analyze) or parsed (WORK=parse), or neither (WORK=none: the start,
+# imports and reads the other two are counted without).
+WORK_SCRIPT = """
 import os, sys
 from dap_proxy.analysis.engine import analyze_source
 from dap_proxy.analysis.languages import new_parser
@@ -81,6 +73,14 @@ def instructions(command: list[str], env: dict[str, str]) -> int:
         return int(found.group(1))
 
 
+def work_instructions(files: list[str], *works: str) -> tuple[int, list[int]]:
+    """WORK_SCRIPT's instructions over `files` doing nothing, and then for each of `works`
+    its instructions less those."""
+    run = [sys.executable, "-c", WORK_SCRIPT, *files]
+    base = instructions(run, {"WORK": "none"})
+    return base, [instructions(run, {"WORK": work}) - base for work in works]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N modules")
@@ -95,19 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"counting instructions over {len(files)} top-level stdlib modules (callgrind)")
     cli = instructions([*cli_command(), "analyze", *files], {})
     print(f"`smart-debug analyze` CLI (whole run):  {cli / 1e9:6.2f} G")
-    parse_run = [sys.executable, "-c", PARSE_SCRIPT, *files]
-    parsed = instructions(parse_run, {"PARSE": "1"})
-    unparsed = instructions(parse_run, {"PARSE": "0"})
-    parse = parsed - unparsed
+    base, (parse,) = work_instructions(files, "parse")
     print(f"raw tree-sitter parse:                  {parse / 1e9:6.2f} G  "
-          f"({parsed / 1e9:.2f} G run - {unparsed / 1e9:.2f} G start, imports, reads)")  # fmt: skip
+          f"({(parse + base) / 1e9:.2f} G run - {base / 1e9:.2f} G start, imports, query, reads)")  # fmt: skip
     print(f"ratio CLI/parse in instructions:        {cli / parse:6.2f}x")
     if args.every > 0:
         sample = [path for path, _ in stdlib_files(None)[:: args.every]]
-        run = [sys.executable, "-c", PASS_SCRIPT, *sample]
-        base = instructions(run, {"WORK": "none"})
-        analysed = instructions(run, {"WORK": "analyze"}) - base
-        parsed_pass = instructions(run, {"WORK": "parse"}) - base
+        _, (analysed, parsed_pass) = work_instructions(sample, "analyze", "parse")
         print(f"whole pass over every {args.every}th stdlib file ({len(sample)} files):")
         print(f"  analyze_source:                       {analysed / 1e9:6.2f} G")
         print(f"  raw tree-sitter parse:                {parsed_pass / 1e9:6.2f} G")
